@@ -1,0 +1,122 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Strictness shared by every target: `public import` is a deliberate act and
+/// existentials are spelled `any`.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Tradewind",
+    products: [
+        .executable(name: "tradewind", targets: ["tradewind"]),
+        .executable(name: "tradewind-bench", targets: ["tradewind-bench"]),
+        .library(name: "TradewindCore", targets: ["TradewindCore"]),
+        .library(name: "TradewindIndicators", targets: ["TradewindIndicators"]),
+        .library(name: "TradewindStrategy", targets: ["TradewindStrategy"]),
+        .library(name: "TradewindTesting", targets: ["TradewindTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+    ],
+    targets: [
+        // Pure modules: no I/O, no wall clock, no unseeded randomness.
+        .target(name: "TradewindCore", swiftSettings: strict),
+        .target(name: "TradewindIndicators", dependencies: ["TradewindCore"], swiftSettings: strict),
+        .target(
+            name: "TradewindStrategy",
+            dependencies: ["TradewindCore", "TradewindIndicators"],
+            exclude: ["Strategies/SMACross/README.md"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindEngine",
+            dependencies: ["TradewindCore", "TradewindStrategy", "TradewindMarketData"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindSimulation",
+            dependencies: ["TradewindEngine", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindAnalytics",
+            dependencies: [
+                "TradewindCore", "TradewindSimulation",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
+            swiftSettings: strict
+        ),
+        // Aggregation is pure; CSV import reads files at the edge.
+        .target(
+            name: "TradewindMarketData",
+            dependencies: ["TradewindCore", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindTesting",
+            dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData"],
+            swiftSettings: strict
+        ),
+        // The CLI's commands live in a library so tests drive the same code the binary runs.
+        .target(
+            name: "TradewindCLI",
+            dependencies: [
+                "TradewindCore", "TradewindMarketData", "TradewindStrategy", "TradewindEngine",
+                "TradewindSimulation", "TradewindAnalytics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tradewind",
+            dependencies: ["TradewindCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tradewind-bench",
+            dependencies: [
+                "TradewindCore", "TradewindMarketData", "TradewindStrategy", "TradewindEngine",
+                "TradewindSimulation", "TradewindAnalytics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindMarketDataTests",
+            dependencies: ["TradewindMarketData", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindIndicatorsTests",
+            dependencies: ["TradewindIndicators", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindStrategyTests",
+            dependencies: ["TradewindStrategy", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindEngineTests",
+            dependencies: ["TradewindEngine", "TradewindSimulation", "TradewindStrategy", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindAnalyticsTests",
+            dependencies: ["TradewindAnalytics", "TradewindSimulation", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TradewindCLI", "tradewind", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,162 @@
+import TradewindCore
+import TradewindEngine
+public import TradewindSimulation
+
+/// A backtest result with its metrics, rendered for people (text) and programs (JSON).
+public struct BacktestReport: Sendable {
+    public var result: BacktestResult
+    public var metrics: PerformanceMetrics
+    /// The data's bar interval, for display (`1d`, `1 month`).
+    public var intervalDescription: String?
+
+    public init(result: BacktestResult, intervalDescription: String? = nil) {
+        self.result = result
+        self.intervalDescription = intervalDescription
+        self.metrics = PerformanceMetrics(
+            startingEquity: result.configuration.startingCash,
+            equityCurve: result.equityCurve,
+            trades: result.trades, feesPaid: result.feesPaid, start: result.start, end: result.end
+        )
+    }
+
+    // MARK: JSON
+
+    /// The machine-readable document. Money and prices are exact decimals; ratios are
+    /// plain numbers (fractions, not percent); times are ISO-8601 UTC.
+    public var json: JSONValue {
+        .object([
+            ("strategy", .string(result.strategyName)),
+            ("parameters", .string(result.parameters)),
+            ("instruments", .array(result.instruments.map { .string($0.id.description) })),
+            ("start", .string(result.start.iso8601)),
+            ("end", .string(result.end.iso8601)),
+            ("bars", .int(result.barCount)),
+            ("starting_cash", .number(result.configuration.startingCash.description)),
+            ("commission_rate", .number(result.configuration.fees.rate.description)),
+            ("final_equity", .number(result.finalEquity.description)),
+            ("final_cash", .number(result.finalCash.description)),
+            ("fees_paid", .number(result.feesPaid.description)),
+            ("trades", .array(result.trades.map(Self.json(trade:)))),
+            ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
+            ("equity_curve", .array(result.equityCurve.map { .array([.string($0.time.iso8601), .number($0.equity.description)]) })),
+            ("metrics", metricsJSON),
+        ])
+    }
+
+    var metricsJSON: JSONValue {
+        let m = metrics
+        return .object([
+            ("total_return", .double(m.totalReturn)),
+            ("annualized_return", .double(m.annualizedReturn)),
+            ("annualized_volatility", .double(m.annualizedVolatility)),
+            ("sharpe_ratio", .double(m.sharpeRatio)),
+            ("sortino_ratio", .double(m.sortinoRatio)),
+            ("max_drawdown", .double(m.maxDrawdown)),
+            ("max_drawdown_duration_days", .double(m.maxDrawdownDuration.days)),
+            ("win_rate", .double(m.winRate)),
+            ("profit_factor", .double(m.profitFactor)),
+            ("trade_count", .int(m.tradeCount)),
+            ("net_profit", .number(m.netProfit.description)),
+            ("average_trade_pnl", m.averageTradePnL.map { .number($0.description) } ?? .null),
+            ("best_trade_pnl", m.bestTrade.map { .number($0.description) } ?? .null),
+            ("worst_trade_pnl", m.worstTrade.map { .number($0.description) } ?? .null),
+            ("years", .double(m.years)),
+            ("bars_per_year", .double(m.barsPerYear)),
+        ])
+    }
+
+    static func json(trade: Trade) -> JSONValue {
+        .object([
+            ("instrument", .string(trade.instrumentID.description)),
+            ("side", .string(trade.side.rawValue)),
+            ("entry_time", .string(trade.entryTime.iso8601)),
+            ("entry_price", .number(trade.entryPrice.description)),
+            ("exit_time", .string(trade.exitTime.iso8601)),
+            ("exit_price", .number(trade.exitPrice.description)),
+            ("size", .number(trade.quantity.description)),
+            ("pnl", .number(trade.pnl.description)),
+            ("fees", .number(trade.fees.description)),
+        ])
+    }
+
+    static func json(position: Position) -> JSONValue {
+        .object([
+            ("instrument", .string(position.instrumentID.description)),
+            ("quantity", .number(position.quantity.description)),
+            ("average_price", position.averagePrice.map { .number($0.description) } ?? .null),
+            ("cost_basis", .number(position.costBasis.description)),
+        ])
+    }
+
+    // MARK: Text
+
+    /// A summary a person reads in a terminal.
+    public var summary: String {
+        let m = metrics
+        let instruments = result.instruments.map(\.id.description).joined(separator: ", ")
+        let interval = intervalDescription.map { ", \($0) bars" } ?? ""
+        let rows: [(String, String)] = [
+            ("Strategy", result.parameters.isEmpty ? result.strategyName : "\(result.strategyName)  \(result.parameters)"),
+            ("Data", "\(instruments)\(interval)"),
+            ("Period", "\(Self.day(result.start)) → \(Self.day(result.end))  (\(Self.grouped(result.barCount)) bars, \(Self.fixed(m.years, 2)) years)"),
+            ("Trades", "\(m.tradeCount) closed" + (result.openPositions.isEmpty ? "" : ", \(result.openPositions.count) position(s) still open")),
+            ("Start equity", Self.money(result.configuration.startingCash)),
+            ("Final equity", Self.money(result.finalEquity)),
+            ("Total return", Self.percent(m.totalReturn)),
+            ("Annual return", Self.percent(m.annualizedReturn)),
+            ("Volatility", Self.percent(m.annualizedVolatility) + " (annualized)"),
+            ("Max drawdown", Self.percent(m.maxDrawdown.isZero ? 0 : -m.maxDrawdown)),
+            ("Sharpe", m.sharpeRatio.map { Self.fixed($0, 2) } ?? "n/a"),
+            ("Win rate", Self.percent(m.winRate)),
+            ("Profit factor", m.profitFactor.map { Self.fixed($0, 2) } ?? (m.tradeCount > 0 ? "n/a (no losing trade)" : "n/a")),
+            ("Fees paid", Self.money(result.feesPaid)),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
+    }
+
+    static func day(_ t: Timestamp) -> String { String(t.iso8601.prefix(10)) }
+
+    static func money(_ value: Money) -> String {
+        let text = value.formatted(places: 2)
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".")
+        return (negative ? "-" : "") + grouped(String(parts[0])) + "." + parts[1]
+    }
+
+    static func grouped(_ value: Int) -> String { grouped(String(value)) }
+
+    static func grouped(_ digits: String) -> String {
+        var result = ""
+        for (index, character) in digits.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return String(result.reversed())
+    }
+
+    static func percent(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "n/a" }
+        return fixed(value * 100, 2) + " %"
+    }
+
+    /// `value` with exactly `places` decimals, rounded half away from zero.
+    static func fixed(_ value: Double, _ places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int64(scaled / scale)
+        let fraction = Int64(scaled) - whole * Int64(scale)
+        var text = String(whole)
+        if places > 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: places - digits.count) + digits
+        }
+        return (value < 0 && scaled != 0 ? "-" : "") + text
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}

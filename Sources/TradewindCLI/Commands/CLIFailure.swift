@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import TradewindMarketData
+import TradewindSimulation
+import TradewindStrategy
+
+/// Maps every error to one line on stderr and a stable exit code, once, at the edge.
+///
+/// | code | meaning |
+/// |------|---------|
+/// | 1    | the run failed (engine or strategy error) |
+/// | 64   | bad usage: unknown option, strategy or parameter |
+/// | 65   | bad input data: the message names file, line and column |
+/// | 74   | a file could not be read or written |
+enum CLIFailure {
+    static func run<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (message, code) = describe(error)
+            printError(message)
+            throw ExitCode(code)
+        }
+    }
+
+    static func describe(_ error: any Error) -> (String, Int32) {
+        switch error {
+        case let error as MarketDataError:
+            if case .unreadable = error { return (error.description, 74) }
+            return (error.description, 65)
+        case let error as StrategyError:
+            if case .callbackFailed = error { return (error.description, 1) }
+            return (error.description, 64)
+        case let error as BacktestError: return (error.description, 1)
+        case let error as FileWriteError: return (error.description, 74)
+        default: return ("\(error)", 1)
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+}
+
+struct FileWriteError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// Writes `text` to `path`, creating parent directories.
+func writeFile(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    do {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    } catch {
+        throw FileWriteError(path: path, reason: error.localizedDescription)
+    }
+}

@@ -1,0 +1,144 @@
+/// What a strategy asks for: the order before it has an identity and a lifecycle.
+public struct OrderRequest: Hashable, Sendable {
+    public var instrumentID: InstrumentID
+    public var side: OrderSide
+    public var quantity: Quantity
+    public var type: OrderType
+    public var timeInForce: TimeInForce
+
+    public init(instrumentID: InstrumentID, side: OrderSide, quantity: Quantity, type: OrderType = .market, timeInForce: TimeInForce = .gtc) {
+        self.instrumentID = instrumentID
+        self.side = side
+        self.quantity = quantity
+        self.type = type
+        self.timeInForce = timeInForce
+    }
+
+    /// A market order.
+    public static func market(_ side: OrderSide, _ quantity: Quantity, of instrument: InstrumentID) -> OrderRequest {
+        OrderRequest(instrumentID: instrument, side: side, quantity: quantity)
+    }
+}
+
+/// An order and its lifecycle state. A value type: every change goes through
+/// ``apply(_:)``, which enforces the transition table.
+public struct Order: Hashable, Sendable {
+    public let id: ClientOrderID
+    public let instrumentID: InstrumentID
+    public let side: OrderSide
+    public let type: OrderType
+    public let quantity: Quantity
+    public let timeInForce: TimeInForce
+    public let createdAt: Timestamp
+    public private(set) var status: OrderStatus = .initialized
+    public private(set) var filledQuantity: Quantity
+    /// Σ price × quantity over fills: the exact average price is `filledCost / filledQuantity`.
+    public private(set) var filledCost: Money = .zero
+    public private(set) var fees: Money = .zero
+    public private(set) var updatedAt: Timestamp
+    /// Reason given by the last denial or rejection.
+    public private(set) var reason: String?
+    public private(set) var tradeIDs: [TradeID] = []
+    /// Where to return if a cancel request is refused.
+    private var statusBeforeCancelRequest: OrderStatus?
+
+    /// Creates an order from a request.
+    /// - Throws: ``OrderError/invalidOrder(_:)`` for a non-positive quantity, a
+    ///   non-positive price, or a time in force that the order type cannot honour.
+    public init(id: ClientOrderID, request: OrderRequest, createdAt: Timestamp) throws(OrderError) {
+        guard request.quantity.isPositive else { throw .invalidOrder("quantity must be positive, got \(request.quantity)") }
+        for price in [request.type.limitPrice, request.type.triggerPrice].compactMap({ $0 }) where !price.isPositive {
+            throw .invalidOrder("prices must be positive, got \(price)")
+        }
+        if case .gtd(let expiry) = request.timeInForce, expiry <= createdAt {
+            throw .invalidOrder("GTD expiry \(expiry) is not after creation \(createdAt)")
+        }
+        self.id = id
+        self.instrumentID = request.instrumentID
+        self.side = request.side
+        self.type = request.type
+        self.quantity = request.quantity
+        self.timeInForce = request.timeInForce
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.filledQuantity = .zero(precision: request.quantity.precision)
+    }
+
+    public var remainingQuantity: Quantity { quantity - filledQuantity }
+
+    /// Volume-weighted fill price, or `nil` before the first fill.
+    public var averageFillPrice: Double? {
+        filledQuantity.isZero ? nil : filledCost.doubleValue / filledQuantity.doubleValue
+    }
+
+    /// Applies one lifecycle event.
+    ///
+    /// The table is the whole state machine; every pair not listed is illegal.
+    /// - Throws: ``OrderError/invalidTransition(order:from:event:)`` for an illegal pair,
+    ///   ``OrderError/duplicateFill(order:trade:)`` for a trade id seen before,
+    ///   ``OrderError/overfill(order:remaining:fill:)`` for a fill above the remaining quantity.
+    public mutating func apply(_ event: OrderEvent) throws(OrderError) {
+        let next: OrderStatus
+        switch (status, event) {
+        case (.initialized, .submit): next = .submitted
+        case (.initialized, .deny(let reason, _)):
+            next = .denied
+            self.reason = reason
+        case (.submitted, .accept): next = .accepted
+        case (.submitted, .reject(let reason, _)):
+            next = .rejected
+            self.reason = reason
+        // Only conditional orders have a trigger to hit.
+        case (.accepted, .trigger) where type.isConditional: next = .triggered
+        // Venues may fill a market order without a separate acknowledgement.
+        case (.submitted, .fill(let fill)), (.accepted, .fill(let fill)), (.triggered, .fill(let fill)),
+             (.partiallyFilled, .fill(let fill)):
+            try record(fill)
+            next = remainingQuantity.isZero ? .filled : .partiallyFilled
+        // A fill may race a cancel request; the order stays pending unless it completes.
+        case (.pendingCancel, .fill(let fill)):
+            try record(fill)
+            next = remainingQuantity.isZero ? .filled : .pendingCancel
+        case (.submitted, .requestCancel), (.accepted, .requestCancel), (.triggered, .requestCancel),
+             (.partiallyFilled, .requestCancel):
+            statusBeforeCancelRequest = status
+            next = .pendingCancel
+        case (.pendingCancel, .cancelRejected(let reason, _)):
+            next = statusBeforeCancelRequest ?? .accepted
+            self.reason = reason
+        // Venue-initiated cancels (IOC remainder, self-trade prevention) need no request.
+        case (.pendingCancel, .cancel), (.submitted, .cancel), (.accepted, .cancel), (.triggered, .cancel),
+             (.partiallyFilled, .cancel):
+            next = .canceled
+        case (.accepted, .expire), (.triggered, .expire), (.partiallyFilled, .expire), (.pendingCancel, .expire):
+            next = .expired
+        default:
+            throw .invalidTransition(order: id, from: status, event: event.name)
+        }
+        status = next
+        updatedAt = event.timestamp
+    }
+
+    private mutating func record(_ fill: Fill) throws(OrderError) {
+        if tradeIDs.contains(fill.tradeID) { throw .duplicateFill(order: id, trade: fill.tradeID) }
+        if fill.quantity > remainingQuantity || !fill.quantity.isPositive {
+            throw .overfill(order: id, remaining: remainingQuantity, fill: fill.quantity)
+        }
+        tradeIDs.append(fill.tradeID)
+        filledQuantity += fill.quantity
+        filledCost += fill.notional
+        fees += fill.fee
+    }
+}
+
+extension OrderEvent {
+    /// When the event happened.
+    public var timestamp: Timestamp {
+        switch self {
+        case .submit(let t), .deny(_, let t), .accept(let t), .reject(_, let t), .trigger(let t), .requestCancel(let t),
+             .cancelRejected(_, let t), .cancel(let t), .expire(let t):
+            t
+        case .fill(let fill): fill.timestamp
+        }
+    }
+}

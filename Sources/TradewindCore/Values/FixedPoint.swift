@@ -1,0 +1,163 @@
+/// Shared arithmetic for Tradewind's decimal fixed-point values.
+///
+/// Every exact value is an integer `raw` scaled by `10^precision`. Keeping the
+/// scale explicit (instead of a global one) lets a price carry the tick precision
+/// of its instrument, so `100.34` prints as `100.34`, never `100.340000000`.
+public enum FixedPoint {
+    /// The largest decimal precision a `Price`, `Quantity` or `Rate` may carry.
+    public static let maxPrecision: UInt8 = 18
+
+    /// `10^n` for `n` in `0...18` as `Int64`.
+    @usableFromInline
+    static let powersOfTen64: [Int64] = {
+        var table: [Int64] = [1]
+        for _ in 1...18 { table.append(table.last! * 10) }
+        return table
+    }()
+
+    /// `10^n` for `n` in `0...38` as `Int128`.
+    @usableFromInline
+    static let powersOfTen128: [Int128] = {
+        var table: [Int128] = [1]
+        for _ in 1...38 { table.append(table.last! * 10) }
+        return table
+    }()
+
+    /// `10^n` for `n` in `0...18`.
+    @inlinable
+    public static func pow10(_ n: UInt8) -> Int64 { powersOfTen64[Int(n)] }
+
+    @inlinable
+    static func pow10Wide(_ n: Int) -> Int128 { powersOfTen128[n] }
+
+    /// Brings `raw` from scale `from` to the larger scale `to`; `nil` on overflow.
+    @inlinable
+    static func upscale(_ raw: Int64, from: UInt8, to: UInt8) -> Int64? {
+        if from == to { return raw }
+        let (value, overflow) = raw.multipliedReportingOverflow(by: pow10(to - from))
+        return overflow ? nil : value
+    }
+
+    /// Divides `value` by `10^digits`, rounding half to even (banker's rounding), so
+    /// that repeated rounding of fees and prorated costs has no systematic bias.
+    @inlinable
+    static func roundHalfEven(_ value: Int128, droppingDigits digits: Int) -> Int128 {
+        if digits <= 0 { return value * pow10Wide(-digits) }
+        let divisor = pow10Wide(digits)
+        let quotient = value / divisor
+        let remainder = value % divisor
+        if remainder == 0 { return quotient }
+        let twice = remainder.magnitude * 2
+        let half = divisor.magnitude
+        let awayFromZero: Int128 = value < 0 ? -1 : 1
+        if twice > half { return quotient + awayFromZero }
+        if twice < half { return quotient }
+        return quotient % 2 == 0 ? quotient : quotient + awayFromZero
+    }
+
+    /// Divides `numerator / denominator`, rounding half to even.
+    @inlinable
+    static func divideHalfEven(_ numerator: Int128, by denominator: Int128) -> Int128 {
+        precondition(denominator != 0, "division by zero")
+        let quotient = numerator / denominator
+        let remainder = numerator % denominator
+        if remainder == 0 { return quotient }
+        let twice = remainder.magnitude * 2
+        let half = denominator.magnitude
+        let awayFromZero: Int128 = (numerator < 0) != (denominator < 0) ? -1 : 1
+        if twice > half { return quotient + awayFromZero }
+        if twice < half { return quotient }
+        return quotient % 2 == 0 ? quotient : quotient + awayFromZero
+    }
+
+    /// Formats `raw / 10^precision` with exactly `precision` fractional digits.
+    public static func format<T: BinaryInteger>(_ raw: T, precision: Int) -> String {
+        let negative = raw < 0
+        var digits = String(raw.magnitude)
+        if precision > 0 {
+            if digits.count <= precision {
+                digits = String(repeating: "0", count: precision - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -precision))
+        }
+        return negative ? "-" + digits : digits
+    }
+
+    /// Formats with trailing fractional zeros removed (`"1003.4000"` → `"1003.4"`).
+    public static func formatTrimmed<T: BinaryInteger>(_ raw: T, precision: Int) -> String {
+        var text = format(raw, precision: precision)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}
+
+/// A decimal number parsed from text without passing through binary floating point.
+public struct ParsedDecimal: Hashable, Sendable {
+    /// The digits as an integer: `"-12.50"` has mantissa `-1250`.
+    public var mantissa: Int64
+    /// Digits after the decimal point: `"-12.50"` has scale `2`.
+    public var scale: UInt8
+
+    public init(mantissa: Int64, scale: UInt8) {
+        self.mantissa = mantissa
+        self.scale = scale
+    }
+
+    /// Parses `[+-]digits[.digits]` (also `.5` and `5.`); exponents, `NaN` and `inf` are refused.
+    ///
+    /// - Returns: `nil` when the text is not a plain decimal, has more than 18
+    ///   fractional digits, or does not fit in 64 bits.
+    @inlinable
+    public static func parse<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> ParsedDecimal? {
+        var index = bytes.startIndex
+        guard index != bytes.endIndex else { return nil }
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index = bytes.index(after: index)
+        }
+        var mantissa: Int64 = 0
+        var scale: UInt8 = 0
+        var sawDigit = false
+        var sawPoint = false
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                if sawPoint { return nil }
+                sawPoint = true
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                sawDigit = true
+                let (times10, o1) = mantissa.multipliedReportingOverflow(by: 10)
+                let (next, o2) = times10.addingReportingOverflow(Int64(byte &- UInt8(ascii: "0")))
+                if o1 || o2 { return nil }
+                mantissa = next
+                if sawPoint {
+                    scale += 1
+                    if scale > FixedPoint.maxPrecision { return nil }
+                }
+            } else {
+                return nil
+            }
+            index = bytes.index(after: index)
+        }
+        guard sawDigit else { return nil }
+        return ParsedDecimal(mantissa: negative ? -mantissa : mantissa, scale: scale)
+    }
+
+    /// Parses a decimal string; see ``parse(utf8:)``.
+    public static func parse(_ text: String) -> ParsedDecimal? {
+        parse(utf8: Array(text.utf8))
+    }
+
+    /// The mantissa rescaled to `precision` digits, or `nil` if that would lose
+    /// digits or overflow.
+    @inlinable
+    public func raw(atPrecision precision: UInt8) -> Int64? {
+        if precision >= scale { return FixedPoint.upscale(mantissa, from: scale, to: precision) }
+        let divisor = FixedPoint.pow10(scale - precision)
+        guard mantissa % divisor == 0 else { return nil }
+        return mantissa / divisor
+    }
+}

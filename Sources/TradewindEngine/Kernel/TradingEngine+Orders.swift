@@ -1,0 +1,129 @@
+import TradewindCore
+import TradewindStrategy
+
+extension TradingEngine {
+    /// Sends the strategy's queued commands through the pre-trade checks to the venue.
+    mutating func dispatchCommands() throws(EngineError) {
+        context.drainCommands(into: &commands)
+        guard !commands.isEmpty else { return }
+        var index = 0
+        while index < commands.count {
+            switch commands[index] {
+            case .submit(let id, let request): try submit(id, request)
+            case .cancel(let id): try requestCancel(id)
+            }
+            index += 1
+            try applyReports()
+            // onFill callbacks may queue more commands; they run in the same pass.
+            context.drainCommands(into: &commands)
+        }
+        commands.removeAll(keepingCapacity: true)
+    }
+
+    mutating func submit(_ id: ClientOrderID, _ request: OrderRequest) throws(EngineError) {
+        let now = clock.now
+        var order: Order
+        do {
+            order = try Order(id: id, request: request, createdAt: now)
+        } catch {
+            // An order that cannot even be built is recorded as denied so the strategy's
+            // mistake is visible in the results instead of vanishing.
+            order = try makeDeniedPlaceholder(id, request, reason: error.description)
+            record(order)
+            return
+        }
+        if let reason = preTradeCheck(order) {
+            try transition(&order, .deny(reason: reason, at: now))
+            record(order)
+            return
+        }
+        try transition(&order, .submit(at: now))
+        record(order)
+        context.openOrderIDs.append(id)
+        venue.submit(order, now: now, reports: &reports)
+    }
+
+    /// Cancelling an order that already finished is a normal race, not an error: it is ignored.
+    mutating func requestCancel(_ id: ClientOrderID) throws(EngineError) {
+        guard var order = orders[id], order.status.isWorking, order.status != .pendingCancel else { return }
+        try transition(&order, .requestCancel(at: clock.now))
+        orders[id] = order
+        venue.cancel(id, now: clock.now, reports: &reports)
+    }
+
+    /// Minimal buying-power and no-short checks for cash accounts, priced at the latest mark.
+    func preTradeCheck(_ order: Order) -> String? {
+        guard let instrument = instruments.firstIndex(where: { $0.id == order.instrumentID }) else {
+            return "unknown instrument \(order.instrumentID)"
+        }
+        guard portfolio.accountType == .cash else { return nil }
+        let position = portfolio.positions[instrument].quantity
+        switch order.side {
+        case .buy:
+            let price = order.type.limitPrice ?? portfolio.marks[instrument]
+            guard let price else { return nil }
+            let cost = price * order.quantity
+            if cost > portfolio.account.cash {
+                return "insufficient cash: order needs about \(cost.formatted(places: 2)), cash is \(portfolio.account.cash.formatted(places: 2))"
+            }
+        case .sell:
+            let committed = openOrders.filter { $0.side == .sell && $0.instrumentID == order.instrumentID }
+                .reduce(Quantity.zero(precision: position.precision)) { $0 + $1.remainingQuantity }
+            if order.quantity + committed > position {
+                return "cash account cannot sell short: selling \(order.quantity) with \(position) held"
+            }
+        }
+        return nil
+    }
+
+    func makeDeniedPlaceholder(_ id: ClientOrderID, _ request: OrderRequest, reason: String) throws(EngineError) -> Order {
+        // Build a well-formed order carrying the request's identity, then deny it.
+        var safe = request
+        if !safe.quantity.isPositive { safe.quantity = Quantity(uncheckedRaw: 1, precision: 0) }
+        safe.type = .market
+        safe.timeInForce = .gtc
+        var order: Order
+        do { order = try Order(id: id, request: safe, createdAt: clock.now) } catch { throw .order(error) }
+        try transition(&order, .deny(reason: reason, at: clock.now))
+        return order
+    }
+
+    mutating func record(_ order: Order) {
+        if orders.updateValue(order, forKey: order.id) == nil { orderSequence.append(order.id) }
+    }
+
+    func transition(_ order: inout Order, _ event: OrderEvent) throws(EngineError) {
+        do { try order.apply(event) } catch { throw .order(error) }
+    }
+
+    /// Applies buffered venue reports in arrival order.
+    mutating func applyReports() throws(EngineError) {
+        guard !reports.isEmpty else { return }
+        var index = 0
+        while index < reports.count {
+            let report = reports[index]
+            index += 1
+            guard var order = orders[report.orderID] else { throw .unknownOrder(report.orderID) }
+            try transition(&order, report.event)
+            orders[report.orderID] = order
+            if order.status.isTerminal, let open = context.openOrderIDs.firstIndex(of: order.id) {
+                context.openOrderIDs.remove(at: open)
+            }
+            if case .fill(let fill) = report.event {
+                try applyFill(fill)
+            }
+        }
+        reports.removeAll(keepingCapacity: true)
+    }
+
+    mutating func applyFill(_ fill: Fill) throws(EngineError) {
+        guard let instrument = instruments.firstIndex(where: { $0.id == fill.instrumentID }) else {
+            throw .unknownOrder(fill.orderID)
+        }
+        fills.append(fill)
+        let change = portfolio.apply(fill, instrument: instrument)
+        if let trade = change.closedTrade { trades.append(trade) }
+        refreshContext(instrument: instrument)
+        do { try strategy.onFill(fill, context: &context) } catch { throw callbackFailure("onFill", error) }
+    }
+}

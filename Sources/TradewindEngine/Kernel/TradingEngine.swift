@@ -1,0 +1,138 @@
+public import TradewindCore
+public import TradewindStrategy
+
+/// One point of the equity curve: equity marked at a bar's close.
+public struct EquityPoint: Hashable, Sendable {
+    public var time: Timestamp
+    public var equity: Money
+
+    public init(time: Timestamp, equity: Money) {
+        self.time = time
+        self.equity = equity
+    }
+}
+
+/// The trading kernel shared by backtest, paper and live trading.
+///
+/// Deterministic and single-threaded: events go in (bars, venue reports), the
+/// strategy is called in event-time order, its commands pass the pre-trade checks
+/// and go to the injected venue. The three injected parts are the only
+/// difference between run modes: the clock, the venue (generic parameters) and
+/// whoever feeds it events (a historical replay or a live feed).
+///
+/// The per-bar path allocates nothing: report and command buffers are reused and
+/// the equity curve's capacity can be reserved up front.
+public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingClock> {
+    public let instruments: [Instrument]
+    public internal(set) var strategy: S
+    public internal(set) var venue: Venue
+    public internal(set) var clock: Clock
+    public internal(set) var portfolio: Portfolio
+    /// Every order ever created, by id; finished orders stay for the record.
+    public internal(set) var orders: [ClientOrderID: Order] = [:]
+    /// Ids of orders in creation order (dictionary order must never reach output).
+    public internal(set) var orderSequence: [ClientOrderID] = []
+    public internal(set) var fills: [Fill] = []
+    public internal(set) var trades: [Trade] = []
+    public internal(set) var equityCurve: [EquityPoint] = []
+    public internal(set) var barCount = 0
+
+    var context: StrategyContext
+    var reports: [ExecutionReport] = []
+    var commands: [StrategyCommand] = []
+    var lastEventTime: Timestamp?
+    var started = false
+
+    /// - Parameters:
+    ///   - instruments: the instruments events refer to by index.
+    ///   - expectedBars: reserves the equity curve so the hot loop never reallocates.
+    public init(strategy: S, venue: Venue, clock: Clock, instruments: [Instrument], startingCash: Money,
+                accountType: AccountType = .cash, expectedBars: Int = 0) {
+        self.instruments = instruments
+        self.strategy = strategy
+        self.venue = venue
+        self.clock = clock
+        self.portfolio = Portfolio(instruments: instruments, startingCash: startingCash, accountType: accountType)
+        self.context = StrategyContext(instruments: instruments, cash: startingCash, strategyName: S.name)
+        self.equityCurve.reserveCapacity(expectedBars)
+        self.reports.reserveCapacity(8)
+        self.commands.reserveCapacity(8)
+    }
+
+    /// Calls the strategy's `onStart`; implied by the first event if not called.
+    public mutating func start() throws(EngineError) {
+        guard !started else { return }
+        started = true
+        refreshContext()
+        do { try strategy.onStart(context: &context) } catch { throw callbackFailure("onStart", error) }
+        try dispatchCommands()
+    }
+
+    /// Processes one closed bar: the venue matches working orders against it, the
+    /// portfolio is marked to its close, then the strategy sees it.
+    public mutating func handle(_ event: BarEvent) throws(EngineError) {
+        if !started { try start() }
+        let bar = event.bar
+        if let last = lastEventTime, bar.closeTime < last { throw .timeWentBackwards(from: last, to: bar.closeTime) }
+        lastEventTime = bar.closeTime
+        barCount += 1
+
+        // Fills happen inside the bar, before its close is known to the strategy.
+        clock.observe(eventTime: bar.openTime)
+        venue.onBar(event, reports: &reports)
+        try applyReports()
+
+        clock.observe(eventTime: bar.closeTime)
+        portfolio.mark(event.instrument, at: bar.close)
+        recordEquity(at: bar.closeTime)
+        refreshContext(instrument: event.instrument)
+        do { try strategy.onBar(event, context: &context) } catch { throw callbackFailure("onBar", error) }
+        try dispatchCommands()
+    }
+
+    /// Applies reports that a venue delivered outside ``handle(_:)`` (live adapters).
+    public mutating func handle(reports incoming: [ExecutionReport]) throws(EngineError) {
+        reports.append(contentsOf: incoming)
+        try applyReports()
+    }
+
+    /// Calls the strategy's `onStop`; commands it issues are still dispatched.
+    public mutating func stop() throws(EngineError) {
+        if !started { try start() }
+        refreshContext()
+        do { try strategy.onStop(context: &context) } catch { throw callbackFailure("onStop", error) }
+        try dispatchCommands()
+    }
+
+    /// Orders not yet finished, in creation order.
+    public var openOrders: [Order] { context.openOrderIDs.compactMap { orders[$0] } }
+
+    // MARK: - Internals
+
+    mutating func recordEquity(at time: Timestamp) {
+        let point = EquityPoint(time: time, equity: portfolio.equity)
+        // Several instruments closing at the same instant make one point, not several.
+        if let last = equityCurve.last, last.time == time {
+            equityCurve[equityCurve.count - 1] = point
+        } else {
+            equityCurve.append(point)
+        }
+    }
+
+    mutating func refreshContext(instrument: Int) {
+        context.now = clock.now
+        context.cash = portfolio.account.cash
+        context.equity = portfolio.equity
+        let position = portfolio.positions[instrument]
+        context.positions[instrument] = PositionView(quantity: position.quantity, costBasis: position.costBasis,
+                                                     realizedPnL: position.realizedPnL)
+    }
+
+    mutating func refreshContext() {
+        for index in instruments.indices { refreshContext(instrument: index) }
+    }
+
+    func callbackFailure(_ hook: String, _ error: any Error) -> EngineError {
+        .strategy(.callbackFailed(strategy: S.name, event: hook, at: clock.now.iso8601, reason: "\(error)"))
+    }
+}

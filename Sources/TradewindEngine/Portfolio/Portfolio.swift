@@ -1,0 +1,57 @@
+public import TradewindCore
+
+/// Whether the account may borrow.
+public enum AccountType: String, Hashable, Sendable, CaseIterable {
+    /// No borrowing: buys need cash, sells need a position (no shorting).
+    case cash
+    /// Cash may go negative and positions may be short; margin limits come with the risk engine.
+    case margin
+}
+
+/// Cash, positions and marks for every instrument of a run, with equity kept
+/// up to date in O(1) per price update.
+public struct Portfolio: Sendable {
+    public let accountType: AccountType
+    public private(set) var account: Account
+    public private(set) var positions: [Position]
+    /// Latest price seen per instrument (a close, or a fill before any close).
+    public private(set) var marks: [Price?]
+    /// Σ market value of positions at their marks, maintained incrementally.
+    public private(set) var positionsValue: Money = .zero
+    private var values: [Money]
+
+    public init(instruments: [Instrument], startingCash: Money, accountType: AccountType) {
+        self.accountType = accountType
+        self.account = Account(startingCash: startingCash)
+        self.positions = instruments.map {
+            Position(instrumentID: $0.id, sizePrecision: $0.sizePrecision, pricePrecision: $0.pricePrecision)
+        }
+        self.marks = Array(repeating: nil, count: instruments.count)
+        self.values = Array(repeating: .zero, count: instruments.count)
+    }
+
+    /// Cash plus positions marked to their latest prices.
+    @inlinable
+    public var equity: Money { account.cash + positionsValue }
+
+    /// Records the latest price of an instrument.
+    public mutating func mark(_ instrument: Int, at price: Price) {
+        marks[instrument] = price
+        revalue(instrument)
+    }
+
+    /// Applies a fill to cash and the position; returns what the position did.
+    public mutating func apply(_ fill: Fill, instrument: Int) -> PositionChange {
+        account.apply(fill)
+        let change = positions[instrument].apply(fill)
+        if marks[instrument] == nil { marks[instrument] = fill.price }
+        revalue(instrument)
+        return change
+    }
+
+    private mutating func revalue(_ instrument: Int) {
+        let newValue = marks[instrument].map { positions[instrument].marketValue(at: $0) } ?? .zero
+        positionsValue += newValue - values[instrument]
+        values[instrument] = newValue
+    }
+}

@@ -1,0 +1,244 @@
+public import TradewindCore
+
+/// Parses OHLCV bars from CSV bytes. Pure: file reading lives in ``CSVBarFile``.
+///
+/// The header must name `timestamp` (or `date`, `datetime`, `time`), `open`,
+/// `high`, `low`, `close` and `volume`, in any order and letter case; other columns
+/// are ignored. Timestamps are ISO-8601 (UTC unless an offset is given) or epoch
+/// numbers, read by magnitude: below 10^11 seconds, below 10^14 milliseconds,
+/// below 10^17 microseconds, else nanoseconds. Numbers are read as exact decimals.
+/// Rows must ascend strictly in time. Nothing is skipped: in strict mode the first
+/// problem is thrown; ``scan(_:)`` reports every problem.
+public struct CSVBarParser: Sendable {
+    /// Name used in error messages (usually the file path).
+    public var fileName: String
+    public var instrumentID: InstrumentID
+    public var convention: BarTimestampConvention
+    /// Overrides interval detection.
+    public var interval: BarInterval?
+
+    public init(fileName: String, instrumentID: InstrumentID, convention: BarTimestampConvention = .open, interval: BarInterval? = nil) {
+        self.fileName = fileName
+        self.instrumentID = instrumentID
+        self.convention = convention
+        self.interval = interval
+    }
+
+    /// Parses the whole input or throws the first problem.
+    /// - Throws: ``MarketDataError/invalidRow(_:)`` naming file, line and column.
+    public func parse(_ bytes: [UInt8]) throws(MarketDataError) -> BarSeries {
+        var rows = RowCollector(limit: 1)
+        read(bytes, into: &rows)
+        if let issue = rows.issues.first { throw .invalidRow(issue) }
+        return try makeSeries(rows)
+    }
+
+    /// The result of a lenient read: every problem, plus the rows that had none.
+    public struct Scan: Sendable {
+        /// Data rows in the file (excluding the header).
+        public var rowCount: Int
+        public var issues: [CSVIssue]
+        /// Series of the rows without problems; `nil` if no row was usable.
+        public var series: BarSeries?
+    }
+
+    /// Reads everything, collecting up to `issueLimit` problems instead of stopping at the first.
+    public func scan(_ bytes: [UInt8], issueLimit: Int = 1_000) -> Scan {
+        var rows = RowCollector(limit: issueLimit)
+        read(bytes, into: &rows)
+        let series = rows.stamps.isEmpty ? nil : try? makeSeries(rows, ignoringIssues: true)
+        return Scan(rowCount: rows.dataRows, issues: rows.issues, series: series)
+    }
+
+    // MARK: - Reading
+
+    struct RowCollector {
+        let limit: Int
+        var issues: [CSVIssue] = []
+        var dataRows = 0
+        var lines: [Int] = []
+        var stamps: [Timestamp] = []
+        /// open, high, low, close, volume per row.
+        var values: [ParsedDecimal] = []
+        var priceScale: UInt8 = 0
+        var volumeScale: UInt8 = 0
+        var lastStampLine: [Timestamp: Int] = [:]
+        var full: Bool { issues.count >= limit }
+    }
+
+    static let timestampNames: Set<String> = ["timestamp", "date", "datetime", "time"]
+    static let valueNames = ["open", "high", "low", "close", "volume"]
+
+    func read(_ bytes: [UInt8], into rows: inout RowCollector) {
+        var lines = CSVLines(bytes)
+        guard let header = lines.next() else {
+            rows.issues.append(issue(1, 0, nil, .emptyFile, "the file is empty; expected a header line"))
+            return
+        }
+        let names = CSVLines.fields(of: header.bytes).map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() }
+        guard let timeColumn = names.firstIndex(where: Self.timestampNames.contains) else {
+            rows.issues.append(issue(1, 0, nil, .missingColumn, "header has no 'timestamp' column; found \(names)"))
+            return
+        }
+        var valueColumns: [Int] = []
+        for name in Self.valueNames {
+            guard let index = names.firstIndex(of: name) else {
+                rows.issues.append(issue(1, 0, nil, .missingColumn, "header has no '\(name)' column; found \(names)"))
+                return
+            }
+            valueColumns.append(index)
+        }
+        let needed = max(timeColumn, valueColumns.max()!) + 1
+        var previous: (stamp: Timestamp, line: Int)?
+
+        while !rows.full, let line = lines.next() {
+            if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
+            rows.dataRows += 1
+            let fields = CSVLines.fields(of: line.bytes)
+            guard fields.count >= needed else {
+                let missing = fields.count
+                rows.issues.append(issue(line.number, missing + 1, names[missing], .malformedRow,
+                                         "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(names.count)"))
+                continue
+            }
+            guard let stamp = parseTimestamp(fields[timeColumn]) else {
+                rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .invalidTimestamp,
+                                         "'\(text(fields[timeColumn]))' is not an ISO-8601 date-time or epoch number"))
+                continue
+            }
+            var parsed: [ParsedDecimal] = []
+            parsed.reserveCapacity(5)
+            var rowOK = true
+            for (k, column) in valueColumns.enumerated() {
+                guard let value = ParsedDecimal.parse(utf8: fields[column].trimmedSpaces) else {
+                    rows.issues.append(issue(line.number, column + 1, names[column], .notANumber,
+                                             "'\(text(fields[column]))' is not a decimal number"))
+                    rowOK = false
+                    break
+                }
+                if k < 4 && value.mantissa <= 0 {
+                    rows.issues.append(issue(line.number, column + 1, names[column], .nonPositivePrice,
+                                             "price \(text(fields[column])) must be positive"))
+                    rowOK = false
+                    break
+                }
+                if k == 4 && value.mantissa < 0 {
+                    rows.issues.append(issue(line.number, column + 1, names[column], .negativeVolume,
+                                             "volume \(text(fields[column])) is negative"))
+                    rowOK = false
+                    break
+                }
+                parsed.append(value)
+            }
+            guard rowOK else { continue }
+            if let problem = Self.inconsistency(parsed) {
+                let column = valueColumns[problem.index]
+                rows.issues.append(issue(line.number, column + 1, names[column], .inconsistentPrices, problem.message))
+                continue
+            }
+            if let previous, stamp <= previous.stamp {
+                if let firstLine = rows.lastStampLine[stamp] {
+                    rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .duplicateTimestamp,
+                                             "duplicate timestamp \(stamp) (first on line \(firstLine))"))
+                } else {
+                    rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .outOfOrderTimestamp,
+                                             "timestamp \(stamp) is before \(previous.stamp) on line \(previous.line); rows must ascend"))
+                }
+                continue
+            }
+            previous = (stamp, line.number)
+            rows.lastStampLine[stamp] = line.number
+            rows.lines.append(line.number)
+            rows.stamps.append(stamp)
+            rows.values.append(contentsOf: parsed)
+            rows.priceScale = max(rows.priceScale, parsed[0].scale, parsed[1].scale, parsed[2].scale, parsed[3].scale)
+            rows.volumeScale = max(rows.volumeScale, parsed[4].scale)
+        }
+    }
+
+    /// Which value breaks `low ≤ open, close ≤ high`, by index into open/high/low/close.
+    static func inconsistency(_ v: [ParsedDecimal]) -> (index: Int, message: String)? {
+        func less(_ a: ParsedDecimal, _ b: ParsedDecimal) -> Bool {
+            let scale = max(a.scale, b.scale)
+            return Int128(a.mantissa) * Int128(FixedPoint.pow10(scale - a.scale))
+                < Int128(b.mantissa) * Int128(FixedPoint.pow10(scale - b.scale))
+        }
+        func show(_ d: ParsedDecimal) -> String { FixedPoint.format(d.mantissa, precision: Int(d.scale)) }
+        let (open, high, low, close) = (v[0], v[1], v[2], v[3])
+        if less(high, low) { return (1, "high \(show(high)) is below low \(show(low))") }
+        if less(high, open) { return (1, "high \(show(high)) is below open \(show(open))") }
+        if less(high, close) { return (1, "high \(show(high)) is below close \(show(close))") }
+        if less(open, low) { return (2, "low \(show(low)) is above open \(show(open))") }
+        if less(close, low) { return (2, "low \(show(low)) is above close \(show(close))") }
+        return nil
+    }
+
+    func parseTimestamp(_ field: ArraySlice<UInt8>) -> Timestamp? {
+        let trimmed = field.trimmedSpaces
+        guard let first = trimmed.first else { return nil }
+        let isNumber = trimmed.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 } && first != 46
+        guard isNumber else { return Timestamp(iso8601UTF8: Array(trimmed)) }
+        guard let value = ParsedDecimal.parse(utf8: trimmed) else { return nil }
+        let whole = value.mantissa / FixedPoint.pow10(value.scale)
+        // Epoch unit by magnitude; the fraction (if any) is kept to nanoseconds.
+        let unitScale: UInt8 = whole < 100_000_000_000 ? 9 : whole < 100_000_000_000_000 ? 6 : whole < 100_000_000_000_000_000 ? 3 : 0
+        if value.scale > unitScale {
+            let divisor = FixedPoint.pow10(value.scale - unitScale)
+            guard value.mantissa % divisor == 0 else { return nil }  // finer than a nanosecond
+            return Timestamp(nanosecondsSinceEpoch: value.mantissa / divisor)
+        }
+        let (ns, overflow) = value.mantissa.multipliedReportingOverflow(by: FixedPoint.pow10(unitScale - value.scale))
+        return overflow ? nil : Timestamp(nanosecondsSinceEpoch: ns)
+    }
+
+    func issue(_ line: Int, _ column: Int, _ name: String?, _ kind: CSVIssueKind, _ message: String) -> CSVIssue {
+        CSVIssue(file: fileName, line: line, column: column, columnName: name, kind: kind, message: message)
+    }
+
+    func text(_ field: ArraySlice<UInt8>) -> String { String(decoding: field, as: UTF8.self) }
+
+    // MARK: - Building the series
+
+    func makeSeries(_ rows: RowCollector, ignoringIssues: Bool = false) throws(MarketDataError) -> BarSeries {
+        guard !rows.stamps.isEmpty else {
+            throw .invalidRow(issue(2, 0, nil, .emptyFile, "the file has a header but no data rows"))
+        }
+        let instrument: Instrument
+        do {
+            instrument = try Instrument(id: instrumentID, pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale)
+        } catch {
+            throw .invalidInstrument(error.description)
+        }
+        let interval = self.interval ?? BarInterval.detect(rows.stamps)
+        let times = BarSeries.assignTimes(stamps: rows.stamps, convention: convention, interval: interval)
+        var bars: [Bar] = []
+        bars.reserveCapacity(rows.stamps.count)
+        for i in rows.stamps.indices {
+            var raws: [Int64] = []
+            raws.reserveCapacity(5)
+            for k in 0..<5 {
+                let value = rows.values[i * 5 + k]
+                guard let raw = value.raw(atPrecision: k < 4 ? rows.priceScale : rows.volumeScale) else {
+                    if ignoringIssues { break }
+                    throw .invalidRow(issue(rows.lines[i], 0, Self.valueNames[k], .valueOutOfRange,
+                                            "\(Self.valueNames[k]) does not fit 64 bits at the file's precision"))
+                }
+                raws.append(raw)
+            }
+            guard raws.count == 5 else { continue }
+            bars.append(Bar(openTime: times[i].open, closeTime: times[i].close, openRaw: raws[0], highRaw: raws[1],
+                            lowRaw: raws[2], closeRaw: raws[3], volumeRaw: raws[4],
+                            pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
+        }
+        return BarSeries(instrument: instrument, bars: bars, interval: interval)
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\u{FEFF}" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,46 @@
+public import TradewindCore
+
+/// Where market data comes from: history in a backtest, a feed when trading.
+///
+/// Events arrive in non-decreasing ``Bar/closeTime`` order across instruments.
+public protocol MarketDataSource {
+    /// The instruments whose events this source produces, indexed by ``BarEvent/instrument``.
+    var instruments: [Instrument] { get }
+    /// The next event, or `nil` when the source is exhausted.
+    mutating func next() throws -> BarEvent?
+}
+
+/// Replays in-memory bar series, merging several instruments by close time.
+public struct HistoricalBarSource: MarketDataSource {
+    public let instruments: [Instrument]
+    @usableFromInline let series: [[Bar]]
+    @usableFromInline var cursors: [Int]
+
+    /// - Parameter series: one ``BarSeries`` per instrument, each ascending.
+    public init(_ series: [BarSeries]) {
+        self.instruments = series.map(\.instrument)
+        self.series = series.map(\.bars)
+        self.cursors = Array(repeating: 0, count: series.count)
+    }
+
+    /// The total number of bars this source will produce.
+    public var count: Int { series.reduce(0) { $0 + $1.count } }
+
+    @inlinable
+    public mutating func next() -> BarEvent? {
+        if series.count == 1 {
+            let cursor = cursors[0]
+            guard cursor < series[0].count else { return nil }
+            cursors[0] = cursor + 1
+            return BarEvent(instrument: 0, bar: series[0][cursor])
+        }
+        // Earliest close time first; ties go to the lower instrument index (stable, deterministic).
+        var best = -1
+        for i in series.indices where cursors[i] < series[i].count {
+            if best < 0 || series[i][cursors[i]].closeTime < series[best][cursors[best]].closeTime { best = i }
+        }
+        guard best >= 0 else { return nil }
+        defer { cursors[best] += 1 }
+        return BarEvent(instrument: best, bar: series[best][cursors[best]])
+    }
+}

@@ -1,0 +1,103 @@
+public import TradewindCore
+public import TradewindEngine
+public import TradewindMarketData
+public import TradewindStrategy
+
+/// Settings of one backtest run.
+public struct BacktestConfiguration: Hashable, Sendable {
+    public var startingCash: Money
+    public var fees: FeeModel
+    public var accountType: AccountType
+
+    public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash) {
+        self.startingCash = startingCash
+        self.fees = fees
+        self.accountType = accountType
+    }
+}
+
+/// Why a backtest could not complete.
+public enum BacktestError: Error, Sendable, CustomStringConvertible {
+    case engine(EngineError)
+    case data(String)
+    case noData
+
+    public var description: String {
+        switch self {
+        case .engine(let error): error.description
+        case .data(let reason): reason
+        case .noData: "the data source produced no bars"
+        }
+    }
+}
+
+/// Everything a backtest produced, in deterministic order.
+public struct BacktestResult: Sendable {
+    public var strategyName: String
+    public var parameters: String
+    public var instruments: [Instrument]
+    public var configuration: BacktestConfiguration
+    public var barCount: Int
+    /// Open time of the first bar and close time of the last.
+    public var start: Timestamp
+    public var end: Timestamp
+    public var equityCurve: [EquityPoint]
+    public var trades: [Trade]
+    public var fills: [Fill]
+    /// Every order in creation order, in its final state.
+    public var orders: [Order]
+    /// Positions still open at the end, valued in ``finalEquity`` at the last close.
+    public var openPositions: [Position]
+    public var finalEquity: Money
+    public var feesPaid: Money
+    public var finalCash: Money
+}
+
+/// Runs a strategy over historical data with the simulated clock and venue.
+///
+/// This is the backtest composition: the same ``TradingEngine`` that trades live,
+/// given a ``SimulatedClock``, a ``SimulatedVenue`` and a historical source.
+public enum Backtest {
+    /// - Parameters:
+    ///   - expectedBars: capacity hint for the equity curve (pass the source's size if known).
+    /// - Throws: ``BacktestError``.
+    public static func run<S: Strategy, Source: MarketDataSource>(
+        _ strategy: S, parameters: String = "", source: inout Source, configuration: BacktestConfiguration, expectedBars: Int = 0
+    ) throws(BacktestError) -> BacktestResult {
+        let instruments = source.instruments
+        var engine = TradingEngine(
+            strategy: strategy, venue: SimulatedVenue(instruments: instruments, fees: configuration.fees),
+            clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
+            accountType: configuration.accountType, expectedBars: expectedBars
+        )
+        var first: Timestamp?
+        var last: Timestamp?
+        do {
+            try engine.start()
+            while let event = try nextEvent(&source) {
+                if first == nil { first = event.bar.openTime }
+                last = event.bar.closeTime
+                try engine.handle(event)
+            }
+            try engine.stop()
+        } catch let error as EngineError {
+            throw .engine(error)
+        } catch let error as BacktestError {
+            throw error
+        } catch {
+            throw .data("\(error)")
+        }
+        guard let first, let last else { throw .noData }
+        return BacktestResult(
+            strategyName: S.name, parameters: parameters, instruments: instruments, configuration: configuration,
+            barCount: engine.barCount, start: first, end: last, equityCurve: engine.equityCurve, trades: engine.trades,
+            fills: engine.fills, orders: engine.orderSequence.compactMap { engine.orders[$0] },
+            openPositions: engine.portfolio.positions.filter { !$0.isFlat }, finalEquity: engine.portfolio.equity,
+            feesPaid: engine.portfolio.account.feesPaid, finalCash: engine.portfolio.account.cash
+        )
+    }
+
+    private static func nextEvent<Source: MarketDataSource>(_ source: inout Source) throws(BacktestError) -> BarEvent? {
+        do { return try source.next() } catch { throw .data("\(error)") }
+    }
+}

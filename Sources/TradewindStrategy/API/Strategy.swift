@@ -1,0 +1,52 @@
+public import TradewindCore
+
+/// A trading strategy. The same type runs in backtest, paper and live trading:
+/// it sees only its ``StrategyContext`` and the events it is given, never the run
+/// mode, the wall clock, storage or the network.
+///
+/// Only ``onBar(_:context:)`` is required; the other hooks default to doing nothing.
+/// Errors thrown from a hook stop the run and are reported as
+/// ``StrategyError/callbackFailed(strategy:event:at:reason:)``.
+///
+///     struct BuyOnce: Strategy {
+///         var bought = false
+///         ...
+///         mutating func onBar(_ event: BarEvent, context: inout StrategyContext) {
+///             if !bought { context.submit(.market(.buy, Quantity("1"), of: context.instrument(event.instrument).id)); bought = true }
+///         }
+///     }
+public protocol Strategy {
+    associatedtype Parameters: StrategyParameters
+
+    /// The name used on the command line and in reports (`sma-cross`).
+    static var name: String { get }
+    /// One line for listings.
+    static var summary: String { get }
+
+    init(parameters: Parameters) throws(StrategyError)
+
+    /// Called once before the first event.
+    mutating func onStart(context: inout StrategyContext) throws
+    /// Called for each closed bar, after fills at that bar's prices have been applied.
+    mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws
+    /// Called for each fill of one of this strategy's orders.
+    mutating func onFill(_ fill: Fill, context: inout StrategyContext) throws
+    /// Called once after the last event.
+    mutating func onStop(context: inout StrategyContext) throws
+}
+
+extension Strategy {
+    public mutating func onStart(context: inout StrategyContext) throws {}
+    public mutating func onFill(_ fill: Fill, context: inout StrategyContext) throws {}
+    public mutating func onStop(context: inout StrategyContext) throws {}
+
+    /// The declared parameters; reachable through an existential `any Strategy.Type`.
+    public static var parameterSpecification: [ParameterSpec] { Parameters.specification }
+
+    /// Builds the strategy from name=value text, validated against ``StrategyParameters/specification``.
+    /// - Throws: ``StrategyError/invalidParameter(name:reason:)``.
+    public static func make(_ given: [(name: String, value: String)]) throws(StrategyError) -> Self {
+        let values = try ParameterValues.resolve(given, against: Parameters.specification)
+        return try Self(parameters: Parameters(values: values))
+    }
+}

@@ -1,0 +1,47 @@
+public import TradewindCore
+import TradewindIndicators
+
+/// Long-only moving-average crossover: buy `size` when the fast SMA of closes
+/// crosses above the slow SMA, sell the whole position when it crosses below.
+///
+/// A cross needs both averages on two consecutive bars: the fast average was at
+/// or below (above) the slow one on the previous bar and is strictly above (below)
+/// it now. Orders are market orders, so they fill at the next bar's open.
+public struct SMACross: Strategy {
+    public static let name = "sma-cross"
+    public static let summary = "long-only fast/slow simple moving average crossover"
+
+    public let parameters: SMACrossParameters
+    private var fast: SimpleMovingAverage
+    private var slow: SimpleMovingAverage
+    /// fast − slow on the previous bar, once both averages were ready.
+    private var previousSpread: Double?
+
+    public init(parameters: SMACrossParameters) throws(StrategyError) {
+        self.parameters = parameters
+        do {
+            fast = try SimpleMovingAverage(period: parameters.fast)
+            slow = try SimpleMovingAverage(period: parameters.slow)
+        } catch {
+            throw .invalidParameter(name: "fast", reason: error.description)
+        }
+    }
+
+    public mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws {
+        let close = event.bar.close.doubleValue
+        try fast.update(close)
+        try slow.update(close)
+        guard let fastValue = fast.value, let slowValue = slow.value else { return }
+        let spread = fastValue - slowValue
+        defer { previousSpread = spread }
+        guard let previous = previousSpread else { return }
+
+        let position = context.position(event.instrument)
+        let instrument = context.instrument(event.instrument).id
+        if previous <= 0 && spread > 0 && position.isFlat && context.openOrderIDs.isEmpty {
+            context.submit(.market(.buy, parameters.size, of: instrument))
+        } else if previous >= 0 && spread < 0 && position.isLong {
+            context.submit(.market(.sell, position.quantity, of: instrument))
+        }
+    }
+}

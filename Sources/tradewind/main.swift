@@ -1,0 +1,4 @@
+import ArgumentParser
+import TradewindCLI
+
+TradewindCommand.main()
