@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "TradewindTesting",
-            dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData"],
+            dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData", "TradewindStrategy"],
             swiftSettings: strict
         ),
         // The CLI's commands live in a library so tests drive the same code the binary runs.

@@ -64,6 +64,11 @@ struct OrderStateMachineTests {
             try order.apply(fill("4", trade: "T-9"))
         }
         #expect(order.filledQuantity == Quantity("4"))
+        // Even once filled, a replay is recognised as a duplicate, not as an illegal transition.
+        try order.apply(fill("6", trade: "T-10"))
+        #expect(throws: OrderError.duplicateFill(order: ClientOrderID("O-1"), trade: TradeID("T-10"))) {
+            try order.apply(fill("6", trade: "T-10"))
+        }
     }
 
     @Test("a fill above the remaining quantity is refused")

@@ -78,6 +78,11 @@ public struct Order: Hashable, Sendable {
     ///   ``OrderError/duplicateFill(order:trade:)`` for a trade id seen before,
     ///   ``OrderError/overfill(order:remaining:fill:)`` for a fill above the remaining quantity.
     public mutating func apply(_ event: OrderEvent) throws(OrderError) {
+        // A replayed execution is recognised by its trade id whatever the state, so a
+        // venue re-sending fills after a reconnect is never mistaken for a new one.
+        if case .fill(let fill) = event, tradeIDs.contains(fill.tradeID) {
+            throw .duplicateFill(order: id, trade: fill.tradeID)
+        }
         let next: OrderStatus
         switch (status, event) {
         case (.initialized, .submit): next = .submitted
@@ -120,7 +125,6 @@ public struct Order: Hashable, Sendable {
     }
 
     private mutating func record(_ fill: Fill) throws(OrderError) {
-        if tradeIDs.contains(fill.tradeID) { throw .duplicateFill(order: id, trade: fill.tradeID) }
         if fill.quantity > remainingQuantity || !fill.quantity.isPositive {
             throw .overfill(order: id, remaining: remainingQuantity, fill: fill.quantity)
         }

@@ -97,14 +97,25 @@ extension TradingEngine {
     }
 
     /// Applies buffered venue reports in arrival order.
+    ///
+    /// A fill whose trade id the order already has is a replay (venues re-send after
+    /// reconnects) and is dropped, so it can never be counted twice. Any other
+    /// inconsistency is fatal; the buffer is emptied either way.
     mutating func applyReports() throws(EngineError) {
         guard !reports.isEmpty else { return }
+        defer { reports.removeAll(keepingCapacity: true) }
         var index = 0
         while index < reports.count {
             let report = reports[index]
             index += 1
             guard var order = orders[report.orderID] else { throw .unknownOrder(report.orderID) }
-            try transition(&order, report.event)
+            do {
+                try order.apply(report.event)
+            } catch .duplicateFill {
+                continue
+            } catch {
+                throw .order(error)
+            }
             orders[report.orderID] = order
             if order.status.isTerminal, let open = context.openOrderIDs.firstIndex(of: order.id) {
                 context.openOrderIDs.remove(at: open)
@@ -113,7 +124,6 @@ extension TradingEngine {
                 try applyFill(fill)
             }
         }
-        reports.removeAll(keepingCapacity: true)
     }
 
     mutating func applyFill(_ fill: Fill) throws(EngineError) {

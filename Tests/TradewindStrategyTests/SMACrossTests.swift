@@ -1,0 +1,86 @@
+import Testing
+import TradewindCore
+import TradewindStrategy
+import TradewindTesting
+
+/// The strategy is tested without an engine: build a context, feed bars, read its commands.
+@Suite("sma-cross")
+struct SMACrossTests {
+    let instrument = BarBuilder.instrument
+
+    func run(_ strategy: inout SMACross, closes: [String], position: Quantity? = nil) throws -> [(day: Int, command: StrategyCommand)] {
+        var context = StrategyContext(instruments: [instrument], cash: Money("100000"), strategyName: SMACross.name)
+        if let position {
+            context.positions[0] = PositionView(quantity: position, costBasis: .zero, realizedPnL: .zero)
+        }
+        var issued: [(Int, StrategyCommand)] = []
+        for (day, bar) in BarBuilder.dailyCloses(from: "2024-01-01", closes).enumerated() {
+            try strategy.onBar(BarEvent(instrument: 0, bar: bar), context: &context)
+            for command in context.commands { issued.append((day, command)) }
+            var sink: [StrategyCommand] = []
+            context.drainCommands(into: &sink)
+        }
+        return issued
+    }
+
+    @Test("buys size when the fast average crosses above the slow one")
+    func crossUp() throws {
+        var strategy = try SMACross.make([("fast", "2"), ("slow", "3"), ("size", "5")])
+        // Day 3: fast (2+1)/2=1.5 ≤ slow 2 ... day 4: fast (1+4)/2=2.5 > slow (2+1+4)/3=2.33 → buy.
+        let commands = try run(&strategy, closes: ["3", "2", "1", "4"])
+        #expect(commands.count == 1)
+        #expect(commands[0].day == 3)
+        guard case .submit(let id, let request) = commands[0].command else { Issue.record("expected a submit"); return }
+        #expect(id == ClientOrderID("sma-cross-1"))
+        #expect(request.side == .buy)
+        #expect(request.quantity == Quantity("5"))
+        #expect(request.type == .market)
+    }
+
+    @Test("sells the whole position when the fast average crosses below")
+    func crossDown() throws {
+        var strategy = try SMACross.make([("fast", "2"), ("slow", "3")])
+        // Day 3: fast (2+3)/2 = 2.5 > slow 2; day 4: fast (3+0.5)/2 = 1.75 < slow (2+3+0.5)/3 ≈ 1.83 → sell.
+        let commands = try run(&strategy, closes: ["1", "2", "3", "0.5"], position: Quantity("7"))
+        #expect(commands.count == 1)
+        guard case .submit(_, let request) = commands[0].command else { Issue.record("expected a submit"); return }
+        #expect(request.side == .sell)
+        #expect(request.quantity == Quantity("7"))
+    }
+
+    @Test("no signal while warming up or without a cross")
+    func noSignal() throws {
+        var strategy = try SMACross.make([("fast", "2"), ("slow", "3")])
+        #expect(try run(&strategy, closes: ["1", "2", "3", "4", "5", "6"]).isEmpty)
+    }
+
+    @Test("parameters are validated against their declaration", arguments: [
+        ([("fast", "30"), ("slow", "10")], "fast"),
+        ([("fast", "0")], "fast"),
+        ([("fast", "ten")], "fast"),
+        ([("size", "-1")], "size"),
+        ([("speed", "1")], "speed"),
+    ])
+    func invalidParameters(_ given: [(String, String)], _ name: String) {
+        #expect {
+            _ = try SMACross.make(given.map { (name: $0.0, value: $0.1) })
+        } throws: { error in
+            guard case StrategyError.invalidParameter(let failing, _) = error else { return false }
+            return failing == name
+        }
+    }
+
+    @Test("defaults fill parameters not given")
+    func defaults() throws {
+        let values = try ParameterValues.resolve([], against: SMACrossParameters.specification)
+        #expect(values.description == "fast=10 slow=30 size=1")
+    }
+
+    @Test("the catalog finds strategies by name and lists the others on a miss")
+    func catalog() throws {
+        #expect(try StrategyCatalog.strategy(named: "sma-cross").name == "sma-cross")
+        #expect(throws: StrategyError.unknownStrategy("nope", available: ["sma-cross"])) {
+            try StrategyCatalog.strategy(named: "nope")
+        }
+    }
+}
