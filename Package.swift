@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TradewindCLI", "tradewind", "TradewindTesting"],
+            dependencies: ["TradewindCLI", "TradewindAnalytics", "TradewindSimulation", "TradewindCore", "tradewind", "TradewindTesting"],
             swiftSettings: strict
         ),
     ]

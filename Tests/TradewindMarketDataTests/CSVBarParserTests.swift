@@ -210,6 +210,15 @@ struct IntervalTests {
         #expect(inspection.gaps.map(\.missingBars) == [2])
     }
 
+    @Test("month-end stamps are not gaps; a skipped month is")
+    func monthlyGaps() {
+        let parser = CSVBarParser(fileName: "x", instrumentID: InstrumentID(symbol: "X", venue: "CSV"))
+        let text = "timestamp,open,high,low,close,volume\n" + ["2024-01-31", "2024-02-29", "2024-03-31", "2024-05-31"].map { "\($0),1,1,1,1,1" }.joined(separator: "\n")
+        let inspection = DataInspection(scan: parser.scan(Array(text.utf8)))
+        #expect(inspection.interval == .months(1))
+        #expect(inspection.gaps.map(\.missingBars) == [1])
+    }
+
     @Test("the random walk is deterministic per seed and consistent")
     func randomWalk() {
         let a = RandomWalk(seed: 7).bars(count: 1_000)

@@ -36,23 +36,34 @@ public enum BarInterval: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The most common spacing between consecutive timestamps (ties go to the shorter),
-    /// recognising calendar months when every spacing is 28–31 days.
+    /// The most common spacing between consecutive timestamps (ties go to the shorter).
+    /// Spacings that are all whole calendar months (each 28–31 days per month, so a
+    /// missing month does not hide the pattern) give `.months` with the most common count.
     /// - Returns: `nil` with fewer than two timestamps.
     public static func detect(_ times: [Timestamp]) -> BarInterval? {
         guard times.count >= 2 else { return nil }
-        var counts: [Int64: Int] = [:]
+        var spans: [Int64: Int] = [:]
+        var months: [Int: Int] = [:]
         var allMonthLike = true
         for i in 1..<times.count {
             let diff = times[i].nanosecondsSinceEpoch - times[i - 1].nanosecondsSinceEpoch
             guard diff > 0 else { continue }
-            counts[diff, default: 0] += 1
-            if diff < TimeSpan.days(28).nanoseconds || diff > TimeSpan.days(31).nanoseconds { allMonthLike = false }
+            spans[diff, default: 0] += 1
+            let days = Double(diff) / 86_400e9
+            let count = Int((days / 30.436875).rounded())
+            if count < 1 || days < 28 * Double(count) || days > 31 * Double(count) {
+                allMonthLike = false
+            } else {
+                months[count, default: 0] += 1
+            }
         }
-        guard !counts.isEmpty else { return nil }
-        if allMonthLike { return .months(1) }
-        // Sorting keys makes the tie-break independent of dictionary order.
-        let best = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }[0].key
-        return .fixed(TimeSpan(nanoseconds: best))
+        guard !spans.isEmpty else { return nil }
+        if allMonthLike { return .months(mostCommon(months)) }
+        return .fixed(TimeSpan(nanoseconds: mostCommon(spans)))
+    }
+
+    /// The key seen most often; ties go to the smaller key so the answer never depends on dictionary order.
+    private static func mostCommon<Key: Comparable>(_ counts: [Key: Int]) -> Key {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }[0].key
     }
 }

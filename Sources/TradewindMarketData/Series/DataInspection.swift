@@ -49,16 +49,17 @@ public struct DataInspection: Sendable {
         for i in 1..<stamps.count {
             let (previous, current) = (stamps[i - 1], stamps[i])
             let missing: Int
-            if tradingDays {
+            switch interval {
+            case _ where tradingDays:
                 missing = weekdaysStrictlyBetween(previous, current)
-            } else {
-                var expected = interval.end(after: previous)
-                var count = 0
-                while expected < current && count < 1_000_000 {
-                    count += 1
-                    expected = interval.end(after: expected)
-                }
-                missing = count
+            case .months(let step):
+                // By month number, so month-end stamps (Jan 31, Feb 29, Mar 31) are not gaps.
+                let (a, b) = (previous.utcComponents, current.utcComponents)
+                let months = (b.year * 12 + b.month) - (a.year * 12 + a.month)
+                missing = max(0, months / step - 1)
+            case .fixed(let span):
+                let diff = (current - previous).nanoseconds
+                missing = span.nanoseconds > 0 ? max(0, Int((diff - 1) / span.nanoseconds)) : 0
             }
             if missing > 0 { gaps.append(Gap(from: previous, to: current, missingBars: missing)) }
         }
