@@ -53,11 +53,13 @@ extension Timestamp {
     /// Parses ISO-8601: `YYYY-MM-DD`, optionally followed by `T` or a space and
     /// `hh:mm[:ss[.fraction]]`, then `Z`, `±hh:mm`, `±hhmm` or nothing (read as UTC).
     public init?(iso8601 text: String) {
-        self.init(iso8601UTF8: Array(text.utf8))
+        self.init(iso8601UTF8: Array(text.utf8)[...])
     }
 
     /// Byte-level variant of ``init(iso8601:)`` used by the CSV reader.
-    public init?<Bytes: RandomAccessCollection<UInt8>>(iso8601UTF8 b: Bytes) where Bytes.Index == Int {
+    /// Takes a concrete slice (not a generic collection) so callers in other modules get
+    /// the specialised parser; readers hand over slices of the file buffer without copying.
+    public init?(iso8601UTF8 b: ArraySlice<UInt8>) {
         var i = b.startIndex
         let end = b.endIndex
         func number(_ width: Int) -> Int? {

@@ -45,9 +45,8 @@ extension TradingEngine {
 
     /// Cancelling an order that already finished is a normal race, not an error: it is ignored.
     mutating func requestCancel(_ id: ClientOrderID) throws(EngineError) {
-        guard var order = orders[id], order.status.isWorking, order.status != .pendingCancel else { return }
-        try transition(&order, .requestCancel(at: clock.now))
-        orders[id] = order
+        guard let index = orderIndex[id], orders[index].status.isWorking, orders[index].status != .pendingCancel else { return }
+        try transition(&orders[index], .requestCancel(at: clock.now))
         venue.cancel(id, now: clock.now, reports: &reports)
     }
 
@@ -89,7 +88,8 @@ extension TradingEngine {
     }
 
     mutating func record(_ order: Order) {
-        if orders.updateValue(order, forKey: order.id) == nil { orderSequence.append(order.id) }
+        orderIndex[order.id] = orders.count
+        orders.append(order)
     }
 
     func transition(_ order: inout Order, _ event: OrderEvent) throws(EngineError) {
@@ -108,16 +108,15 @@ extension TradingEngine {
         while index < reports.count {
             let report = reports[index]
             index += 1
-            guard var order = orders[report.orderID] else { throw .unknownOrder(report.orderID) }
+            guard let position = orderIndex[report.orderID] else { throw .unknownOrder(report.orderID) }
             do {
-                try order.apply(report.event)
+                try orders[position].apply(report.event)
             } catch .duplicateFill {
                 continue
             } catch {
                 throw .order(error)
             }
-            orders[report.orderID] = order
-            if order.status.isTerminal, let open = context.openOrderIDs.firstIndex(of: order.id) {
+            if orders[position].status.isTerminal, let open = context.openOrderIDs.firstIndex(of: report.orderID) {
                 context.openOrderIDs.remove(at: open)
             }
             if case .fill(let fill) = report.event {

@@ -28,10 +28,11 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     public internal(set) var venue: Venue
     public internal(set) var clock: Clock
     public internal(set) var portfolio: Portfolio
-    /// Every order ever created, by id; finished orders stay for the record.
-    public internal(set) var orders: [ClientOrderID: Order] = [:]
-    /// Ids of orders in creation order (dictionary order must never reach output).
-    public internal(set) var orderSequence: [ClientOrderID] = []
+    /// Every order ever created, in creation order; finished orders stay for the record.
+    /// Updated in place, so a report never copies an order out and back.
+    public internal(set) var orders: [Order] = []
+    /// Position of each order in ``orders``.
+    var orderIndex: [ClientOrderID: Int] = [:]
     public internal(set) var fills: [Fill] = []
     public internal(set) var trades: [Trade] = []
     public internal(set) var equityCurve: [EquityPoint] = []
@@ -80,14 +81,16 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         // Fills happen inside the bar, before its close is known to the strategy.
         clock.observe(eventTime: bar.openTime)
         venue.onBar(event, reports: &reports)
-        try applyReports()
+        if !reports.isEmpty { try applyReports() }
 
         clock.observe(eventTime: bar.closeTime)
         portfolio.mark(event.instrument, at: bar.close)
         recordEquity(at: bar.closeTime)
-        refreshContext(instrument: event.instrument)
+        // Positions only change on fills (refreshed there); a bar changes time, cash marks and equity.
+        context.now = clock.now
+        context.equity = portfolio.equity
         do { try strategy.onBar(event, context: &context) } catch { throw callbackFailure("onBar", error) }
-        try dispatchCommands()
+        if !context.commands.isEmpty { try dispatchCommands() }
     }
 
     /// Applies reports that a venue delivered outside ``handle(_:)`` (live adapters).
@@ -105,7 +108,10 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     }
 
     /// Orders not yet finished, in creation order.
-    public var openOrders: [Order] { context.openOrderIDs.compactMap { orders[$0] } }
+    public var openOrders: [Order] { context.openOrderIDs.compactMap { order($0) } }
+
+    /// The order with this id, in its current state.
+    public func order(_ id: ClientOrderID) -> Order? { orderIndex[id].map { orders[$0] } }
 
     // MARK: - Internals
 

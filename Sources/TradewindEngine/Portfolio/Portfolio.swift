@@ -50,7 +50,8 @@ public struct Portfolio: Sendable {
     }
 
     private mutating func revalue(_ instrument: Int) {
-        let newValue = marks[instrument].map { positions[instrument].marketValue(at: $0) } ?? .zero
+        let quantity = positions[instrument].quantity
+        let newValue = quantity.isZero ? .zero : marks[instrument].map { $0 * quantity } ?? .zero
         positionsValue += newValue - values[instrument]
         values[instrument] = newValue
     }

@@ -62,8 +62,18 @@ public struct CSVBarParser: Sendable {
         var values: [ParsedDecimal] = []
         var priceScale: UInt8 = 0
         var volumeScale: UInt8 = 0
-        var lastStampLine: [Timestamp: Int] = [:]
         var full: Bool { issues.count >= limit }
+
+        /// The line of an accepted row with this timestamp; accepted stamps ascend, so a binary search finds it.
+        func line(of stamp: Timestamp) -> Int? {
+            var low = 0
+            var high = stamps.count
+            while low < high {
+                let mid = (low + high) / 2
+                if stamps[mid] < stamp { low = mid + 1 } else { high = mid }
+            }
+            return low < stamps.count && stamps[low] == stamp ? lines[low] : nil
+        }
     }
 
     static let timestampNames: Set<String> = ["timestamp", "date", "datetime", "time"]
@@ -75,7 +85,9 @@ public struct CSVBarParser: Sendable {
             rows.issues.append(issue(1, 0, nil, .emptyFile, "the file is empty; expected a header line"))
             return
         }
-        let names = CSVLines.fields(of: header.bytes).map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() }
+        var headerFields: [ArraySlice<UInt8>] = []
+        CSVLines.fields(of: header.bytes, into: &headerFields)
+        let names = headerFields.map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() }
         guard let timeColumn = names.firstIndex(where: Self.timestampNames.contains) else {
             rows.issues.append(issue(1, 0, nil, .missingColumn, "header has no 'timestamp' column; found \(names)"))
             return
@@ -90,11 +102,15 @@ public struct CSVBarParser: Sendable {
         }
         let needed = max(timeColumn, valueColumns.max()!) + 1
         var previous: (stamp: Timestamp, line: Int)?
+        // Reused across rows so that reading allocates per file, not per line.
+        var fields: [ArraySlice<UInt8>] = []
+        var parsed: [ParsedDecimal] = []
+        parsed.reserveCapacity(5)
 
         while !rows.full, let line = lines.next() {
             if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
             rows.dataRows += 1
-            let fields = CSVLines.fields(of: line.bytes)
+            CSVLines.fields(of: line.bytes, into: &fields)
             guard fields.count >= needed else {
                 let missing = fields.count
                 rows.issues.append(issue(line.number, missing + 1, names[missing], .malformedRow,
@@ -106,8 +122,7 @@ public struct CSVBarParser: Sendable {
                                          "'\(text(fields[timeColumn]))' is not an ISO-8601 date-time or epoch number"))
                 continue
             }
-            var parsed: [ParsedDecimal] = []
-            parsed.reserveCapacity(5)
+            parsed.removeAll(keepingCapacity: true)
             var rowOK = true
             for (k, column) in valueColumns.enumerated() {
                 guard let value = ParsedDecimal.parse(utf8: fields[column].trimmedSpaces) else {
@@ -137,7 +152,7 @@ public struct CSVBarParser: Sendable {
                 continue
             }
             if let previous, stamp <= previous.stamp {
-                if let firstLine = rows.lastStampLine[stamp] {
+                if let firstLine = rows.line(of: stamp) {
                     rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .duplicateTimestamp,
                                              "duplicate timestamp \(stamp) (first on line \(firstLine))"))
                 } else {
@@ -147,7 +162,6 @@ public struct CSVBarParser: Sendable {
                 continue
             }
             previous = (stamp, line.number)
-            rows.lastStampLine[stamp] = line.number
             rows.lines.append(line.number)
             rows.stamps.append(stamp)
             rows.values.append(contentsOf: parsed)
@@ -177,7 +191,7 @@ public struct CSVBarParser: Sendable {
         let trimmed = field.trimmedSpaces
         guard let first = trimmed.first else { return nil }
         let isNumber = trimmed.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 } && first != 46
-        guard isNumber else { return Timestamp(iso8601UTF8: Array(trimmed)) }
+        guard isNumber else { return Timestamp(iso8601UTF8: trimmed) }
         guard let value = ParsedDecimal.parse(utf8: trimmed) else { return nil }
         let whole = value.mantissa / FixedPoint.pow10(value.scale)
         // Epoch unit by magnitude; the fraction (if any) is kept to nanoseconds.

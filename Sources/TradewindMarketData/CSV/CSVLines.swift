@@ -32,9 +32,9 @@ struct CSVLines {
         return Line(number: lineNumber, bytes: bytes[start..<lineEnd])
     }
 
-    static func fields(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity(8)
+    /// Splits `line` into `fields`, replacing its contents (its capacity is reused).
+    static func fields(of line: ArraySlice<UInt8>, into fields: inout [ArraySlice<UInt8>]) {
+        fields.removeAll(keepingCapacity: true)
         var i = line.startIndex
         var start = i
         var quoted = false
@@ -52,7 +52,6 @@ struct CSVLines {
             i += 1
         }
         fields.append(unquote(line[start..<line.endIndex], hadQuotes))
-        return fields
     }
 
     private static func unquote(_ field: ArraySlice<UInt8>, _ hadQuotes: Bool) -> ArraySlice<UInt8> {

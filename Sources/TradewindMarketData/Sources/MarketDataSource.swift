@@ -15,12 +15,16 @@ public struct HistoricalBarSource: MarketDataSource {
     public let instruments: [Instrument]
     @usableFromInline let series: [[Bar]]
     @usableFromInline var cursors: [Int]
+    // The common one-instrument case reads a flat array with a plain cursor.
+    @usableFromInline let single: [Bar]
+    @usableFromInline var singleCursor = 0
 
     /// - Parameter series: one ``BarSeries`` per instrument, each ascending.
     public init(_ series: [BarSeries]) {
         self.instruments = series.map(\.instrument)
         self.series = series.map(\.bars)
         self.cursors = Array(repeating: 0, count: series.count)
+        self.single = series.count == 1 ? series[0].bars : []
     }
 
     /// The total number of bars this source will produce.
@@ -29,10 +33,9 @@ public struct HistoricalBarSource: MarketDataSource {
     @inlinable
     public mutating func next() -> BarEvent? {
         if series.count == 1 {
-            let cursor = cursors[0]
-            guard cursor < series[0].count else { return nil }
-            cursors[0] = cursor + 1
-            return BarEvent(instrument: 0, bar: series[0][cursor])
+            guard singleCursor < single.count else { return nil }
+            defer { singleCursor += 1 }
+            return BarEvent(instrument: 0, bar: single[singleCursor])
         }
         // Earliest close time first; ties go to the lower instrument index (stable, deterministic).
         var best = -1

@@ -91,7 +91,7 @@ public enum Backtest {
         return BacktestResult(
             strategyName: S.name, parameters: parameters, instruments: instruments, configuration: configuration,
             barCount: engine.barCount, start: first, end: last, equityCurve: engine.equityCurve, trades: engine.trades,
-            fills: engine.fills, orders: engine.orderSequence.compactMap { engine.orders[$0] },
+            fills: engine.fills, orders: engine.orders,
             openPositions: engine.portfolio.positions.filter { !$0.isFlat }, finalEquity: engine.portfolio.equity,
             feesPaid: engine.portfolio.account.feesPaid, finalCash: engine.portfolio.account.cash
         )

@@ -37,11 +37,10 @@ public struct SMACross: Strategy {
         guard let previous = previousSpread else { return }
 
         let position = context.position(event.instrument)
-        let instrument = context.instrument(event.instrument).id
         if previous <= 0 && spread > 0 && position.isFlat && context.openOrderIDs.isEmpty {
-            context.submit(.market(.buy, parameters.size, of: instrument))
+            context.submit(.market(.buy, parameters.size, of: context.instrument(event.instrument).id))
         } else if previous >= 0 && spread < 0 && position.isLong {
-            context.submit(.market(.sell, position.quantity, of: instrument))
+            context.submit(.market(.sell, position.quantity, of: context.instrument(event.instrument).id))
         }
     }
 }
