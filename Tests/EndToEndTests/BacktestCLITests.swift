@@ -24,6 +24,7 @@ struct BacktestCLITests {
         for line in [
             "Strategy       sma-cross  fast=10 slow=30 size=10",
             "Period         2004-08-19 → 2013-03-02  (2,148 bars, 8.53 years)",
+            "Orders         65 filled",
             "Trades         32 closed, 1 position(s) still open",
             "Final equity   107,430.08",
             "Total return   7.43 %",
@@ -117,6 +118,21 @@ struct BacktestCLITests {
         #expect(output.status == status)
         #expect(output.stderr.contains(message), "stderr: \(output.stderr)")
         #expect(output.stdout.isEmpty)
+    }
+
+    @Test("orders the account cannot afford are reported with the reason, not silently dropped")
+    func refusedOrders() throws {
+        // The first cross up is at the 2004-12-20 close (185.02), i.e. at 2004-12-21T00:00Z: 1000 × 185.02 > 100,000.
+        let output = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "1000", "--cash", "100000"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("Orders         33 denied (first refusal on 2004-12-21: insufficient cash: order needs about 185020.00, cash is 100000.00)"),
+                "\(output.stdout)")
+        #expect(output.stdout.contains("Trades         0 closed"))
+        let json = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "1000", "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let orders = try #require(document["orders"] as? [String: Any])
+        #expect((orders["by_status"] as? [String: Int])?["denied"] == 33)
+        #expect((orders["refused"] as? [[String: Any]])?.first?["reason"] as? String != nil)
     }
 
     @Test("a malformed data file is refused with file, line and column")

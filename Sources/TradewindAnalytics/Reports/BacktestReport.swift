@@ -36,6 +36,7 @@ public struct BacktestReport: Sendable {
             ("final_equity", .number(result.finalEquity.description)),
             ("final_cash", .number(result.finalCash.description)),
             ("fees_paid", .number(result.feesPaid.description)),
+            ("orders", ordersJSON),
             ("trades", .array(result.trades.map(Self.json(trade:)))),
             ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
             ("equity_curve", .array(result.equityCurve.map { .array([.string($0.time.iso8601), .number($0.equity.description)]) })),
@@ -63,6 +64,34 @@ public struct BacktestReport: Sendable {
             ("years", .double(m.years)),
             ("bars_per_year", .double(m.barsPerYear)),
         ])
+    }
+
+    /// Order outcomes: a count per final status, and every order that never reached the
+    /// market (denied by the pre-trade checks or rejected by the venue) with its reason.
+    var ordersJSON: JSONValue {
+        let refused = result.orders.filter { $0.status == .denied || $0.status == .rejected }
+        return .object([
+            ("count", .int(result.orders.count)),
+            ("by_status", .object(orderStatusCounts.map { ($0.status.rawValue, .int($0.count)) })),
+            ("refused", .array(refused.map { order in
+                .object([
+                    ("id", .string(order.id.value)),
+                    ("time", .string(order.createdAt.iso8601)),
+                    ("side", .string(order.side.rawValue)),
+                    ("quantity", .number(order.quantity.description)),
+                    ("status", .string(order.status.rawValue)),
+                    ("reason", order.reason.map(JSONValue.string) ?? .null),
+                ])
+            })),
+        ])
+    }
+
+    /// Orders per final status, in the lifecycle's declaration order.
+    var orderStatusCounts: [(status: OrderStatus, count: Int)] {
+        OrderStatus.allCases.compactMap { status in
+            let count = result.orders.filter { $0.status == status }.count
+            return count > 0 ? (status, count) : nil
+        }
     }
 
     static func json(trade: Trade) -> JSONValue {
@@ -99,6 +128,7 @@ public struct BacktestReport: Sendable {
             ("Strategy", result.parameters.isEmpty ? result.strategyName : "\(result.strategyName)  \(result.parameters)"),
             ("Data", "\(instruments)\(interval)"),
             ("Period", "\(Self.day(result.start)) → \(Self.day(result.end))  (\(Self.grouped(result.barCount)) bars, \(Self.fixed(m.years, 2)) years)"),
+            ("Orders", ordersSummary),
             ("Trades", "\(m.tradeCount) closed" + (result.openPositions.isEmpty ? "" : ", \(result.openPositions.count) position(s) still open")),
             ("Start equity", Self.money(result.configuration.startingCash)),
             ("Final equity", Self.money(result.finalEquity)),
@@ -113,6 +143,16 @@ public struct BacktestReport: Sendable {
         ]
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
+    }
+
+    /// `64 filled` or `64 filled, 3 denied (first: insufficient cash: …)`.
+    var ordersSummary: String {
+        guard !result.orders.isEmpty else { return "none" }
+        var text = orderStatusCounts.map { "\($0.count) \($0.status.rawValue)" }.joined(separator: ", ")
+        if let first = result.orders.first(where: { $0.status == .denied || $0.status == .rejected }), let reason = first.reason {
+            text += " (first refusal on \(Self.day(first.createdAt)): \(reason))"
+        }
+        return text
     }
 
     static func day(_ t: Timestamp) -> String { String(t.iso8601.prefix(10)) }

@@ -43,16 +43,7 @@ public enum FixedPoint {
     @inlinable
     static func roundHalfEven(_ value: Int128, droppingDigits digits: Int) -> Int128 {
         if digits <= 0 { return value * pow10Wide(-digits) }
-        let divisor = pow10Wide(digits)
-        let quotient = value / divisor
-        let remainder = value % divisor
-        if remainder == 0 { return quotient }
-        let twice = remainder.magnitude * 2
-        let half = divisor.magnitude
-        let awayFromZero: Int128 = value < 0 ? -1 : 1
-        if twice > half { return quotient + awayFromZero }
-        if twice < half { return quotient }
-        return quotient % 2 == 0 ? quotient : quotient + awayFromZero
+        return divideHalfEven(value, by: pow10Wide(digits))
     }
 
     /// Divides `numerator / denominator`, rounding half to even.
