@@ -14,9 +14,11 @@ struct BacktestCommand: ParsableCommand {
             rate × notional. Money is exact (fixed-point); see docs/METRICS.md for how each metric is computed.
 
             Examples:
-              tradewind backtest --data examples/data/GOOG-1d.csv --strategy sma-cross --param fast=10 --param slow=30 --size 10
+              tradewind backtest --data examples/data/GOOG-1d.csv \\
+                  --param fast=10 --param slow=30 --size 10
               tradewind backtest --data examples/data/GOOG-1d.csv --json > result.json
-              tradewind backtest --data examples/data/SP500-1d.csv --output reports/sp500.json
+              tradewind backtest --data examples/data/SP500-1d.csv \\
+                  --output reports/sp500.json
             """
     )
 
