@@ -95,7 +95,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewindIndicatorsTests",
-            dependencies: ["TradewindIndicators", "TradewindTesting"],
+            dependencies: ["TradewindIndicators", "TradewindMarketData", "TradewindCore", "TradewindTesting"],
+            exclude: ["../Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

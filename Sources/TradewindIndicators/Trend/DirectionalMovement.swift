@@ -1,0 +1,74 @@
+/// Wilder's directional movement system (TA-Lib `PLUS_DI`, `MINUS_DI`, `ADX`).
+///
+/// +DM/−DM and the true range are summed over the first `period − 1` changes, then
+/// smoothed as `sum − sum ÷ period + new`. ±DI = 100 × DM ÷ TR from bar `period + 1` (0 when TR is
+/// below 1e-8); DX = 100 × |+DI − −DI| ÷ (+DI + −DI); ADX is the mean of the first `period`
+/// DX values, then Wilder-smoothed, from bar `2·period`. A DX whose DI sum is below 1e-8 is
+/// skipped, as TA-Lib does.
+public struct DirectionalMovement: BarIndicator, Sendable {
+    public struct Value: Hashable, Sendable {
+        /// `nil` until `2·period` bars were seen.
+        public var adx: Double?
+        public var plusDI: Double
+        public var minusDI: Double
+
+        @inlinable
+        public init(adx: Double?, plusDI: Double, minusDI: Double) {
+            self.adx = adx
+            self.plusDI = plusDI
+            self.minusDI = minusDI
+        }
+    }
+
+    public let period: Int
+    @usableFromInline var previous: BarSample?
+    @usableFromInline var changes = 0
+    @usableFromInline var plusDM = 0.0
+    @usableFromInline var minusDM = 0.0
+    @usableFromInline var trueRange = 0.0
+    @usableFromInline var dxSum = 0.0
+    @usableFromInline var dxCount = 0
+    @usableFromInline var adx: Double?
+    @usableFromInline var indicators: (plus: Double, minus: Double)?
+    public var value: Value? { indicators.map { Value(adx: adx, plusDI: $0.plus, minusDI: $0.minus) } }
+
+    public init(period: Int = 14) throws(IndicatorError) {
+        try checkPeriod(period, minimum: 2, "ADX")
+        self.period = period
+    }
+
+    @inlinable
+    public mutating func update(_ bar: BarSample) throws(IndicatorError) {
+        try bar.checkFinite("ADX")
+        defer { previous = bar }
+        guard let previous else { return }
+        changes += 1
+        let up = bar.high - previous.high
+        let down = previous.low - bar.low
+        let range = TrueRange.range(high: bar.high, low: bar.low, previousClose: previous.close)
+        let n = Double(period)
+        if changes < period {
+            if down > 0 && up < down { minusDM += down } else if up > 0 && up > down { plusDM += up }
+            trueRange += range
+            return
+        }
+        minusDM -= minusDM / n
+        plusDM -= plusDM / n
+        if down > 0 && up < down { minusDM += down } else if up > 0 && up > down { plusDM += up }
+        trueRange = trueRange - (trueRange / n) + range
+        let measurable = !isNearZero(trueRange)
+        let minus = measurable ? 100.0 * (minusDM / trueRange) : 0
+        let plus = measurable ? 100.0 * (plusDM / trueRange) : 0
+        indicators = (plus, minus)
+        let sum = minus + plus
+        // A bar without a measurable DX still counts toward the first `period`, adding nothing.
+        let dx: Double? = measurable && !isNearZero(sum) ? 100.0 * (abs(minus - plus) / sum) : nil
+        if dxCount < period {
+            dxCount += 1
+            if let dx { dxSum += dx }
+            if dxCount == period { adx = dxSum / n }
+        } else if let dx, let smoothed = adx {
+            adx = ((smoothed * (n - 1)) + dx) / n
+        }
+    }
+}
