@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "TradewindCLI",
             dependencies: [
-                "TradewindCore", "TradewindMarketData", "TradewindStrategy", "TradewindEngine",
+                "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "tradewind-bench",
             dependencies: [
-                "TradewindCore", "TradewindMarketData", "TradewindStrategy", "TradewindEngine",
+                "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

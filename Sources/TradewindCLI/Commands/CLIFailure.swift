@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradewindIndicators
 import TradewindMarketData
 import TradewindSimulation
 import TradewindStrategy
@@ -35,6 +36,8 @@ enum CLIFailure {
             return (error.description, 64)
         case let error as BacktestError: return (error.description, 1)
         case let error as FileWriteError: return (error.description, 74)
+        case let error as IndicatorError: return (error.description, 65)
+        case let error as AggregationError: return (error.description, 65)
         default: return ("\(error)", 1)
         }
     }

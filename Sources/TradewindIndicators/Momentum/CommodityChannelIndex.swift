@@ -23,11 +23,15 @@ public struct CommodityChannelIndex: BarIndicator, Sendable {
         let typical = (bar.high + bar.low + bar.close) / 3.0
         window.push(typical)
         guard window.isFull else { return }
-        var average = 0.0
-        for i in 0..<period { average += window.storage[i] }
-        average /= Double(period)
-        var deviation = 0.0
-        for i in 0..<period { deviation += abs(window.storage[i] - average) }
+        // Storage order, as TA-Lib sums its circular buffer.
+        let (average, deviation) = window.storage.withUnsafeBufferPointer { slots in
+            var sum = 0.0
+            for value in slots { sum += value }
+            let mean = sum / Double(slots.count)
+            var deviation = 0.0
+            for value in slots { deviation += abs(value - mean) }
+            return (mean, deviation)
+        }
         let distance = typical - average
         current = distance != 0 && deviation != 0 ? distance / (0.015 * (deviation / Double(period))) : 0
     }

@@ -31,9 +31,11 @@ public struct BarSample: Hashable, Sendable {
 
     /// - Throws: ``IndicatorError/nonFiniteInput(indicator:value:)`` if any field is NaN or infinite.
     @inlinable
-    public func checkFinite(_ indicator: String) throws(IndicatorError) {
-        for value in [open, high, low, close, volume] where !value.isFinite {
-            throw .nonFiniteInput(indicator: indicator, value: value)
+    public func checkFinite(_ indicator: @autoclosure () -> String) throws(IndicatorError) {
+        // Field by field: an array literal here would allocate on every update.
+        guard open.isFinite && high.isFinite && low.isFinite && close.isFinite && volume.isFinite else {
+            let bad = !open.isFinite ? open : !high.isFinite ? high : !low.isFinite ? low : !close.isFinite ? close : volume
+            throw .nonFiniteInput(indicator: indicator(), value: bad)
         }
     }
 }

@@ -2,10 +2,34 @@
 /// (`NaN` while not ready). This is the uniform face the CLI and benchmarks use; strategies
 /// use the typed indicators directly.
 public protocol ColumnIndicator {
+    /// Number of outputs.
+    var width: Int { get }
     /// Feeds one bar.
     mutating func feed(_ bar: BarSample) throws(IndicatorError)
-    /// Writes the current outputs to `columns[offset...]`, `NaN` for an output not ready.
-    func write(into columns: inout [Double], at offset: Int)
+    /// Writes the current outputs to `row[0..<width]`, `NaN` for an output not ready.
+    func write(to row: UnsafeMutablePointer<Double>)
+    /// Feeds `bars` in order, writing each bar's outputs to `output + i × stride`.
+    ///
+    /// One dynamic call per block instead of per bar: the loop runs specialised for the
+    /// concrete indicator. The default implementation is that loop.
+    mutating func compute(_ bars: UnsafeBufferPointer<BarSample>, into output: UnsafeMutablePointer<Double>, stride: Int) throws(IndicatorError)
+}
+
+extension ColumnIndicator {
+    @inlinable
+    public mutating func compute(_ bars: UnsafeBufferPointer<BarSample>, into output: UnsafeMutablePointer<Double>, stride: Int) throws(IndicatorError) {
+        var row = output
+        for bar in bars {
+            try feed(bar)
+            write(to: row)
+            row += stride
+        }
+    }
+
+    /// Writes the current outputs into `columns[offset...]`.
+    public func write(into columns: inout [Double], at offset: Int) {
+        columns.withUnsafeMutableBufferPointer { write(to: $0.baseAddress! + offset) }
+    }
 }
 
 /// A parsed `name:arg,arg` request such as `macd:12,26,9`.
@@ -87,185 +111,104 @@ public enum IndicatorCatalog {
 
     public static let entries: [Entry] = [
         Entry(name: "sma", summary: "simple moving average of close", parameters: [int("period", 20)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try SimpleMovingAverage(period: Int(a[0])))
+            try SimpleMovingAverage(period: Int(a[0]))
         },
         Entry(name: "ema", summary: "exponential moving average of close (SMA-seeded)", parameters: [int("period", 20)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try ExponentialMovingAverage(period: Int(a[0])))
+            try ExponentialMovingAverage(period: Int(a[0]))
         },
         Entry(name: "wma", summary: "linearly weighted moving average of close", parameters: [int("period", 20)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try WeightedMovingAverage(period: Int(a[0])))
+            try WeightedMovingAverage(period: Int(a[0]))
         },
         Entry(name: "dema", summary: "double exponential moving average of close", parameters: [int("period", 20)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try DoubleExponentialMovingAverage(period: Int(a[0])))
+            try DoubleExponentialMovingAverage(period: Int(a[0]))
         },
         Entry(name: "tema", summary: "triple exponential moving average of close", parameters: [int("period", 20)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try TripleExponentialMovingAverage(period: Int(a[0])))
+            try TripleExponentialMovingAverage(period: Int(a[0]))
         },
         Entry(name: "kama", summary: "Kaufman adaptive moving average of close", parameters: [int("period", 30)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try KaufmanAdaptiveMovingAverage(period: Int(a[0])))
+            try KaufmanAdaptiveMovingAverage(period: Int(a[0]))
         },
         Entry(name: "rsi", summary: "Wilder relative strength index of close", parameters: [int("period", 14)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try RelativeStrengthIndex(period: Int(a[0])))
+            try RelativeStrengthIndex(period: Int(a[0]))
         },
         Entry(name: "roc", summary: "rate of change of close, percent", parameters: [int("period", 10)], outputs: [""]) { a throws(IndicatorError) in
-            Close(try RateOfChange(period: Int(a[0])))
+            try RateOfChange(period: Int(a[0]))
         },
         Entry(name: "stoch", summary: "slow stochastic %K/%D (SMA)", parameters: [int("fastk", 14), int("slowk", 3), int("slowd", 3)],
               outputs: ["k", "d"]) { a throws(IndicatorError) in
-            Lines(try Stochastic(fastK: Int(a[0]), slowK: Int(a[1]), slowD: Int(a[2])), width: 2) { [$0.k, $0.d] }
+            try Stochastic(fastK: Int(a[0]), slowK: Int(a[1]), slowD: Int(a[2]))
         },
         Entry(name: "stochf", summary: "fast stochastic %K/%D (SMA)", parameters: [int("fastk", 5), int("fastd", 3)],
               outputs: ["k", "d"]) { a throws(IndicatorError) in
-            Lines(try FastStochastic(fastK: Int(a[0]), fastD: Int(a[1])), width: 2) { [$0.k, $0.d] }
+            try FastStochastic(fastK: Int(a[0]), fastD: Int(a[1]))
         },
         Entry(name: "stochrsi", summary: "stochastic RSI, TA-Lib convention (%K raw, %D = SMA)",
               parameters: [int("rsi", 14), int("stoch", 14), int("d", 3)], outputs: ["k", "d"]) { a throws(IndicatorError) in
-            StochRSIColumns(try StochasticRSI(rsiPeriod: Int(a[0]), stochastic: Int(a[1]), dSmoothing: Int(a[2]), convention: .taLib))
+            try StochasticRSI(rsiPeriod: Int(a[0]), stochastic: Int(a[1]), dSmoothing: Int(a[2]), convention: .taLib)
         },
         Entry(name: "stochrsi-tv", summary: "stochastic RSI, TradingView convention (%K = SMA of raw)",
               parameters: [int("rsi", 14), int("stoch", 14), int("k", 3), int("d", 3)], outputs: ["k", "d"]) { a throws(IndicatorError) in
-            StochRSIColumns(try StochasticRSI(rsiPeriod: Int(a[0]), stochastic: Int(a[1]), kSmoothing: Int(a[2]), dSmoothing: Int(a[3]),
-                                              convention: .tradingView))
+            try StochasticRSI(rsiPeriod: Int(a[0]), stochastic: Int(a[1]), kSmoothing: Int(a[2]), dSmoothing: Int(a[3]),
+                                              convention: .tradingView)
         },
         Entry(name: "macd", summary: "MACD line, signal and histogram", parameters: [int("fast", 12), int("slow", 26), int("signal", 9)],
               outputs: ["", "signal", "hist"]) { a throws(IndicatorError) in
-            MACDColumns(try MovingAverageConvergenceDivergence(fast: Int(a[0]), slow: Int(a[1]), signal: Int(a[2])))
+            try MovingAverageConvergenceDivergence(fast: Int(a[0]), slow: Int(a[1]), signal: Int(a[2]))
         },
         Entry(name: "bbands", summary: "Bollinger bands (SMA ± k population sd)", parameters: [int("period", 20), real("deviations", "2")],
               outputs: ["upper", "middle", "lower"]) { a throws(IndicatorError) in
-            BandColumns(try BollingerBands(period: Int(a[0]), deviations: a[1]))
+            try BollingerBands(period: Int(a[0]), deviations: a[1])
         },
         Entry(name: "trange", summary: "true range", parameters: [], outputs: [""]) { _ throws(IndicatorError) in
-            Whole(TrueRange())
+            TrueRange()
         },
         Entry(name: "atr", summary: "Wilder average true range", parameters: [int("period", 14)], outputs: [""]) { a throws(IndicatorError) in
-            Whole(try AverageTrueRange(period: Int(a[0])))
+            try AverageTrueRange(period: Int(a[0]))
         },
         Entry(name: "adx", summary: "average directional index with +DI and -DI", parameters: [int("period", 14)],
               outputs: ["", "plus_di", "minus_di"]) { a throws(IndicatorError) in
-            ADXColumns(try DirectionalMovement(period: Int(a[0])))
+            try DirectionalMovement(period: Int(a[0]))
         },
         Entry(name: "cci", summary: "commodity channel index", parameters: [int("period", 20)], outputs: [""]) { a throws(IndicatorError) in
-            Whole(try CommodityChannelIndex(period: Int(a[0])))
+            try CommodityChannelIndex(period: Int(a[0]))
         },
         Entry(name: "mfi", summary: "money flow index", parameters: [int("period", 14)], outputs: [""]) { a throws(IndicatorError) in
-            Whole(try MoneyFlowIndex(period: Int(a[0])))
+            try MoneyFlowIndex(period: Int(a[0]))
         },
         Entry(name: "willr", summary: "Williams %R", parameters: [int("period", 14)], outputs: [""]) { a throws(IndicatorError) in
-            Whole(try WilliamsR(period: Int(a[0])))
+            try WilliamsR(period: Int(a[0]))
         },
         Entry(name: "obv", summary: "on-balance volume", parameters: [], outputs: [""]) { _ throws(IndicatorError) in
-            Whole(OnBalanceVolume())
+            OnBalanceVolume()
         },
         Entry(name: "psar", summary: "parabolic SAR", parameters: [real("acceleration", "0.02"), real("maximum", "0.2")],
               outputs: [""]) { a throws(IndicatorError) in
-            Whole(try ParabolicSAR(acceleration: a[0], maximum: a[1]))
+            try ParabolicSAR(acceleration: a[0], maximum: a[1])
         },
         Entry(name: "vwap", summary: "VWAP anchored to the UTC day", parameters: [], outputs: [""]) { _ throws(IndicatorError) in
-            Whole(VolumeWeightedAveragePrice())
+            VolumeWeightedAveragePrice()
         },
         Entry(name: "keltner", summary: "Keltner channels (EMA ± k ATR)",
               parameters: [int("period", 20), real("multiplier", "2"), int("atr", 10)],
               outputs: ["upper", "middle", "lower"]) { a throws(IndicatorError) in
-            Lines(try KeltnerChannels(period: Int(a[0]), multiplier: a[1], atrPeriod: Int(a[2])), width: 3) { [$0.upper, $0.middle, $0.lower] }
+            try KeltnerChannels(period: Int(a[0]), multiplier: a[1], atrPeriod: Int(a[2]))
         },
         Entry(name: "donchian", summary: "Donchian channels", parameters: [int("period", 20)],
               outputs: ["upper", "middle", "lower"]) { a throws(IndicatorError) in
-            Lines(try DonchianChannels(period: Int(a[0])), width: 3) { [$0.upper, $0.middle, $0.lower] }
+            try DonchianChannels(period: Int(a[0]))
         },
         Entry(name: "supertrend", summary: "SuperTrend line and direction (+1/-1)", parameters: [int("period", 10), real("multiplier", "3")],
               outputs: ["", "direction"]) { a throws(IndicatorError) in
-            Lines(try SuperTrend(period: Int(a[0]), multiplier: a[1]), width: 2) { [$0.line, Double($0.direction)] }
+            try SuperTrend(period: Int(a[0]), multiplier: a[1])
         },
         Entry(name: "ichimoku", summary: "Ichimoku (undisplaced)", parameters: [int("conversion", 9), int("base", 26), int("leading", 52)],
               outputs: ["conversion", "base", "leading_a", "leading_b", "lagging"]) { a throws(IndicatorError) in
-            Lines(try Ichimoku(conversion: Int(a[0]), base: Int(a[1]), leading: Int(a[2])), width: 5) {
-                [$0.conversion, $0.base, $0.leadingA, $0.leadingB, $0.lagging]
-            }
+            try Ichimoku(conversion: Int(a[0]), base: Int(a[1]), leading: Int(a[2]))
         },
     ]
 }
 
-// MARK: - Adapters from typed indicators to columns
-
-struct Close<I: ScalarIndicator>: ColumnIndicator {
-    var indicator: I
-    init(_ indicator: I) { self.indicator = indicator }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar.close) }
-    func write(into columns: inout [Double], at offset: Int) { columns[offset] = indicator.value ?? .nan }
-}
-
-struct Whole<I: BarIndicator>: ColumnIndicator where I.Value == Double {
-    var indicator: I
-    init(_ indicator: I) { self.indicator = indicator }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar) }
-    func write(into columns: inout [Double], at offset: Int) { columns[offset] = indicator.value ?? .nan }
-}
-
-struct Lines<I: BarIndicator>: ColumnIndicator {
-    var indicator: I
-    let width: Int
-    let split: @Sendable (I.Value) -> [Double]
-    init(_ indicator: I, width: Int, _ split: @escaping @Sendable (I.Value) -> [Double]) {
-        self.indicator = indicator
-        self.width = width
-        self.split = split
-    }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar) }
-    func write(into columns: inout [Double], at offset: Int) {
-        guard let value = indicator.value else {
-            for index in offset..<(offset + width) { columns[index] = .nan }
-            return
-        }
-        for (index, number) in split(value).enumerated() { columns[offset + index] = number }
-    }
-}
-
-struct StochRSIColumns: ColumnIndicator {
-    var indicator: StochasticRSI
-    init(_ indicator: StochasticRSI) { self.indicator = indicator }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar.close) }
-    func write(into columns: inout [Double], at offset: Int) {
-        columns[offset] = indicator.lines?.k ?? .nan
-        columns[offset + 1] = indicator.lines?.d ?? .nan
-    }
-}
-
-struct MACDColumns: ColumnIndicator {
-    var indicator: MovingAverageConvergenceDivergence
-    init(_ indicator: MovingAverageConvergenceDivergence) { self.indicator = indicator }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar.close) }
-    func write(into columns: inout [Double], at offset: Int) {
-        let lines = indicator.lines
-        columns[offset] = lines?.macd ?? .nan
-        columns[offset + 1] = lines?.signal ?? .nan
-        columns[offset + 2] = lines?.histogram ?? .nan
-    }
-}
-
-struct BandColumns: ColumnIndicator {
-    var indicator: BollingerBands
-    init(_ indicator: BollingerBands) { self.indicator = indicator }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar.close) }
-    func write(into columns: inout [Double], at offset: Int) {
-        let lines = indicator.lines
-        columns[offset] = lines?.upper ?? .nan
-        columns[offset + 1] = lines?.middle ?? .nan
-        columns[offset + 2] = lines?.lower ?? .nan
-    }
-}
-
-struct ADXColumns: ColumnIndicator {
-    var indicator: DirectionalMovement
-    init(_ indicator: DirectionalMovement) { self.indicator = indicator }
-    mutating func feed(_ bar: BarSample) throws(IndicatorError) { try indicator.update(bar) }
-    func write(into columns: inout [Double], at offset: Int) {
-        let value = indicator.value
-        columns[offset] = value?.adx ?? .nan
-        columns[offset + 1] = value?.plusDI ?? .nan
-        columns[offset + 2] = value?.minusDI ?? .nan
-    }
-}
+// Conformances of the typed indicators live in IndicatorCatalog+Columns.swift.
 
 extension String {
     var trimmingSpaces: String {

@@ -34,46 +34,56 @@ struct RingBuffer: Sendable {
 }
 
 /// Rolling maximum or minimum over the last `period` values in amortised O(1), with a
-/// monotonic deque stored in a fixed ring (no allocation after init).
+/// monotonic deque in a power-of-two ring (index masking, no division; no allocation after init).
 @usableFromInline
 struct RollingExtreme: Sendable {
     @usableFromInline let period: Int
     @usableFromInline let isMax: Bool
+    @usableFromInline let mask: Int
     @usableFromInline var values: [Double]
     @usableFromInline var indices: [Int]
     @usableFromInline var front = 0
-    @usableFromInline var size = 0
+    @usableFromInline var back = 0  // one past the newest entry; entries are front..<back (unmasked)
     @usableFromInline var seen = 0
 
     @usableFromInline
     init(period: Int, max: Bool) {
         self.period = period
         self.isMax = max
-        values = Array(repeating: 0, count: period + 1)
-        indices = Array(repeating: 0, count: period + 1)
+        var capacity = 1
+        while capacity < period + 1 { capacity <<= 1 }
+        mask = capacity - 1
+        values = Array(repeating: 0, count: capacity)
+        indices = Array(repeating: 0, count: capacity)
     }
 
     @inlinable
     mutating func push(_ value: Double) {
-        let n = values.count
-        // Drop values the new one dominates, from the back.
-        while size > 0 {
-            let back = (front + size - 1) % n
-            if isMax ? values[back] <= value : values[back] >= value { size -= 1 } else { break }
+        let (mask, period, isMax, seen) = (self.mask, self.period, self.isMax, self.seen)
+        var (front, back) = (self.front, self.back)
+        // One pointer section per push: indices are masked into range, so the per-access
+        // bounds and uniqueness checks of array subscripts are pure overhead here.
+        values.withUnsafeMutableBufferPointer { values in
+            indices.withUnsafeMutableBufferPointer { indices in
+                // Drop entries the new value dominates, from the back.
+                if isMax {
+                    while back > front && values[(back - 1) & mask] <= value { back -= 1 }
+                } else {
+                    while back > front && values[(back - 1) & mask] >= value { back -= 1 }
+                }
+                values[back & mask] = value
+                indices[back & mask] = seen
+                back += 1
+                // Drop the front once it left the window.
+                if indices[front & mask] <= seen - period { front += 1 }
+            }
         }
-        let slot = (front + size) % n
-        values[slot] = value
-        indices[slot] = seen
-        size += 1
-        seen += 1
-        // Drop the front once it left the window.
-        if indices[front] <= seen - 1 - period {
-            front = (front + 1) % n
-            size -= 1
-        }
+        self.front = front
+        self.back = back
+        self.seen = seen + 1
     }
 
     /// The extreme of the last `period` values (or of all, before `period` were seen).
-    @inlinable var value: Double { values[front] }
+    @inlinable var value: Double { values[front & mask] }
     @inlinable var isFull: Bool { seen >= period }
 }
