@@ -1,7 +1,7 @@
 public import TradewindCore
 
 /// Time bars: buckets of `interval` aligned to the Unix epoch in UTC (so 1h bars start on
-/// the hour and 1d bars at midnight UTC). An input belongs to the bucket containing its
+/// the hour and 1d bars at midnight UTC); whole weeks start on Monday 00:00 UTC. An input belongs to the bucket containing its
 /// open time. A bucket is emitted when an input from a later bucket arrives, or at
 /// ``finish(into:)`` if the last input closed exactly at the bucket's end.
 public struct TimeBarAggregator: BarAggregator, Sendable {
@@ -17,9 +17,13 @@ public struct TimeBarAggregator: BarAggregator, Sendable {
 
     func bucketStart(_ t: Timestamp) -> Timestamp {
         let n = interval.nanoseconds
-        var start = t.nanosecondsSinceEpoch / n * n
-        if start > t.nanosecondsSinceEpoch { start -= n }
-        return Timestamp(nanosecondsSinceEpoch: start)
+        // Weeks start on Monday 00:00 UTC (1970-01-05), not on the epoch's Thursday.
+        let week = TimeSpan.days(7).nanoseconds
+        let origin = n % week == 0 ? TimeSpan.days(4).nanoseconds : 0
+        let offset = t.nanosecondsSinceEpoch - origin
+        var start = offset / n * n
+        if start > offset { start -= n }
+        return Timestamp(nanosecondsSinceEpoch: start + origin)
     }
 
     public mutating func add(_ bar: Bar, into output: inout [Bar]) throws(AggregationError) {
