@@ -50,7 +50,7 @@ public struct MovingAverageConvergenceDivergence: ScalarIndicator, Sendable {
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "MACD")
         seen += 1
-        try slowEMA.update(input)
+        slowEMA.push(input)
         if let fast = fastEMA {
             fastEMA = (input - fast) * fastK + fast
         } else {
@@ -62,6 +62,6 @@ public struct MovingAverageConvergenceDivergence: ScalarIndicator, Sendable {
         }
         guard let fast = fastEMA, let slow = slowEMA.value else { return }
         line = fast - slow
-        try signalEMA.update(fast - slow)
+        signalEMA.push(fast - slow)
     }
 }

@@ -2,23 +2,20 @@
 /// bars, 0…100; 0 when the range is empty (TA-Lib's convention).
 @usableFromInline
 struct RawStochastic: Sendable {
-    @usableFromInline var highest: RollingExtreme
-    @usableFromInline var lowest: RollingExtreme
+    @usableFromInline var window: RollingHighLow
 
     @usableFromInline
     init(period: Int) {
-        highest = RollingExtreme(period: period, max: true)
-        lowest = RollingExtreme(period: period, max: false)
+        window = RollingHighLow(period: period)
     }
 
     /// Feeds one bar; returns %K once `period` bars were seen.
     @inlinable
     mutating func update(high: Double, low: Double, close: Double) -> Double? {
-        highest.push(high)
-        lowest.push(low)
-        guard highest.isFull else { return nil }
-        let range = (highest.value - lowest.value) / 100.0
-        return range != 0 ? (close - lowest.value) / range : 0
+        window.push(high: high, low: low)
+        guard window.isFull else { return nil }
+        let range = (window.high - window.low) / 100.0
+        return range != 0 ? (close - window.low) / range : 0
     }
 }
 
@@ -65,8 +62,8 @@ public struct Stochastic: BarIndicator, Sendable {
     @inlinable
     mutating func update(high: Double, low: Double, close: Double) throws(IndicatorError) {
         guard let k = raw.update(high: high, low: low, close: close) else { return }
-        try kAverage.update(k)
-        if let slow = kAverage.value { try dAverage.update(slow) }
+        kAverage.push(k)
+        if let slow = kAverage.value { dAverage.push(slow) }
     }
 }
 
@@ -96,7 +93,7 @@ public struct FastStochastic: BarIndicator, Sendable {
     mutating func update(high: Double, low: Double, close: Double) throws(IndicatorError) {
         guard let k = raw.update(high: high, low: low, close: close) else { return }
         latestK = k
-        try dAverage.update(k)
+        dAverage.push(k)
     }
 }
 
@@ -145,25 +142,22 @@ public struct StochasticRSI: ScalarIndicator, Sendable {
 /// Williams %R over `period` bars, −100…0 (TA-Lib `WILLR`); 0 when the range is empty.
 public struct WilliamsR: BarIndicator, Sendable {
     public let period: Int
-    @usableFromInline var highest: RollingExtreme
-    @usableFromInline var lowest: RollingExtreme
+    @usableFromInline var window: RollingHighLow
     @usableFromInline var current: Double?
     public var value: Double? { current }
 
     public init(period: Int = 14) throws(IndicatorError) {
         try checkPeriod(period, "WILLR")
         self.period = period
-        highest = RollingExtreme(period: period, max: true)
-        lowest = RollingExtreme(period: period, max: false)
+        window = RollingHighLow(period: period)
     }
 
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("WILLR")
-        highest.push(bar.high)
-        lowest.push(bar.low)
-        guard highest.isFull else { return }
-        let range = (highest.value - lowest.value) / -100.0
-        current = range != 0 ? (highest.value - bar.close) / range : 0
+        window.push(high: bar.high, low: bar.low)
+        guard window.isFull else { return }
+        let range = (window.high - window.low) / -100.0
+        current = range != 0 ? (window.high - bar.close) / range : 0
     }
 }

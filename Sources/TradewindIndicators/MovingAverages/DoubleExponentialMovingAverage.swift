@@ -21,8 +21,8 @@ public struct DoubleExponentialMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "DEMA")
-        try first.update(input)
-        if let e1 = first.value { try second.update(e1) }
+        first.push(input)
+        if let e1 = first.value { second.push(e1) }
     }
 }
 
@@ -49,10 +49,10 @@ public struct TripleExponentialMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "TEMA")
-        try first.update(input)
+        first.push(input)
         guard let e1 = first.value else { return }
-        try second.update(e1)
+        second.push(e1)
         guard let e2 = second.value else { return }
-        try third.update(e2)
+        third.push(e2)
     }
 }

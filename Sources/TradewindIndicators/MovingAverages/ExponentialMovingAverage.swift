@@ -20,6 +20,12 @@ public struct ExponentialMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "EMA")
+        push(input)
+    }
+
+    /// Update without the finiteness check, for composite indicators (see ``SimpleMovingAverage``).
+    @inlinable
+    mutating func push(_ input: Double) {
         if let previous = current {
             current = (input - previous) * smoothing + previous
             return

@@ -22,6 +22,13 @@ public struct SimpleMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "SMA")
+        push(input)
+    }
+
+    /// Update without the finiteness check, for composite indicators feeding values they
+    /// derived themselves from already-checked input.
+    @inlinable
+    mutating func push(_ input: Double) {
         if count == period {
             sum -= window[next]
         } else {

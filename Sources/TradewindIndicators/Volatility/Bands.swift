@@ -37,7 +37,7 @@ public struct BollingerBands: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "BBANDS")
-        try average.update(input)
+        average.push(input)
         if let leaving = squares.push(input * input) { squareSum -= leaving }
         squareSum += input * input
         guard let mean = average.value else { return }
@@ -69,7 +69,7 @@ public struct KeltnerChannels: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("KELTNER")
-        try middle.update(bar.close)
+        middle.push(bar.close)
         try atr.update(bar)
     }
 }
@@ -78,24 +78,21 @@ public struct KeltnerChannels: BarIndicator, Sendable {
 /// middle = their mean. Not in TA-Lib.
 public struct DonchianChannels: BarIndicator, Sendable {
     public let period: Int
-    @usableFromInline var highest: RollingExtreme
-    @usableFromInline var lowest: RollingExtreme
+    @usableFromInline var window: RollingHighLow
     public var value: BollingerBands.Value? {
-        guard highest.isFull else { return nil }
-        return BollingerBands.Value(upper: highest.value, middle: (highest.value + lowest.value) / 2, lower: lowest.value)
+        guard window.isFull else { return nil }
+        return BollingerBands.Value(upper: window.high, middle: (window.high + window.low) / 2, lower: window.low)
     }
 
     public init(period: Int = 20) throws(IndicatorError) {
         try checkPeriod(period, "DONCHIAN")
         self.period = period
-        highest = RollingExtreme(period: period, max: true)
-        lowest = RollingExtreme(period: period, max: false)
+        window = RollingHighLow(period: period)
     }
 
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("DONCHIAN")
-        highest.push(bar.high)
-        lowest.push(bar.low)
+        window.push(high: bar.high, low: bar.low)
     }
 }
