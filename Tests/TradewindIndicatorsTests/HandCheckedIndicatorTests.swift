@@ -102,6 +102,26 @@ struct HandCheckedIndicatorTests {
         #expect(atr.value == 2)
     }
 
+    @Test("an indicator table refuses a block with a non-finite field before any indicator sees it")
+    func tableRefusesBlock() throws {
+        let specs = try ["sma:2", "atr:2"].map { try IndicatorSpec(parsing: $0) }
+        let good = [bar(11, 9, 10), bar(12, 10, 11), bar(13, 11, 12)]
+        var clean = try IndicatorTable(specs: specs)
+        let expected = try clean.compute(good)
+
+        var table = try IndicatorTable(specs: specs)
+        _ = try table.compute([good[0]])
+        let error = #expect(throws: IndicatorError.self) { _ = try table.compute([good[1], bar(12, 10, 11, volume: .nan)]) }
+        #expect(error?.description == "atr:2 (bar 2 of this call, volume): refused non-finite input nan")
+        // Nothing of the refused block was consumed: continuing gives the clean series.
+        let rest = try table.compute(Array(good[1...]))
+        #expect(rest.elementsEqual(expected.dropFirst(table.width)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+
+        // A table of close-only indicators ignores fields it does not read.
+        var closes = try IndicatorTable(specs: [IndicatorSpec(parsing: "sma:2")])
+        #expect(try closes.compute([bar(11, 9, 10, volume: .nan), bar(12, 10, 11)]).last == 10.5)
+    }
+
     @Test("specs parse with defaults and name their columns")
     func specs() throws {
         #expect(try IndicatorSpec(parsing: "macd").columnNames == ["macd_12_26_9", "macd_12_26_9_signal", "macd_12_26_9_hist"])

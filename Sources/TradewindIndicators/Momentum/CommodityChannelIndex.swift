@@ -20,6 +20,12 @@ public struct CommodityChannelIndex: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("CCI")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         let typical = (bar.high + bar.low + bar.close) / 3.0
         window.push(typical)
         guard window.isFull else { return }
@@ -59,6 +65,12 @@ public struct MoneyFlowIndex: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("MFI")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         let typical = (bar.high + bar.low + bar.close) / 3.0
         defer { previousTypical = typical }
         guard let previous = previousTypical else { return }

@@ -49,6 +49,12 @@ public struct MovingAverageConvergenceDivergence: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "MACD")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         seen += 1
         slowEMA.push(input)
         if let fast = fastEMA {

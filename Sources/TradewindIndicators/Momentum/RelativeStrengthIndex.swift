@@ -20,6 +20,12 @@ public struct RelativeStrengthIndex: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "RSI")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         defer { previousInput = input }
         guard let previous = previousInput else { return }
         let change = input - previous
@@ -31,11 +37,12 @@ public struct RelativeStrengthIndex: ScalarIndicator, Sendable {
             loss /= n
             gain /= n
         } else {
-            loss *= n - 1
-            gain *= n - 1
-            if change < 0 { loss -= change } else { gain += change }
-            loss /= n
-            gain /= n
+            // Wilder smoothing with a reciprocal multiply (TA-Lib divides; the two agree to
+            // an ulp per step and the smoothing damps old differences), branch-free because
+            // the sign of a price change is a coin flip the predictor cannot learn.
+            let reciprocal = 1 / n
+            loss = (loss * (n - 1) + Swift.max(-change, 0)) * reciprocal
+            gain = (gain * (n - 1) + Swift.max(change, 0)) * reciprocal
         }
         let total = gain + loss
         current = isNearZero(total) ? 0 : 100 * (gain / total)
@@ -58,6 +65,12 @@ public struct RateOfChange: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "ROC")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         window.push(input)
         guard window.isFull else { return }
         let past = window.oldest

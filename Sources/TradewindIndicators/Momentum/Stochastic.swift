@@ -14,8 +14,9 @@ struct RawStochastic: Sendable {
     mutating func update(high: Double, low: Double, close: Double) -> Double? {
         window.push(high: high, low: low)
         guard window.isFull else { return nil }
-        let range = (window.high - window.low) / 100.0
-        return range != 0 ? (close - window.low) / range : 0
+        // One division instead of TA-Lib's two; the results differ by at most an ulp or two.
+        let range = window.high - window.low
+        return range != 0 ? 100 * (close - window.low) / range : 0
     }
 }
 
@@ -56,11 +57,11 @@ public struct Stochastic: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("STOCH")
-        try update(high: bar.high, low: bar.low, close: bar.close)
+        advance(high: bar.high, low: bar.low, close: bar.close)
     }
 
     @inlinable
-    mutating func update(high: Double, low: Double, close: Double) throws(IndicatorError) {
+    mutating func advance(high: Double, low: Double, close: Double) {
         guard let k = raw.update(high: high, low: low, close: close) else { return }
         kAverage.push(k)
         if let slow = kAverage.value { dAverage.push(slow) }
@@ -86,11 +87,11 @@ public struct FastStochastic: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("STOCHF")
-        try update(high: bar.high, low: bar.low, close: bar.close)
+        advance(high: bar.high, low: bar.low, close: bar.close)
     }
 
     @inlinable
-    mutating func update(high: Double, low: Double, close: Double) throws(IndicatorError) {
+    mutating func advance(high: Double, low: Double, close: Double) {
         guard let k = raw.update(high: high, low: low, close: close) else { return }
         latestK = k
         dAverage.push(k)
@@ -130,11 +131,17 @@ public struct StochasticRSI: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "STOCHRSI")
-        try rsi.update(input)
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
+        rsi.advance(input)
         guard let r = rsi.value else { return }
         switch convention {
-        case .taLib: try fast.update(high: r, low: r, close: r)
-        case .tradingView: try slow.update(high: r, low: r, close: r)
+        case .taLib: fast.advance(high: r, low: r, close: r)
+        case .tradingView: slow.advance(high: r, low: r, close: r)
         }
     }
 }
@@ -155,9 +162,15 @@ public struct WilliamsR: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("WILLR")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         window.push(high: bar.high, low: bar.low)
         guard window.isFull else { return }
-        let range = (window.high - window.low) / -100.0
-        current = range != 0 ? (window.high - bar.close) / range : 0
+        let range = window.high - window.low
+        current = range != 0 ? -100 * (window.high - bar.close) / range : 0
     }
 }

@@ -21,6 +21,12 @@ public struct DoubleExponentialMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "DEMA")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         first.push(input)
         if let e1 = first.value { second.push(e1) }
     }
@@ -49,6 +55,12 @@ public struct TripleExponentialMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "TEMA")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         first.push(input)
         guard let e1 = first.value else { return }
         second.push(e1)

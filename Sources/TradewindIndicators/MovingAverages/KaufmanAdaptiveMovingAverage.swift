@@ -22,6 +22,12 @@ public struct KaufmanAdaptiveMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "KAMA")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         let previousInput = window.count > 0 ? window[window.count - 1] : input
         let evicted = window.push(input)
         if window.count <= period {

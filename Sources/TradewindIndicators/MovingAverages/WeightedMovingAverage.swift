@@ -22,6 +22,12 @@ public struct WeightedMovingAverage: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "WMA")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         window.push(input)
         if window.count < period {
             plainSum += input

@@ -3,55 +3,64 @@
 
 extension SimpleMovingAverage: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { push(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension ExponentialMovingAverage: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { push(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension WeightedMovingAverage: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension DoubleExponentialMovingAverage: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = value ?? .nan }
 }
 
 extension TripleExponentialMovingAverage: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = value ?? .nan }
 }
 
 extension KaufmanAdaptiveMovingAverage: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension RelativeStrengthIndex: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension RateOfChange: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension Stochastic: ColumnIndicator {
     public var width: Int { 2 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(high: bar.high, low: bar.low, close: bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         let v = value
         row[0] = v?.k ?? .nan
@@ -61,7 +70,8 @@ extension Stochastic: ColumnIndicator {
 
 extension FastStochastic: ColumnIndicator {
     public var width: Int { 2 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(high: bar.high, low: bar.low, close: bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         let v = value
         row[0] = v?.k ?? .nan
@@ -71,7 +81,8 @@ extension FastStochastic: ColumnIndicator {
 
 extension StochasticRSI: ColumnIndicator {
     public var width: Int { 2 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         let v = lines
         row[0] = v?.k ?? .nan
@@ -81,7 +92,8 @@ extension StochasticRSI: ColumnIndicator {
 
 extension MovingAverageConvergenceDivergence: ColumnIndicator {
     public var width: Int { 3 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         let v = lines
         row[0] = v?.macd ?? .nan
@@ -92,7 +104,8 @@ extension MovingAverageConvergenceDivergence: ColumnIndicator {
 
 extension BollingerBands: ColumnIndicator {
     public var width: Int { 3 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar.close) }
+    public var readsWholeBar: Bool { false }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { Self.write(bands, to: row) }
 
     @inlinable
@@ -105,31 +118,36 @@ extension BollingerBands: ColumnIndicator {
 
 extension KeltnerChannels: ColumnIndicator {
     public var width: Int { 3 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { BollingerBands.write(value, to: row) }
 }
 
 extension DonchianChannels: ColumnIndicator {
     public var width: Int { 3 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { BollingerBands.write(value, to: row) }
 }
 
 extension TrueRange: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension AverageTrueRange: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension DirectionalMovement: ColumnIndicator {
     public var width: Int { 3 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         row[0] = adx ?? .nan
         row[1] = indicators?.plus ?? .nan
@@ -139,43 +157,50 @@ extension DirectionalMovement: ColumnIndicator {
 
 extension CommodityChannelIndex: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension MoneyFlowIndex: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension WilliamsR: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension OnBalanceVolume: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension ParabolicSAR: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = current ?? .nan }
 }
 
 extension VolumeWeightedAveragePrice: ColumnIndicator {
     public var width: Int { 1 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) { row[0] = value ?? .nan }
 }
 
 extension SuperTrend: ColumnIndicator {
     public var width: Int { 2 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         row[0] = current?.line ?? .nan
         row[1] = current.map { Double($0.direction) } ?? .nan
@@ -184,7 +209,8 @@ extension SuperTrend: ColumnIndicator {
 
 extension Ichimoku: ColumnIndicator {
     public var width: Int { 5 }
-    @inlinable public mutating func feed(_ bar: BarSample) throws(IndicatorError) { try update(bar) }
+    public var readsWholeBar: Bool { true }
+    @inlinable public mutating func advance(finite bar: BarSample) { advance(bar) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
         let v = value
         row[0] = v?.conversion ?? .nan

@@ -4,26 +4,48 @@
 public protocol ColumnIndicator {
     /// Number of outputs.
     var width: Int { get }
-    /// Feeds one bar.
-    mutating func feed(_ bar: BarSample) throws(IndicatorError)
+    /// Whether the indicator reads every field of a bar (`false`: the close alone), so a
+    /// caller knows which fields it must check before ``advance(finite:)``.
+    var readsWholeBar: Bool { get }
+    /// Feeds one bar whose fields this indicator reads are known to be finite.
+    ///
+    /// The unchecked step is what lets ``IndicatorTable`` validate a block of bars once
+    /// instead of once per indicator per bar; ``feed(_:)`` is the checked entry point.
+    mutating func advance(finite bar: BarSample)
     /// Writes the current outputs to `row[0..<width]`, `NaN` for an output not ready.
     func write(to row: UnsafeMutablePointer<Double>)
-    /// Feeds `bars` in order, writing each bar's outputs to `output + i × stride`.
+    /// Feeds `bars` (already checked finite) in order, writing each bar's outputs to
+    /// `output + i × stride`.
     ///
     /// One dynamic call per block instead of per bar: the loop runs specialised for the
     /// concrete indicator. The default implementation is that loop.
-    mutating func compute(_ bars: UnsafeBufferPointer<BarSample>, into output: UnsafeMutablePointer<Double>, stride: Int) throws(IndicatorError)
+    mutating func compute(finite bars: UnsafeBufferPointer<BarSample>, into output: UnsafeMutablePointer<Double>, stride: Int)
 }
 
 extension ColumnIndicator {
     @inlinable
-    public mutating func compute(_ bars: UnsafeBufferPointer<BarSample>, into output: UnsafeMutablePointer<Double>, stride: Int) throws(IndicatorError) {
+    public mutating func compute(finite bars: UnsafeBufferPointer<BarSample>, into output: UnsafeMutablePointer<Double>, stride: Int) {
+        // Work on a local moved out of `self`: the output pointer could alias `self` as far
+        // as the compiler knows, which would force a store and reload of the state per bar.
+        var indicator = consume self
         var row = output
         for bar in bars {
-            try feed(bar)
-            write(to: row)
+            indicator.advance(finite: bar)
+            indicator.write(to: row)
             row += stride
         }
+        self = indicator
+    }
+
+    /// Feeds one bar after checking that the fields this indicator reads are finite.
+    /// - Throws: ``IndicatorError/nonFiniteInput(indicator:value:)``; the state is unchanged.
+    public mutating func feed(_ bar: BarSample) throws(IndicatorError) {
+        if readsWholeBar {
+            try bar.checkFinite(String(describing: Self.self))
+        } else {
+            try checkFinite(bar.close, String(describing: Self.self))
+        }
+        advance(finite: bar)
     }
 
     /// Writes the current outputs into `columns[offset...]`.

@@ -45,9 +45,9 @@ struct RingBuffer: Sendable {
 @usableFromInline
 struct RollingHighLow: Sendable {
     @usableFromInline let period: Int
-    @usableFromInline var block: [SIMD2<Double>]
-    /// `suffix[i]` = extremes of the previous block's entries `i..<period`.
-    @usableFromInline var suffix: [SIMD2<Double>]
+    /// `storage[0..<period]`: this block's entries; `storage[period + i]`: extremes of the
+    /// previous block's entries `i..<period`. One array, so one uniqueness check per push.
+    @usableFromInline var storage: [SIMD2<Double>]
     @usableFromInline var prefix = SIMD2<Double>()
     @usableFromInline var current = SIMD2<Double>()
     @usableFromInline var position = 0
@@ -57,38 +57,44 @@ struct RollingHighLow: Sendable {
     @usableFromInline
     init(period: Int) {
         self.period = period
-        block = Array(repeating: SIMD2(), count: period)
-        suffix = Array(repeating: SIMD2(), count: period)
+        storage = Array(repeating: SIMD2(), count: 2 * period)
+    }
+
+    /// Lane-wise maximum of finite values (a plain compare-and-select: `pointwiseMax` pays
+    /// for NaN handling that checked input never needs).
+    @inlinable
+    static func larger(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
+        a.replacing(with: b, where: b .> a)
     }
 
     @inlinable
     mutating func push(high: Double, low: Double) {
         let entry = SIMD2(high, -low)
         let j = position
+        let period = period
         seen += 1
-        prefix = j == 0 ? entry : pointwiseMax(prefix, entry)
-        if j == period - 1 {
-            // The window is exactly this block; its suffixes serve the next `period` windows.
-            current = prefix
-            let count = period
-            block.withUnsafeMutableBufferPointer { block in
-                block[count - 1] = entry
-                suffix.withUnsafeMutableBufferPointer { suffix in
-                    var running = entry
-                    suffix[count - 1] = running
-                    var i = count - 2
-                    while i >= 0 {
-                        running = pointwiseMax(running, block[i])
-                        suffix[i] = running
-                        i -= 1
-                    }
-                }
+        prefix = j == 0 ? entry : Self.larger(prefix, entry)
+        let hasPrevious = hasPreviousBlock
+        current = storage.withUnsafeMutableBufferPointer { storage in
+            storage[j] = entry
+            guard j == period - 1 else {
+                return hasPrevious ? Self.larger(storage[period + j + 1], prefix) : prefix
             }
+            // The window is exactly this block; its suffixes serve the next `period` windows.
+            var running = entry
+            storage[2 * period - 1] = running
+            var i = period - 2
+            while i >= 0 {
+                running = Self.larger(running, storage[i])
+                storage[period + i] = running
+                i -= 1
+            }
+            return prefix
+        }
+        if j == period - 1 {
             hasPreviousBlock = true
             position = 0
         } else {
-            block[j] = entry
-            current = hasPreviousBlock ? pointwiseMax(suffix[j + 1], prefix) : prefix
             position = j + 1
         }
     }

@@ -21,6 +21,7 @@ public struct DirectionalMovement: BarIndicator, Sendable {
     }
 
     public let period: Int
+    @usableFromInline let reciprocal: Double
     @usableFromInline var previous: BarSample?
     @usableFromInline var changes = 0
     @usableFromInline var plusDM = 0.0
@@ -35,11 +36,18 @@ public struct DirectionalMovement: BarIndicator, Sendable {
     public init(period: Int = 14) throws(IndicatorError) {
         try checkPeriod(period, minimum: 2, "ADX")
         self.period = period
+        self.reciprocal = 1.0 / Double(period)
     }
 
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("ADX")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         defer { previous = bar }
         guard let previous else { return }
         changes += 1
@@ -47,12 +55,12 @@ public struct DirectionalMovement: BarIndicator, Sendable {
         let down = previous.low - bar.low
         let range = TrueRange.range(high: bar.high, low: bar.low, previousClose: previous.close)
         let n = Double(period)
-        let reciprocal = 1.0 / n
-        // Selects instead of branches (the sign of a move is noise to a branch predictor);
-        // adding 0.0 leaves a sum bit-identical, so this is TA-Lib's arithmetic exactly.
-        let isMinus = down > 0 && up < down
-        let minusMove = isMinus ? down : 0.0
-        let plusMove = !isMinus && up > 0 && up > down ? up : 0.0
+        // A move counts when it is positive and larger than the opposite move (TA-Lib's rule),
+        // decided with vector masks rather than branches: the sign of a move is noise to a
+        // branch predictor. Adding 0.0 leaves a sum bit-identical, so this is TA-Lib's arithmetic.
+        let moves = SIMD2(up, down)
+        let counted = moves.replacing(with: 0, where: (moves .<= 0) .| (moves .<= SIMD2(down, up)))
+        let plusMove = counted.x, minusMove = counted.y
         if changes < period {
             minusDM += minusMove
             plusDM += plusMove

@@ -42,9 +42,15 @@ public struct Ichimoku: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("ICHIMOKU")
-        try conversion.update(bar)
-        try base.update(bar)
-        try leading.update(bar)
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
+        conversion.advance(bar)
+        base.advance(bar)
+        leading.advance(bar)
         close = bar.close
     }
 }

@@ -38,7 +38,13 @@ public struct SuperTrend: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("SUPERTREND")
-        try atr.update(bar)
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
+        atr.advance(bar)
         defer { previousClose = bar.close }
         guard let range = atr.value else { return }
         let middle = (bar.high + bar.low) / 2

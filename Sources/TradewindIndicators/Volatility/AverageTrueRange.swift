@@ -10,6 +10,12 @@ public struct TrueRange: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("TRANGE")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         defer { previousClose = bar.close }
         guard let close = previousClose else { return }
         current = Self.range(high: bar.high, low: bar.low, previousClose: close)
@@ -42,7 +48,13 @@ public struct AverageTrueRange: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("ATR")
-        try trueRange.update(bar)
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
+        trueRange.advance(bar)
         guard let range = trueRange.value else { return }
         count += 1
         if let previous = current {

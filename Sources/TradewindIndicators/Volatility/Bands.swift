@@ -37,6 +37,12 @@ public struct BollingerBands: ScalarIndicator, Sendable {
     @inlinable
     public mutating func update(_ input: Double) throws(IndicatorError) {
         try checkFinite(input, "BBANDS")
+        advance(input)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ input: Double) {
         average.push(input)
         if let leaving = squares.push(input * input) { squareSum -= leaving }
         squareSum += input * input
@@ -69,8 +75,14 @@ public struct KeltnerChannels: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("KELTNER")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         middle.push(bar.close)
-        try atr.update(bar)
+        atr.advance(bar)
     }
 }
 
@@ -93,6 +105,12 @@ public struct DonchianChannels: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("DONCHIAN")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         window.push(high: bar.high, low: bar.low)
     }
 }

@@ -12,6 +12,12 @@ public struct OnBalanceVolume: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("OBV")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         defer { previousClose = bar.close }
         guard let previous = previousClose, let total = current else {
             current = bar.volume
@@ -41,6 +47,12 @@ public struct VolumeWeightedAveragePrice: BarIndicator, Sendable {
     @inlinable
     public mutating func update(_ bar: BarSample) throws(IndicatorError) {
         try bar.checkFinite("VWAP")
+        advance(bar)
+    }
+
+    /// `update` for input already known to be finite.
+    @inlinable
+    mutating func advance(_ bar: BarSample) {
         let day = Timestamp(nanosecondsSinceEpoch: bar.time.nanosecondsSinceEpoch - 1).startOfUTCDay
         if day != session {
             session = day
