@@ -9,6 +9,7 @@ public struct CommodityChannelIndex: BarIndicator, Sendable {
     public let period: Int
     @usableFromInline var window: RingBuffer
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int = 20) throws(IndicatorError) {
@@ -53,6 +54,7 @@ public struct MoneyFlowIndex: BarIndicator, Sendable {
     @usableFromInline var negativeSum = 0.0
     @usableFromInline var previousTypical: Double?
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int = 14) throws(IndicatorError) {

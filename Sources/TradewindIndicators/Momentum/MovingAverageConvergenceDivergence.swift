@@ -27,10 +27,12 @@ public struct MovingAverageConvergenceDivergence: ScalarIndicator, Sendable {
     @usableFromInline var slowEMA: ExponentialMovingAverage
     @usableFromInline var signalEMA: ExponentialMovingAverage
     @usableFromInline var line: Double?
+    @inlinable
     public var lines: Value? {
         guard let line, let signal = signalEMA.value else { return nil }
         return Value(macd: line, signal: signal, histogram: line - signal)
     }
+    @inlinable
     public var value: Double? { lines?.macd }
 
     public init(fast: Int = 12, slow: Int = 26, signal: Int = 9) throws(IndicatorError) {

@@ -10,6 +10,7 @@ public struct RelativeStrengthIndex: ScalarIndicator, Sendable {
     @usableFromInline var gain = 0.0
     @usableFromInline var loss = 0.0
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int) throws(IndicatorError) {
@@ -54,6 +55,7 @@ public struct RateOfChange: ScalarIndicator, Sendable {
     public let period: Int
     @usableFromInline var window: RingBuffer
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int) throws(IndicatorError) {

@@ -39,6 +39,7 @@ public struct Stochastic: BarIndicator, Sendable {
     @usableFromInline var raw: RawStochastic
     @usableFromInline var kAverage: SimpleMovingAverage
     @usableFromInline var dAverage: SimpleMovingAverage
+    @inlinable
     public var value: Value? {
         guard let k = kAverage.value, let d = dAverage.value else { return nil }
         return Value(k: k, d: d)
@@ -74,6 +75,7 @@ public struct FastStochastic: BarIndicator, Sendable {
     @usableFromInline var raw: RawStochastic
     @usableFromInline var latestK = 0.0
     @usableFromInline var dAverage: SimpleMovingAverage
+    @inlinable
     public var value: Stochastic.Value? { dAverage.value.map { Stochastic.Value(k: latestK, d: $0) } }
 
     public init(fastK: Int = 5, fastD: Int = 3) throws(IndicatorError) {
@@ -116,8 +118,10 @@ public struct StochasticRSI: ScalarIndicator, Sendable {
     @usableFromInline var fast: FastStochastic
     @usableFromInline var slow: Stochastic
     /// %K and %D.
+    @inlinable
     public var lines: Stochastic.Value? { convention == .taLib ? fast.value : slow.value }
     /// %K, for use as a single series.
+    @inlinable
     public var value: Double? { lines?.k }
 
     public init(rsiPeriod: Int = 14, stochastic: Int = 14, kSmoothing: Int = 3, dSmoothing: Int = 3,
@@ -151,6 +155,7 @@ public struct WilliamsR: BarIndicator, Sendable {
     public let period: Int
     @usableFromInline var window: RollingHighLow
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int = 14) throws(IndicatorError) {

@@ -6,6 +6,7 @@ public struct DoubleExponentialMovingAverage: ScalarIndicator, Sendable {
     public let period: Int
     @usableFromInline var first: ExponentialMovingAverage
     @usableFromInline var second: ExponentialMovingAverage
+    @inlinable
     public var value: Double? {
         guard let e1 = first.value, let e2 = second.value else { return nil }
         return 2 * e1 - e2
@@ -39,6 +40,7 @@ public struct TripleExponentialMovingAverage: ScalarIndicator, Sendable {
     @usableFromInline var first: ExponentialMovingAverage
     @usableFromInline var second: ExponentialMovingAverage
     @usableFromInline var third: ExponentialMovingAverage
+    @inlinable
     public var value: Double? {
         guard let e1 = first.value, let e2 = second.value, let e3 = third.value else { return nil }
         return 3 * e1 - 3 * e2 + e3

@@ -8,6 +8,7 @@ public struct ExponentialMovingAverage: ScalarIndicator, Sendable {
     @usableFromInline var seedSum = 0.0
     @usableFromInline var seen = 0
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     /// - Throws: ``IndicatorError/invalidParameter(indicator:reason:)`` unless `period >= 1`.

@@ -9,6 +9,7 @@ public struct KaufmanAdaptiveMovingAverage: ScalarIndicator, Sendable {
     @usableFromInline var window: RingBuffer  // the last period + 1 inputs
     @usableFromInline var pathSum = 0.0
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
     @usableFromInline static let slowest = 2.0 / (30.0 + 1.0)
     @usableFromInline static let span = 2.0 / (2.0 + 1.0) - slowest

@@ -10,6 +10,7 @@ public struct SimpleMovingAverage: ScalarIndicator, Sendable {
     @usableFromInline var count = 0
     @usableFromInline var sum = 0.0
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     /// - Throws: ``IndicatorError/invalidParameter(indicator:reason:)`` unless `period >= 1`.

@@ -10,6 +10,7 @@ public struct WeightedMovingAverage: ScalarIndicator, Sendable {
     @usableFromInline var trailing = 0.0
     @usableFromInline let divider: Double
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int) throws(IndicatorError) {

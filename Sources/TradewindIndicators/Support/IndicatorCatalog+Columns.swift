@@ -84,9 +84,10 @@ extension StochasticRSI: ColumnIndicator {
     public var readsWholeBar: Bool { false }
     @inlinable public mutating func advance(finite bar: BarSample) { advance(bar.close) }
     @inlinable public func write(to row: UnsafeMutablePointer<Double>) {
-        let v = lines
-        row[0] = v?.k ?? .nan
-        row[1] = v?.d ?? .nan
+        switch convention {
+        case .taLib: fast.write(to: row)
+        case .tradingView: slow.write(to: row)
+        }
     }
 }
 

@@ -31,6 +31,7 @@ public struct DirectionalMovement: BarIndicator, Sendable {
     @usableFromInline var dxCount = 0
     @usableFromInline var adx: Double?
     @usableFromInline var indicators: (plus: Double, minus: Double)?
+    @inlinable
     public var value: Value? { indicators.map { Value(adx: adx, plusDI: $0.plus, minusDI: $0.minus) } }
 
     public init(period: Int = 14) throws(IndicatorError) {

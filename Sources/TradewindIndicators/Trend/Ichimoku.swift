@@ -28,6 +28,7 @@ public struct Ichimoku: BarIndicator, Sendable {
     @usableFromInline var base: DonchianChannels
     @usableFromInline var leading: DonchianChannels
     @usableFromInline var close = 0.0
+    @inlinable
     public var value: Value? {
         guard let c = conversion.value?.middle, let b = base.value?.middle, let l = leading.value?.middle else { return nil }
         return Value(conversion: c, base: b, leadingA: (c + b) / 2, leadingB: l, lagging: close)

@@ -14,6 +14,7 @@ public struct ParabolicSAR: BarIndicator, Sendable {
     @usableFromInline var extreme = 0.0
     @usableFromInline var factor = 0.0
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init(acceleration: Double = 0.02, maximum: Double = 0.2) throws(IndicatorError) {

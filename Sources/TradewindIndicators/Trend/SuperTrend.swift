@@ -25,6 +25,7 @@ public struct SuperTrend: BarIndicator, Sendable {
     @usableFromInline var previousClose: Double?
     @usableFromInline var direction = 1
     @usableFromInline var current: Value?
+    @inlinable
     public var value: Value? { current }
 
     public init(period: Int = 10, multiplier: Double = 3) throws(IndicatorError) {

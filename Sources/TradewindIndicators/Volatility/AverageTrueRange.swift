@@ -3,6 +3,7 @@
 public struct TrueRange: BarIndicator, Sendable {
     @usableFromInline var previousClose: Double?
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init() {}
@@ -37,6 +38,7 @@ public struct AverageTrueRange: BarIndicator, Sendable {
     @usableFromInline var sum = 0.0
     @usableFromInline var current: Double?
     @usableFromInline let reciprocal: Double
+    @inlinable
     public var value: Double? { current }
 
     public init(period: Int = 14) throws(IndicatorError) {

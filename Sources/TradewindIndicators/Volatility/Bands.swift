@@ -23,7 +23,9 @@ public struct BollingerBands: ScalarIndicator, Sendable {
     @usableFromInline var squares: RingBuffer
     @usableFromInline var squareSum = 0.0
     @usableFromInline var bands: Value?
+    @inlinable
     public var lines: Value? { bands }
+    @inlinable
     public var value: Double? { bands?.middle }
 
     public init(period: Int = 20, deviations: Double = 2) throws(IndicatorError) {
@@ -61,6 +63,7 @@ public struct KeltnerChannels: BarIndicator, Sendable {
     public let multiplier: Double
     @usableFromInline var middle: ExponentialMovingAverage
     @usableFromInline var atr: AverageTrueRange
+    @inlinable
     public var value: BollingerBands.Value? {
         guard let mid = middle.value, let range = atr.value else { return nil }
         return BollingerBands.Value(upper: mid + multiplier * range, middle: mid, lower: mid - multiplier * range)
@@ -91,6 +94,7 @@ public struct KeltnerChannels: BarIndicator, Sendable {
 public struct DonchianChannels: BarIndicator, Sendable {
     public let period: Int
     @usableFromInline var window: RollingHighLow
+    @inlinable
     public var value: BollingerBands.Value? {
         guard window.isFull else { return nil }
         return BollingerBands.Value(upper: window.high, middle: (window.high + window.low) / 2, lower: window.low)

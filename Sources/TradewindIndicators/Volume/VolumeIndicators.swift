@@ -5,6 +5,7 @@ public import TradewindCore
 public struct OnBalanceVolume: BarIndicator, Sendable {
     @usableFromInline var previousClose: Double?
     @usableFromInline var current: Double?
+    @inlinable
     public var value: Double? { current }
 
     public init() {}
@@ -40,6 +41,7 @@ public struct VolumeWeightedAveragePrice: BarIndicator, Sendable {
     @usableFromInline var session: Timestamp?
     @usableFromInline var priceVolume = 0.0
     @usableFromInline var volume = 0.0
+    @inlinable
     public var value: Double? { volume > 0 ? priceVolume / volume : nil }
 
     public init() {}
