@@ -112,6 +112,16 @@ struct BacktestEngineTests {
         #expect(result.fills.isEmpty)
     }
 
+    @Test("a reduce-only order that would open or grow a position is denied with its reason")
+    func reduceOnly() throws {
+        func reducing(_ side: OrderSide, _ quantity: String) -> ScriptedStrategy.Action {
+            .submit(OrderRequest(instrumentID: id, side: side, quantity: Quantity(quantity), reduceOnly: true))
+        }
+        let (_, orders) = try run(bars, [0: [reducing(.sell, "1"), buy("5")], 1: [reducing(.buy, "1"), reducing(.sell, "6"), reducing(.sell, "5")]])
+        #expect(orders.map(\.status) == [.denied, .filled, .denied, .denied, .filled])
+        #expect(orders[0].reason?.contains("reduce-only order would open or grow a position") == true)
+    }
+
     @Test("an off-tick price is rejected by the venue")
     func offTick() throws {
         let (_, orders) = try run(bars, [0: [buy("1", .limit(price: Price("10.005")))]])

@@ -32,7 +32,7 @@ public struct BacktestReport: Sendable {
             ("end", .string(result.end.iso8601)),
             ("bars", .int(result.barCount)),
             ("starting_cash", .number(result.configuration.startingCash.description)),
-            ("commission_rate", .number(result.configuration.fees.rate.description)),
+            ("commission_rate", .number(result.configuration.fees.takerRate.description)),
             ("final_equity", .number(result.finalEquity.description)),
             ("final_cash", .number(result.finalCash.description)),
             ("fees_paid", .number(result.feesPaid.description)),

@@ -5,13 +5,20 @@ public struct OrderRequest: Hashable, Sendable {
     public var quantity: Quantity
     public var type: OrderType
     public var timeInForce: TimeInForce
+    /// Only ever reduce the position: refused if, at submission, it would open or grow one.
+    public var reduceOnly: Bool
+    /// Only ever add liquidity: a limit order that would execute on arrival is rejected.
+    public var postOnly: Bool
 
-    public init(instrumentID: InstrumentID, side: OrderSide, quantity: Quantity, type: OrderType = .market, timeInForce: TimeInForce = .gtc) {
+    public init(instrumentID: InstrumentID, side: OrderSide, quantity: Quantity, type: OrderType = .market, timeInForce: TimeInForce = .gtc,
+                reduceOnly: Bool = false, postOnly: Bool = false) {
         self.instrumentID = instrumentID
         self.side = side
         self.quantity = quantity
         self.type = type
         self.timeInForce = timeInForce
+        self.reduceOnly = reduceOnly
+        self.postOnly = postOnly
     }
 
     /// A market order.
@@ -29,6 +36,8 @@ public struct Order: Hashable, Sendable {
     public let type: OrderType
     public let quantity: Quantity
     public let timeInForce: TimeInForce
+    public let reduceOnly: Bool
+    public let postOnly: Bool
     public let createdAt: Timestamp
     public private(set) var status: OrderStatus = .initialized
     public private(set) var filledQuantity: Quantity
@@ -53,12 +62,26 @@ public struct Order: Hashable, Sendable {
         if case .gtd(let expiry) = request.timeInForce, expiry <= createdAt {
             throw .invalidOrder("GTD expiry \(expiry) is not after creation \(createdAt)")
         }
+        if case .trailingStop(let offset) = request.type {
+            switch offset {
+            case .price(let distance) where !distance.isPositive:
+                throw .invalidOrder("trailing distance must be positive, got \(distance)")
+            case .fraction(let rate) where !(rate.isPositive && rate.doubleValue < 1):
+                throw .invalidOrder("trailing fraction must be in (0, 1), got \(rate)")
+            default: break
+            }
+        }
+        if request.postOnly, request.type.limitPrice == nil {
+            throw .invalidOrder("post-only needs a limit price (\(request.type) has none)")
+        }
         self.id = id
         self.instrumentID = request.instrumentID
         self.side = request.side
         self.type = request.type
         self.quantity = request.quantity
         self.timeInForce = request.timeInForce
+        self.reduceOnly = request.reduceOnly
+        self.postOnly = request.postOnly
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.filledQuantity = .zero(precision: request.quantity.precision)

@@ -50,13 +50,19 @@ extension TradingEngine {
         venue.cancel(id, now: clock.now, reports: &reports)
     }
 
-    /// Minimal buying-power and no-short checks for cash accounts, priced at the latest mark.
+    /// Reduce-only, then minimal buying-power and no-short checks for cash accounts, priced at
+    /// the latest mark.
     func preTradeCheck(_ order: Order) -> String? {
         guard let instrument = instruments.firstIndex(where: { $0.id == order.instrumentID }) else {
             return "unknown instrument \(order.instrumentID)"
         }
-        guard portfolio.accountType == .cash else { return nil }
         let position = portfolio.positions[instrument].quantity
+        if order.reduceOnly {
+            let reduces = order.side == .buy ? position.isNegative && order.quantity <= position.magnitude
+                                             : position.isPositive && order.quantity <= position
+            if !reduces { return "reduce-only order would open or grow a position: \(order.side) \(order.quantity) with \(position) held" }
+        }
+        guard portfolio.accountType == .cash else { return nil }
         switch order.side {
         case .buy:
             let price = order.type.limitPrice ?? portfolio.marks[instrument]
