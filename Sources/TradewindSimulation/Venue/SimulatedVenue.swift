@@ -45,23 +45,26 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     /// Working orders in arrival order (price-time priority among our own orders).
     var working: [WorkingOrder] = []
     var pendingCancels: [(id: ClientOrderID, effective: Timestamp)] = []
-    var lastPrices: [InstrumentID: Price] = [:]
+    /// The last close seen per instrument (by index), for post-only checks.
+    var lastPrices: [Price?]
     private var tradeSequence = 0
 
     public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
         self.instruments = instruments
         self.fees = fees
         self.fillModel = fillModel
+        self.lastPrices = Array(repeating: nil, count: instruments.count)
     }
 
     /// The orders currently working, in arrival order.
     public var workingOrders: [Order] { working.map(\.order) }
 
     public mutating func submit(_ order: Order, now: Timestamp, reports: inout [ExecutionReport]) {
-        guard let instrument = instruments.first(where: { $0.id == order.instrumentID }) else {
+        guard let instrumentIndex = instruments.firstIndex(where: { $0.id == order.instrumentID }) else {
             reports.append(ExecutionReport(orderID: order.id, event: .reject(reason: "unknown instrument \(order.instrumentID)", at: now)))
             return
         }
+        let instrument = instruments[instrumentIndex]
         do {
             _ = try instrument.validate(quantity: order.quantity)
             for price in [order.type.limitPrice, order.type.triggerPrice].compactMap({ $0 }) {
@@ -72,7 +75,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
             reports.append(ExecutionReport(orderID: order.id, event: .reject(reason: error.description, at: now)))
             return
         }
-        if order.postOnly, let limit = order.type.limitPrice, let last = lastPrices[order.instrumentID],
+        if order.postOnly, let limit = order.type.limitPrice, let last = lastPrices[instrumentIndex],
            order.side == .buy ? last <= limit : last >= limit {
             reports.append(ExecutionReport(orderID: order.id, event: .reject(
                 reason: "post-only order would take liquidity: limit \(limit), last price \(last)", at: now)))
@@ -99,10 +102,10 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     public mutating func onBar(_ event: BarEvent, reports: inout [ExecutionReport]) {
         let bar = event.bar
-        let instrument = instruments[event.instrument]
-        defer { lastPrices[instrument.id] = bar.close }
+        lastPrices[event.instrument] = bar.close
         if !pendingCancels.isEmpty { applyCancels(before: bar.openTime, reports: &reports) }
         guard !working.isEmpty else { return }
+        let instrument = instruments[event.instrument]
         var index = 0
         while index < working.count {
             guard working[index].order.instrumentID == instrument.id else {
