@@ -52,6 +52,16 @@ public struct Bar: Hashable, Sendable {
     @inlinable public var close: Price { Price(uncheckedRaw: closeRaw, precision: pricePrecision) }
     @inlinable public var volume: Quantity { Quantity(uncheckedRaw: volumeRaw, precision: sizePrecision) }
 
+    /// Whether the bar is assumed to reach its high before its low: the extreme nearer the
+    /// open comes first, the high on a tie. The one intrabar-path rule that bar aggregation
+    /// and the fill simulator share.
+    @inlinable public var isHighFirst: Bool { highRaw - openRaw <= openRaw - lowRaw }
+
+    /// The assumed intrabar path as raw prices: open → nearer extreme → farther extreme → close.
+    @inlinable public var pathRaw: (Int64, Int64, Int64, Int64) {
+        isHighFirst ? (openRaw, highRaw, lowRaw, closeRaw) : (openRaw, lowRaw, highRaw, closeRaw)
+    }
+
     /// Whether the prices and volume are self-consistent (`low ≤ open, close ≤ high`, `volume ≥ 0`,
     /// `openTime ≤ closeTime`).
     public var isConsistent: Bool {

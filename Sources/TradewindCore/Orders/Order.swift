@@ -9,9 +9,14 @@ public struct OrderRequest: Hashable, Sendable {
     public var reduceOnly: Bool
     /// Only ever add liquidity: a limit order that would execute on arrival is rejected.
     public var postOnly: Bool
+    /// A contingent order: held by the venue until this order is completely filled (one
+    /// triggers other). Set by ``StrategyContext``'s bracket helpers.
+    public var parentOrderID: ClientOrderID?
+    /// One cancels the others: the first execution of any of these orders cancels the rest.
+    public var ocoPeerIDs: [ClientOrderID]
 
     public init(instrumentID: InstrumentID, side: OrderSide, quantity: Quantity, type: OrderType = .market, timeInForce: TimeInForce = .gtc,
-                reduceOnly: Bool = false, postOnly: Bool = false) {
+                reduceOnly: Bool = false, postOnly: Bool = false, parentOrderID: ClientOrderID? = nil, ocoPeerIDs: [ClientOrderID] = []) {
         self.instrumentID = instrumentID
         self.side = side
         self.quantity = quantity
@@ -19,6 +24,8 @@ public struct OrderRequest: Hashable, Sendable {
         self.timeInForce = timeInForce
         self.reduceOnly = reduceOnly
         self.postOnly = postOnly
+        self.parentOrderID = parentOrderID
+        self.ocoPeerIDs = ocoPeerIDs
     }
 
     /// A market order.
@@ -34,10 +41,15 @@ public struct Order: Hashable, Sendable {
     public let instrumentID: InstrumentID
     public let side: OrderSide
     public let type: OrderType
-    public let quantity: Quantity
+    /// Total quantity; lowered only by a ``OrderEvent/modify(quantity:at:)``.
+    public private(set) var quantity: Quantity
     public let timeInForce: TimeInForce
     public let reduceOnly: Bool
     public let postOnly: Bool
+    /// See ``OrderRequest/parentOrderID``.
+    public let parentOrderID: ClientOrderID?
+    /// See ``OrderRequest/ocoPeerIDs``.
+    public let ocoPeerIDs: [ClientOrderID]
     public let createdAt: Timestamp
     public private(set) var status: OrderStatus = .initialized
     public private(set) var filledQuantity: Quantity
@@ -82,6 +94,8 @@ public struct Order: Hashable, Sendable {
         self.timeInForce = request.timeInForce
         self.reduceOnly = request.reduceOnly
         self.postOnly = request.postOnly
+        self.parentOrderID = request.parentOrderID
+        self.ocoPeerIDs = request.ocoPeerIDs
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.filledQuantity = .zero(precision: request.quantity.precision)
@@ -138,6 +152,14 @@ public struct Order: Hashable, Sendable {
         case (.pendingCancel, .cancel), (.submitted, .cancel), (.accepted, .cancel), (.triggered, .cancel),
              (.partiallyFilled, .cancel):
             next = .canceled
+        // An amendment lowers the total; down to what has filled completes the order.
+        case (.submitted, .modify(let newQuantity, _)), (.accepted, .modify(let newQuantity, _)),
+             (.triggered, .modify(let newQuantity, _)), (.partiallyFilled, .modify(let newQuantity, _)):
+            guard newQuantity.isPositive, newQuantity >= filledQuantity, newQuantity <= quantity else {
+                throw .invalidOrder("order \(id): cannot change quantity \(quantity) to \(newQuantity) with \(filledQuantity) filled")
+            }
+            quantity = newQuantity
+            next = remainingQuantity.isZero ? .filled : status
         case (.accepted, .expire), (.triggered, .expire), (.partiallyFilled, .expire), (.pendingCancel, .expire):
             next = .expired
         default:
@@ -163,7 +185,7 @@ extension OrderEvent {
     public var timestamp: Timestamp {
         switch self {
         case .submit(let t), .deny(_, let t), .accept(let t), .reject(_, let t), .trigger(let t), .requestCancel(let t),
-             .cancelRejected(_, let t), .cancel(let t), .expire(let t):
+             .cancelRejected(_, let t), .cancel(let t), .expire(let t), .modify(_, let t):
             t
         case .fill(let fill): fill.timestamp
         }

@@ -50,6 +50,8 @@ public enum OrderEvent: Hashable, Sendable {
     case cancelRejected(reason: String, at: Timestamp)
     case cancel(at: Timestamp)
     case expire(at: Timestamp)
+    /// The venue lowered the order's total quantity (never below what has filled).
+    case modify(quantity: Quantity, at: Timestamp)
     case fill(Fill)
 
     /// A short name for error messages.
@@ -64,6 +66,7 @@ public enum OrderEvent: Hashable, Sendable {
         case .cancelRejected: "cancelRejected"
         case .cancel: "cancel"
         case .expire: "expire"
+        case .modify: "modify"
         case .fill: "fill"
         }
     }

@@ -6,6 +6,8 @@ public struct Account: Hashable, Sendable {
     public let startingCash: Money
     public private(set) var cash: Money
     public private(set) var feesPaid: Money = .zero
+    /// Net funding paid on perpetuals (negative when funding was received).
+    public private(set) var fundingPaid: Money = .zero
 
     public init(startingCash: Money) {
         self.startingCash = startingCash
@@ -18,5 +20,11 @@ public struct Account: Hashable, Sendable {
         cash += fill.side == .buy ? -notional : notional
         cash -= fill.fee
         feesPaid += fill.fee
+    }
+
+    /// Settles a funding payment: `amount` leaves the account (arrives when negative).
+    public mutating func applyFunding(_ amount: Money) {
+        cash -= amount
+        fundingPaid += amount
     }
 }

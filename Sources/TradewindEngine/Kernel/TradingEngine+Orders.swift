@@ -30,11 +30,13 @@ extension TradingEngine {
             // mistake is visible in the results instead of vanishing.
             order = try makeDeniedPlaceholder(id, request, reason: error.description)
             record(order)
+            try notifyStrategy(of: order)
             return
         }
         if let reason = preTradeCheck(order) {
             try transition(&order, .deny(reason: reason, at: now))
             record(order)
+            try notifyStrategy(of: order)
             return
         }
         try transition(&order, .submit(at: now))
@@ -57,6 +59,8 @@ extension TradingEngine {
             return "unknown instrument \(order.instrumentID)"
         }
         let position = portfolio.positions[instrument].quantity
+        // A bracket's exits close the position their entry opens; the venue holds them until then.
+        if order.parentOrderID != nil { return nil }
         if order.reduceOnly {
             let reduces = order.side == .buy ? position.isNegative && order.quantity <= position.magnitude
                                              : position.isPositive && order.quantity <= position
@@ -72,8 +76,14 @@ extension TradingEngine {
                 return "insufficient cash: order needs about \(cost.formatted(places: 2)), cash is \(portfolio.account.cash.formatted(places: 2))"
             }
         case .sell:
-            let committed = openOrders.filter { $0.side == .sell && $0.instrumentID == order.instrumentID }
-                .reduce(Quantity.zero(precision: position.precision)) { $0 + $1.remainingQuantity }
+            // Orders of one OCO group can only ever execute once between them: count the group once.
+            var counted = Set<ClientOrderID>()
+            var committed = Quantity.zero(precision: position.precision)
+            for open in openOrders where open.side == .sell && open.instrumentID == order.instrumentID && !order.ocoPeerIDs.contains(open.id) {
+                if open.ocoPeerIDs.contains(where: counted.contains) { continue }
+                counted.insert(open.id)
+                committed += open.remainingQuantity
+            }
             if order.quantity + committed > position {
                 return "cash account cannot sell short: selling \(order.quantity) with \(position) held"
             }
@@ -127,8 +137,14 @@ extension TradingEngine {
             }
             if case .fill(let fill) = report.event {
                 try applyFill(fill)
+            } else {
+                try notifyStrategy(of: orders[position])
             }
         }
+    }
+
+    mutating func notifyStrategy(of order: Order) throws(EngineError) {
+        do { try strategy.onOrderUpdate(order, context: &context) } catch { throw callbackFailure("onOrderUpdate", error) }
     }
 
     mutating func applyFill(_ fill: Fill) throws(EngineError) {

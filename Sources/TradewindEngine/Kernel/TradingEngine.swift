@@ -93,6 +93,62 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         if !context.commands.isEmpty { try dispatchCommands() }
     }
 
+    /// Processes one best bid/offer: the venue matches against it, positions are marked at the
+    /// mid, then the strategy sees it.
+    public mutating func handle(_ event: QuoteEvent) throws(EngineError) {
+        let quote = event.quote
+        try advance(to: quote.time)
+        venue.onQuote(event, reports: &reports)
+        if !reports.isEmpty { try applyReports() }
+        // The mid, exact at one more decimal: (bid + ask) / 2 = (bid + ask) × 5 / 10.
+        let precision = max(quote.bid.precision, quote.ask.precision)
+        let sum = quote.bid.rescaled(to: precision)!.raw + quote.ask.rescaled(to: precision)!.raw
+        let mid = precision < FixedPoint.maxPrecision
+            ? Price(uncheckedRaw: sum * 5, precision: precision + 1) : Price(uncheckedRaw: sum / 2, precision: precision)
+        try afterMatching(instrument: event.instrument, mark: mid, at: quote.time) { (strategy: inout S, context: inout StrategyContext) throws in
+            try strategy.onQuote(event, context: &context)
+        }
+    }
+
+    /// Processes one trade print: the venue matches against it, positions are marked at its
+    /// price, then the strategy sees it.
+    public mutating func handle(_ event: TradeTickEvent) throws(EngineError) {
+        let tick = event.tick
+        try advance(to: tick.time)
+        venue.onTrade(event, reports: &reports)
+        if !reports.isEmpty { try applyReports() }
+        try afterMatching(instrument: event.instrument, mark: tick.price, at: tick.time) { (strategy: inout S, context: inout StrategyContext) throws in
+            try strategy.onTradeTick(event, context: &context)
+        }
+    }
+
+    /// Processes any market event.
+    public mutating func handle(_ event: MarketEvent) throws(EngineError) {
+        switch event {
+        case .bar(let bar): try handle(bar)
+        case .quote(let quote): try handle(quote)
+        case .trade(let trade): try handle(trade)
+        }
+    }
+
+    private mutating func advance(to time: Timestamp) throws(EngineError) {
+        if !started { try start() }
+        if let last = lastEventTime, time < last { throw .timeWentBackwards(from: last, to: time) }
+        lastEventTime = time
+        barCount += 1
+        clock.observe(eventTime: time)
+    }
+
+    private mutating func afterMatching(instrument: Int, mark: Price, at time: Timestamp,
+                                        _ callback: (inout S, inout StrategyContext) throws -> Void) throws(EngineError) {
+        portfolio.mark(instrument, at: mark)
+        recordEquity(at: time)
+        context.now = clock.now
+        context.equity = portfolio.equity
+        do { try callback(&strategy, &context) } catch { throw callbackFailure("onQuote/onTradeTick", error) }
+        if !context.commands.isEmpty { try dispatchCommands() }
+    }
+
     /// Applies reports that a venue delivered outside ``handle(_:)`` (live adapters).
     public mutating func handle(reports incoming: [ExecutionReport]) throws(EngineError) {
         reports.append(contentsOf: incoming)

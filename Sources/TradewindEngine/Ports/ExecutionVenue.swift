@@ -25,4 +25,14 @@ public protocol ExecutionVenue {
     /// Shows the venue a bar before the strategy sees it; a simulated venue matches
     /// working orders against it, a real venue ignores it.
     mutating func onBar(_ event: BarEvent, reports: inout [ExecutionReport])
+    /// Shows the venue a best bid/offer; a simulated venue matches against it.
+    mutating func onQuote(_ event: QuoteEvent, reports: inout [ExecutionReport])
+    /// Shows the venue a trade print; a simulated venue matches against it.
+    mutating func onTrade(_ event: TradeTickEvent, reports: inout [ExecutionReport])
+}
+
+extension ExecutionVenue {
+    /// Real venues match on their own; market data is not theirs to see.
+    public mutating func onQuote(_ event: QuoteEvent, reports: inout [ExecutionReport]) {}
+    public mutating func onTrade(_ event: TradeTickEvent, reports: inout [ExecutionReport]) {}
 }

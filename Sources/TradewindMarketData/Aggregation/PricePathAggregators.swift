@@ -11,8 +11,7 @@ struct PricePoint {
 
 extension Bar {
     var pricePath: [PricePoint] {
-        let highFirst = highRaw - openRaw <= openRaw - lowRaw
-        let (first, second) = highFirst ? (highRaw, lowRaw) : (lowRaw, highRaw)
+        let (_, first, second, _) = pathRaw
         return [
             PricePoint(price: openRaw, time: openTime, volume: 0),
             PricePoint(price: first, time: closeTime, volume: 0),

@@ -8,11 +8,13 @@ public struct BacktestConfiguration: Hashable, Sendable {
     public var startingCash: Money
     public var fees: FeeModel
     public var accountType: AccountType
+    public var fillModel: FillModel
 
-    public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash) {
+    public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash, fillModel: FillModel = .standard) {
         self.startingCash = startingCash
         self.fees = fees
         self.accountType = accountType
+        self.fillModel = fillModel
     }
 }
 
@@ -64,12 +66,7 @@ public enum Backtest {
     public static func run<S: Strategy, Source: MarketDataSource>(
         _ strategy: S, parameters: String = "", source: inout Source, configuration: BacktestConfiguration, expectedBars: Int = 0
     ) throws(BacktestError) -> BacktestResult {
-        let instruments = source.instruments
-        var engine = TradingEngine(
-            strategy: strategy, venue: SimulatedVenue(instruments: instruments, fees: configuration.fees),
-            clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
-            accountType: configuration.accountType, expectedBars: expectedBars
-        )
+        var engine = makeEngine(strategy, instruments: source.instruments, configuration: configuration, expectedBars: expectedBars)
         var first: Timestamp?
         var last: Timestamp?
         do {
@@ -88,6 +85,48 @@ public enum Backtest {
             throw .data("\(error)")
         }
         guard let first, let last else { throw .noData }
+        return result(of: engine, parameters: parameters, configuration: configuration, first: first, last: last)
+    }
+
+    /// Runs a strategy over quotes, trade prints or bars (any mix), in the order given.
+    /// - Throws: ``BacktestError``; events out of time order are an engine error.
+    public static func run<S: Strategy>(
+        _ strategy: S, parameters: String = "", instruments: [Instrument], events: some Sequence<MarketEvent>,
+        configuration: BacktestConfiguration
+    ) throws(BacktestError) -> BacktestResult {
+        var engine = makeEngine(strategy, instruments: instruments, configuration: configuration, expectedBars: 0)
+        var first: Timestamp?
+        var last: Timestamp?
+        do {
+            try engine.start()
+            for event in events {
+                if first == nil {
+                    if case .bar(let bar) = event { first = bar.bar.openTime } else { first = event.time }
+                }
+                last = event.time
+                try engine.handle(event)
+            }
+            try engine.stop()
+        } catch {
+            throw .engine(error)
+        }
+        guard let first, let last else { throw .noData }
+        return result(of: engine, parameters: parameters, configuration: configuration, first: first, last: last)
+    }
+
+    static func makeEngine<S: Strategy>(_ strategy: S, instruments: [Instrument], configuration: BacktestConfiguration,
+                                        expectedBars: Int) -> TradingEngine<S, SimulatedVenue, SimulatedClock> {
+        TradingEngine(
+            strategy: strategy,
+            venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
+            clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
+            accountType: configuration.accountType, expectedBars: expectedBars
+        )
+    }
+
+    static func result<S: Strategy>(of engine: TradingEngine<S, SimulatedVenue, SimulatedClock>, parameters: String,
+                                    configuration: BacktestConfiguration, first: Timestamp, last: Timestamp) -> BacktestResult {
+        let instruments = engine.instruments
         return BacktestResult(
             strategyName: S.name, parameters: parameters, instruments: instruments, configuration: configuration,
             barCount: engine.barCount, start: first, end: last, equityCurve: engine.equityCurve, trades: engine.trades,

@@ -29,8 +29,17 @@ public protocol Strategy {
     mutating func onStart(context: inout StrategyContext) throws
     /// Called for each closed bar, after fills at that bar's prices have been applied.
     mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws
+    /// Called for each best bid/offer in a quote backtest or feed.
+    mutating func onQuote(_ event: QuoteEvent, context: inout StrategyContext) throws
+    /// Called for each trade print in a tick backtest or feed.
+    mutating func onTradeTick(_ event: TradeTickEvent, context: inout StrategyContext) throws
     /// Called for each fill of one of this strategy's orders.
     mutating func onFill(_ fill: Fill, context: inout StrategyContext) throws
+    /// Called when one of this strategy's orders changes state other than by a fill: accepted,
+    /// triggered, denied or rejected (``Order/reason`` says why), cancelled, expired, amended.
+    mutating func onOrderUpdate(_ order: Order, context: inout StrategyContext) throws
+    /// Called for account-level events: funding payments, margin calls, liquidations.
+    mutating func onAccountEvent(_ event: AccountEvent, context: inout StrategyContext) throws
     /// Called once after the last event.
     mutating func onStop(context: inout StrategyContext) throws
 }
@@ -38,6 +47,10 @@ public protocol Strategy {
 extension Strategy {
     public mutating func onStart(context: inout StrategyContext) throws {}
     public mutating func onFill(_ fill: Fill, context: inout StrategyContext) throws {}
+    public mutating func onQuote(_ event: QuoteEvent, context: inout StrategyContext) throws {}
+    public mutating func onTradeTick(_ event: TradeTickEvent, context: inout StrategyContext) throws {}
+    public mutating func onOrderUpdate(_ order: Order, context: inout StrategyContext) throws {}
+    public mutating func onAccountEvent(_ event: AccountEvent, context: inout StrategyContext) throws {}
     public mutating func onStop(context: inout StrategyContext) throws {}
 
     /// The declared parameters; reachable through an existential `any Strategy.Type`.

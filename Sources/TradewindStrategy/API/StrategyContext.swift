@@ -7,6 +7,13 @@ public enum StrategyCommand: Hashable, Sendable {
     case cancel(ClientOrderID)
 }
 
+/// The ids of a bracket's orders.
+public struct BracketOrderIDs: Hashable, Sendable {
+    public var entry: ClientOrderID
+    public var takeProfit: ClientOrderID?
+    public var stopLoss: ClientOrderID?
+}
+
 /// A read-only view of one position.
 public struct PositionView: Hashable, Sendable {
     /// Signed: positive long, negative short, zero flat.
@@ -70,10 +77,53 @@ public struct StrategyContext: Sendable {
     /// Queues an order and returns its id; ids are `<strategy>-<n>`, deterministic per run.
     @discardableResult
     public mutating func submit(_ request: OrderRequest) -> ClientOrderID {
-        orderSequence += 1
-        let id = ClientOrderID("\(orderIDPrefix)-\(orderSequence)")
+        let id = nextOrderID()
         commands.append(.submit(id, request))
         return id
+    }
+
+    /// Queues an entry with a take-profit limit and/or a stop-loss on the other side, for the
+    /// same quantity. The exits are held by the venue until the entry has completely filled (or,
+    /// if it ends part-filled, shrink to what filled), then work as one-cancels-the-other.
+    /// - Parameters:
+    ///   - stopLossLimit: makes the stop-loss a stop-limit with this limit; `nil` for a stop-market.
+    @discardableResult
+    public mutating func submitBracket(_ entry: OrderRequest, takeProfit: Price?, stopLoss: Price?, stopLossLimit: Price? = nil)
+        -> BracketOrderIDs {
+        let entryID = nextOrderID()
+        let takeProfitID = takeProfit.map { _ in nextOrderID() }
+        let stopLossID = stopLoss.map { _ in nextOrderID() }
+        commands.append(.submit(entryID, entry))
+        func exit(_ type: OrderType, peer: ClientOrderID?) -> OrderRequest {
+            OrderRequest(instrumentID: entry.instrumentID, side: entry.side.opposite, quantity: entry.quantity, type: type,
+                         timeInForce: .gtc, reduceOnly: true, parentOrderID: entryID, ocoPeerIDs: peer.map { [$0] } ?? [])
+        }
+        if let takeProfit, let takeProfitID {
+            commands.append(.submit(takeProfitID, exit(.limit(price: takeProfit), peer: stopLossID)))
+        }
+        if let stopLoss, let stopLossID {
+            let type: OrderType = stopLossLimit.map { .stopLimit(trigger: stopLoss, limit: $0) } ?? .stop(trigger: stopLoss)
+            commands.append(.submit(stopLossID, exit(type, peer: takeProfitID)))
+        }
+        return BracketOrderIDs(entry: entryID, takeProfit: takeProfitID, stopLoss: stopLossID)
+    }
+
+    /// Queues orders that cancel each other: the first execution of any (even partial) cancels
+    /// the rest, and cancelling one cancels all.
+    @discardableResult
+    public mutating func submitOCO(_ requests: [OrderRequest]) -> [ClientOrderID] {
+        let ids = requests.map { _ in nextOrderID() }
+        for (index, request) in requests.enumerated() {
+            var linked = request
+            linked.ocoPeerIDs = ids.enumerated().filter { $0.offset != index }.map(\.element)
+            commands.append(.submit(ids[index], linked))
+        }
+        return ids
+    }
+
+    private mutating func nextOrderID() -> ClientOrderID {
+        orderSequence += 1
+        return ClientOrderID("\(orderIDPrefix)-\(orderSequence)")
     }
 
     /// Queues a cancel request for a working order.
