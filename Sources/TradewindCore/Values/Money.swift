@@ -79,6 +79,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var isNegative: Bool { raw < 0 }
     public var isZero: Bool { raw == 0 }
+    @inlinable public var magnitude: Money { Money(raw: raw < 0 ? -raw : raw) }
 }
 
 /// Exact notional value: `price × quantity`.

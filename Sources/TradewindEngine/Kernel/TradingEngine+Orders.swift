@@ -66,7 +66,7 @@ extension TradingEngine {
                                              : position.isPositive && order.quantity <= position
             if !reduces { return "reduce-only order would open or grow a position: \(order.side) \(order.quantity) with \(position) held" }
         }
-        guard portfolio.accountType == .cash else { return nil }
+        guard portfolio.accountType == .cash else { return marginCheck(order, instrument: instrument) }
         switch order.side {
         case .buy:
             let price = order.type.limitPrice ?? portfolio.marks[instrument]
@@ -87,6 +87,22 @@ extension TradingEngine {
             if order.quantity + committed > position {
                 return "cash account cannot sell short: selling \(order.quantity) with \(position) held"
             }
+        }
+        return nil
+    }
+
+    /// An order that would raise gross exposure needs equity for the initial margin of the
+    /// exposure it would leave, priced at its limit or trigger, else the latest mark.
+    func marginCheck(_ order: Order, instrument: Int) -> String? {
+        guard let price = order.type.limitPrice ?? order.type.triggerPrice ?? portfolio.marks[instrument] else { return nil }
+        let signed = order.side == .buy ? order.quantity : -order.quantity
+        let after = price * (portfolio.positions[instrument].quantity + signed)
+        let gross = portfolio.grossExposure - portfolio.value(instrument).magnitude + after.magnitude
+        guard gross > portfolio.grossExposure else { return nil }
+        let required = gross * margin.initialRate
+        if portfolio.equity < required {
+            return "insufficient margin: exposure \(gross.formatted(places: 2)) needs initial margin \(required.formatted(places: 2)), "
+                + "equity is \(portfolio.equity.formatted(places: 2))"
         }
         return nil
     }

@@ -43,13 +43,27 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     var commands: [StrategyCommand] = []
     var lastEventTime: Timestamp?
     var started = false
+    let margin: MarginPolicy
+    /// Funding schedule per instrument index, if it is a perpetual.
+    let funding: [FundingSchedule?]
+    let hasFunding: Bool
+    var nextFunding: [Timestamp?]
+    var inMarginCall = false
+    var liquidationSequence = 0
 
     /// - Parameters:
     ///   - instruments: the instruments events refer to by index.
     ///   - expectedBars: reserves the equity curve so the hot loop never reallocates.
+    ///   - margin: the rules of a margin account (ignored for a cash account).
+    ///   - funding: funding schedules of perpetual futures, by instrument.
     public init(strategy: S, venue: Venue, clock: Clock, instruments: [Instrument], startingCash: Money,
-                accountType: AccountType = .cash, expectedBars: Int = 0) {
+                accountType: AccountType = .cash, margin: MarginPolicy = .standard,
+                funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) {
         self.instruments = instruments
+        self.margin = margin
+        self.funding = instruments.map { funding[$0.id] }
+        self.hasFunding = !funding.isEmpty
+        self.nextFunding = Array(repeating: nil, count: instruments.count)
         self.strategy = strategy
         self.venue = venue
         self.clock = clock
@@ -85,6 +99,8 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
 
         clock.observe(eventTime: bar.closeTime)
         portfolio.mark(event.instrument, at: bar.close)
+        if hasFunding { try settleFunding(event) }
+        if portfolio.accountType == .margin { try checkMargin(event) }
         recordEquity(at: bar.closeTime)
         // Positions only change on fills (refreshed there); a bar changes time, cash marks and equity.
         context.now = clock.now

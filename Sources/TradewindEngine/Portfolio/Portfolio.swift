@@ -4,7 +4,7 @@ public import TradewindCore
 public enum AccountType: String, Hashable, Sendable, CaseIterable {
     /// No borrowing: buys need cash, sells need a position (no shorting).
     case cash
-    /// Cash may go negative and positions may be short; margin limits come with the risk engine.
+    /// Cash may go negative and positions may be short, within a ``MarginPolicy``.
     case margin
 }
 
@@ -18,6 +18,8 @@ public struct Portfolio: Sendable {
     public private(set) var marks: [Price?]
     /// Σ market value of positions at their marks, maintained incrementally.
     public private(set) var positionsValue: Money = .zero
+    /// Σ |market value| of positions: the exposure margin requirements are computed on.
+    public private(set) var grossExposure: Money = .zero
     private var values: [Money]
 
     public init(instruments: [Instrument], startingCash: Money, accountType: AccountType) {
@@ -33,6 +35,18 @@ public struct Portfolio: Sendable {
     /// Cash plus positions marked to their latest prices.
     @inlinable
     public var equity: Money { account.cash + positionsValue }
+
+    /// Market value of the position in one instrument at its mark (negative for a short).
+    public func value(_ instrument: Int) -> Money { values[instrument] }
+
+    /// Gross PnL realised by all positions.
+    public var realizedPnL: Money { positions.reduce(.zero) { $0 + $1.realizedPnL } }
+
+    /// Open positions' value at their marks minus their cost.
+    public var unrealizedPnL: Money { positionsValue - positions.reduce(.zero) { $0 + $1.costBasis } }
+
+    /// Settles a funding payment (`amount` leaves the account; arrives when negative).
+    public mutating func applyFunding(_ amount: Money) { account.applyFunding(amount) }
 
     /// Records the latest price of an instrument.
     public mutating func mark(_ instrument: Int, at price: Price) {
@@ -52,7 +66,9 @@ public struct Portfolio: Sendable {
     private mutating func revalue(_ instrument: Int) {
         let quantity = positions[instrument].quantity
         let newValue = quantity.isZero ? .zero : marks[instrument].map { $0 * quantity } ?? .zero
-        positionsValue += newValue - values[instrument]
+        let oldValue = values[instrument]
+        positionsValue += newValue - oldValue
+        grossExposure += newValue.magnitude - oldValue.magnitude
         values[instrument] = newValue
     }
 }

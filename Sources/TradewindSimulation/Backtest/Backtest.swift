@@ -9,12 +9,19 @@ public struct BacktestConfiguration: Hashable, Sendable {
     public var fees: FeeModel
     public var accountType: AccountType
     public var fillModel: FillModel
+    /// Leverage and maintenance of a margin account.
+    public var margin: MarginPolicy
+    /// Funding of perpetual futures, by instrument.
+    public var funding: [InstrumentID: FundingSchedule]
 
-    public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash, fillModel: FillModel = .standard) {
+    public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash, fillModel: FillModel = .standard,
+                margin: MarginPolicy = .standard, funding: [InstrumentID: FundingSchedule] = [:]) {
         self.startingCash = startingCash
         self.fees = fees
         self.accountType = accountType
         self.fillModel = fillModel
+        self.margin = margin
+        self.funding = funding
     }
 }
 
@@ -52,6 +59,8 @@ public struct BacktestResult: Sendable {
     public var openPositions: [Position]
     public var finalEquity: Money
     public var feesPaid: Money
+    /// Net funding paid on perpetuals (negative: received).
+    public var fundingPaid: Money
     public var finalCash: Money
 }
 
@@ -120,7 +129,8 @@ public enum Backtest {
             strategy: strategy,
             venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
             clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
-            accountType: configuration.accountType, expectedBars: expectedBars
+            accountType: configuration.accountType, margin: configuration.margin, funding: configuration.funding,
+            expectedBars: expectedBars
         )
     }
 
@@ -132,7 +142,7 @@ public enum Backtest {
             barCount: engine.barCount, start: first, end: last, equityCurve: engine.equityCurve, trades: engine.trades,
             fills: engine.fills, orders: engine.orders,
             openPositions: engine.portfolio.positions.filter { !$0.isFlat }, finalEquity: engine.portfolio.equity,
-            feesPaid: engine.portfolio.account.feesPaid, finalCash: engine.portfolio.account.cash
+            feesPaid: engine.portfolio.account.feesPaid, fundingPaid: engine.portfolio.account.fundingPaid, finalCash: engine.portfolio.account.cash
         )
     }
 

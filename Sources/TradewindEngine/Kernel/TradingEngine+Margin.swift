@@ -1,0 +1,113 @@
+import TradewindCore
+import TradewindStrategy
+
+/// Account mechanics that happen between fills: perpetual funding, margin calls and
+/// liquidation (see ``MarginPolicy`` and ``FundingSchedule`` for the rules).
+extension TradingEngine {
+    /// Settles every funding time of the bar's instrument that falls within the bar.
+    mutating func settleFunding(_ event: BarEvent) throws(EngineError) {
+        guard let schedule = funding[event.instrument] else { return }
+        let bar = event.bar
+        var next = nextFunding[event.instrument] ?? schedule.nextTime(after: bar.openTime)
+        while next <= bar.closeTime {
+            let quantity = portfolio.positions[event.instrument].quantity
+            if !quantity.isZero {
+                let rate = schedule.rate(at: next)
+                let amount = (bar.close * quantity) * rate
+                portfolio.applyFunding(amount)
+                try notifyStrategy(of: .funding(instrumentID: instruments[event.instrument].id, rate: rate, markPrice: bar.close,
+                                                amount: amount, at: next))
+            }
+            next = next + schedule.interval
+        }
+        nextFunding[event.instrument] = next
+    }
+
+    /// Liquidates if the bar's adverse extreme takes equity below maintenance; otherwise
+    /// raises or clears the margin call.
+    mutating func checkMargin(_ event: BarEvent) throws(EngineError) {
+        let index = event.instrument
+        let bar = event.bar
+        let quantity = portfolio.positions[index].quantity
+        let maintenanceRate = margin.maintenanceRate
+        if !quantity.isZero {
+            let adverse = quantity.isPositive ? bar.low : bar.high
+            let worstValue = adverse * quantity
+            let worstEquity = portfolio.equity + worstValue - portfolio.value(index)
+            let worstGross = portfolio.grossExposure - portfolio.value(index).magnitude + worstValue.magnitude
+            if worstEquity < worstGross * maintenanceRate {
+                let (price, time) = liquidationPrice(event, quantity: quantity)
+                try liquidate(at: time, price: price, of: index, equity: worstEquity, maintenance: worstGross * maintenanceRate)
+                return
+            }
+        }
+        let maintenance = portfolio.grossExposure * maintenanceRate
+        if !portfolio.grossExposure.isZero && portfolio.equity < maintenance {
+            try liquidate(at: bar.closeTime, price: bar.close, of: index, equity: portfolio.equity, maintenance: maintenance)
+            return
+        }
+        let initial = portfolio.grossExposure * margin.initialRate
+        if portfolio.equity < initial {
+            if !inMarginCall {
+                inMarginCall = true
+                try notifyStrategy(of: .marginCall(equity: portfolio.equity, initialMargin: initial, maintenanceMargin: maintenance,
+                                                   at: bar.closeTime))
+            }
+        } else {
+            inMarginCall = false
+        }
+    }
+
+    /// Where equity meets the maintenance margin along the bar, on the tick grid against the
+    /// trader; the open if the bar opened past it. With equity E and exposure X_o elsewhere
+    /// at the close c, and q held here: E + q(p − c) = m (X_o + |q| p).
+    func liquidationPrice(_ event: BarEvent, quantity: Quantity) -> (Price, Timestamp) {
+        let bar = event.bar
+        let isLong = quantity.isPositive
+        let q = quantity.doubleValue
+        let m = margin.maintenanceRate.doubleValue
+        let elsewhere = (portfolio.grossExposure - portfolio.value(event.instrument).magnitude).doubleValue
+        let level = (m * elsewhere - portfolio.equity.doubleValue + q * bar.close.doubleValue) / (q - m * abs(q))
+        let tick = instruments[event.instrument].tickSize
+        let ticks = (level / tick.doubleValue).rounded(isLong ? .down : .up)
+        let onGrid = Price(uncheckedRaw: Int64(ticks) * tick.raw, precision: tick.precision)
+        let span = bar.closeTime.nanosecondsSinceEpoch - bar.openTime.nanosecondsSinceEpoch
+        // The adverse extreme is the path's second point if it is nearer the open, else the third.
+        let adverseFirst = isLong ? !bar.isHighFirst : bar.isHighFirst
+        let extremeTime = Timestamp(nanosecondsSinceEpoch: bar.openTime.nanosecondsSinceEpoch + span * (adverseFirst ? 1 : 2) / 3)
+        if isLong ? bar.open <= onGrid : bar.open >= onGrid { return (bar.open, bar.openTime) }
+        return (isLong ? max(onGrid, bar.low) : min(onGrid, bar.high), extremeTime)
+    }
+
+    /// Cancels the working orders and closes every position: the breaching instrument at
+    /// `price`, the others at their marks.
+    mutating func liquidate(at time: Timestamp, price: Price, of breached: Int, equity: Money, maintenance: Money) throws(EngineError) {
+        for id in context.openOrderIDs { try requestCancel(id) }
+        try applyReports()
+        for index in instruments.indices where !portfolio.positions[index].isFlat {
+            let quantity = portfolio.positions[index].quantity
+            guard let fillPrice = index == breached ? price : portfolio.marks[index] else { continue }
+            liquidationSequence += 1
+            let id = ClientOrderID("liquidation-\(liquidationSequence)")
+            let side: OrderSide = quantity.isPositive ? .sell : .buy
+            let request = OrderRequest(instrumentID: instruments[index].id, side: side, quantity: quantity.magnitude, reduceOnly: true)
+            var order: Order
+            do { order = try Order(id: id, request: request, createdAt: time) } catch { throw .order(error) }
+            try transition(&order, .submit(at: time))
+            try transition(&order, .accept(at: time))
+            let fill = Fill(orderID: id, tradeID: TradeID("LIQ-\(liquidationSequence)"), instrumentID: order.instrumentID, side: side,
+                            quantity: quantity.magnitude, price: fillPrice,
+                            fee: (fillPrice * quantity.magnitude) * margin.liquidationFeeRate, liquidity: .taker, timestamp: time)
+            try transition(&order, .fill(fill))
+            record(order)
+            try applyFill(fill)
+        }
+        inMarginCall = false
+        try notifyStrategy(of: .liquidation(equity: equity, maintenanceMargin: maintenance, at: time))
+    }
+
+    mutating func notifyStrategy(of event: AccountEvent) throws(EngineError) {
+        refreshContext()
+        do { try strategy.onAccountEvent(event, context: &context) } catch { throw callbackFailure("onAccountEvent", error) }
+    }
+}
