@@ -132,6 +132,10 @@ public struct Order: Hashable, Sendable {
             self.reason = reason
         // Only conditional orders have a trigger to hit.
         case (.accepted, .trigger) where type.isConditional: next = .triggered
+        // The trigger raced a cancel request: still pending, but a refused cancel returns to triggered.
+        case (.pendingCancel, .trigger) where type.isConditional && statusBeforeCancelRequest == .accepted:
+            statusBeforeCancelRequest = .triggered
+            next = .pendingCancel
         // Venues may fill a market order without a separate acknowledgement.
         case (.submitted, .fill(let fill)), (.accepted, .fill(let fill)), (.triggered, .fill(let fill)),
              (.partiallyFilled, .fill(let fill)):
@@ -145,6 +149,9 @@ public struct Order: Hashable, Sendable {
              (.partiallyFilled, .requestCancel):
             statusBeforeCancelRequest = status
             next = .pendingCancel
+        // The order finished while a cancel was on its way: the refusal changes nothing.
+        case (.filled, .cancelRejected), (.canceled, .cancelRejected), (.expired, .cancelRejected):
+            next = status
         case (.pendingCancel, .cancelRejected(let reason, _)):
             next = statusBeforeCancelRequest ?? .accepted
             self.reason = reason

@@ -54,6 +54,9 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         var extreme: Price?
         /// A contingent order waiting for its parent to fill.
         var dormant: Bool
+        /// A conditional order whose trigger was hit: from then on it works as a market order
+        /// (a stop-limit as a limit), even after a partial fill.
+        var triggered = false
         /// Has met the market at least once after arriving (it rests in the book).
         var rested = false
         /// Left the book; removed at the end of the current call.
@@ -349,6 +352,9 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
                  reports: inout [ExecutionReport]) -> Execution? {
         let side = entry.order.side
         let first = slice[range.lowerBound]
+        if entry.triggered, entry.order.type.limitPrice == nil {
+            return Execution(price: first.price(for: side), time: first.time, takesLiquidity: true)
+        }
         switch entry.order.type {
         case .market:
             return Execution(price: first.price(for: side), time: first.time, takesLiquidity: true)
@@ -365,7 +371,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         case .stopLimit(let trigger, let limit):
             var rest = slice
             var restRange = range
-            let wasTriggered = entry.order.status == .triggered
+            let wasTriggered = entry.triggered
             if !wasTriggered {
                 guard let hit = touch(trigger, rising: side == .buy, side: side, slice, range) else { return nil }
                 markTriggered(&entry, at: hit.time, reports: &reports)
@@ -454,7 +460,8 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     }
 
     func markTriggered(_ entry: inout WorkingOrder, at time: Timestamp, reports: inout [ExecutionReport]) {
-        guard entry.order.status != .triggered else { return }
+        guard !entry.triggered else { return }
+        entry.triggered = true
         reports.append(ExecutionReport(orderID: entry.order.id, event: .trigger(at: time)))
         try? entry.order.apply(.trigger(at: time))
     }
