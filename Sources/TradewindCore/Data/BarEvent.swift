@@ -4,10 +4,17 @@ public struct BarEvent: Sendable {
     /// hot loop free of string copies.
     public var instrument: Int
     public var bar: Bar
+    /// `.zero` for bars as the source delivers them; the length of a higher time frame the
+    /// engine built for a strategy that asked for it (``Strategy/timeframes``).
+    public var timeframe: TimeSpan
 
     @inlinable
-    public init(instrument: Int, bar: Bar) {
+    public init(instrument: Int, bar: Bar, timeframe: TimeSpan = .zero) {
         self.instrument = instrument
         self.bar = bar
+        self.timeframe = timeframe
     }
+
+    /// Whether this is a source bar rather than a higher time frame built from them.
+    @inlinable public var isSourceBar: Bool { timeframe.nanoseconds == 0 }
 }

@@ -11,6 +11,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case strategy(StrategyError)
     /// Events went back in time.
     case timeWentBackwards(from: Timestamp, to: Timestamp)
+    /// The engine was set up wrongly (strategy names, time frames).
+    case configuration(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownOrder(let id): "venue reported on unknown order \(id)"
         case .strategy(let error): error.description
         case .timeWentBackwards(let from, let to): "event at \(to) arrived after \(from)"
+        case .configuration(let reason): "engine configuration: \(reason)"
         }
     }
 }

@@ -13,10 +13,19 @@ extension TradingEngine {
             let quantity = portfolio.positions[event.instrument].quantity
             if !quantity.isZero {
                 let rate = schedule.rate(at: next)
-                let amount = (bar.close * quantity) * rate
+                // Each strategy pays on its own position; the shares add up to the account's
+                // payment because the positions do.
+                var amount = Money.zero
+                for slot in strategies.indices {
+                    let held = attribution[slot].positions[event.instrument].quantity
+                    guard !held.isZero else { continue }
+                    let share = (bar.close * held) * rate
+                    attribution[slot].funding += share
+                    amount += share
+                }
                 portfolio.applyFunding(amount)
-                try notifyStrategy(of: .funding(instrumentID: instruments[event.instrument].id, rate: rate, markPrice: bar.close,
-                                                amount: amount, at: next))
+                try notifyStrategies(of: .funding(instrumentID: instruments[event.instrument].id, rate: rate, markPrice: bar.close,
+                                                  amount: amount, at: next))
             }
             next = next + schedule.interval
         }
@@ -50,7 +59,7 @@ extension TradingEngine {
         if portfolio.equity < initial {
             if !inMarginCall {
                 inMarginCall = true
-                try notifyStrategy(of: .marginCall(equity: portfolio.equity, initialMargin: initial, maintenanceMargin: maintenance,
+                try notifyStrategies(of: .marginCall(equity: portfolio.equity, initialMargin: initial, maintenanceMargin: maintenance,
                                                    at: bar.closeTime))
             }
         } else {
@@ -79,35 +88,42 @@ extension TradingEngine {
         return (isLong ? max(onGrid, bar.low) : min(onGrid, bar.high), extremeTime)
     }
 
-    /// Cancels the working orders and closes every position: the breaching instrument at
-    /// `price`, the others at their marks.
+    /// Cancels the working orders and closes every position, each strategy's share as its own
+    /// order and fill: the breaching instrument at `price`, the others at their marks.
     mutating func liquidate(at time: Timestamp, price: Price, of breached: Int, equity: Money, maintenance: Money) throws(EngineError) {
-        for id in context.openOrderIDs { try requestCancel(id) }
+        for id in openOrderIDs { try requestCancel(id) }
         try applyReports()
-        for index in instruments.indices where !portfolio.positions[index].isFlat {
-            let quantity = portfolio.positions[index].quantity
-            guard let fillPrice = index == breached ? price : portfolio.marks[index] else { continue }
-            liquidationSequence += 1
-            let id = ClientOrderID("liquidation-\(liquidationSequence)")
-            let side: OrderSide = quantity.isPositive ? .sell : .buy
-            let request = OrderRequest(instrumentID: instruments[index].id, side: side, quantity: quantity.magnitude, reduceOnly: true)
-            var order: Order
-            do { order = try Order(id: id, request: request, createdAt: time) } catch { throw .order(error) }
-            try transition(&order, .submit(at: time))
-            try transition(&order, .accept(at: time))
-            let fill = Fill(orderID: id, tradeID: TradeID("LIQ-\(liquidationSequence)"), instrumentID: order.instrumentID, side: side,
-                            quantity: quantity.magnitude, price: fillPrice,
-                            fee: (fillPrice * quantity.magnitude) * margin.liquidationFeeRate, liquidity: .taker, timestamp: time)
-            try transition(&order, .fill(fill))
-            record(order)
-            try applyFill(fill)
+        for slot in strategies.indices {
+            for index in instruments.indices where !attribution[slot].positions[index].isFlat {
+                let quantity = attribution[slot].positions[index].quantity
+                guard let fillPrice = index == breached ? price : portfolio.marks[index] else { continue }
+                liquidationSequence += 1
+                let id = ClientOrderID("liquidation-\(liquidationSequence)")
+                let side: OrderSide = quantity.isPositive ? .sell : .buy
+                let request = OrderRequest(instrumentID: instruments[index].id, side: side, quantity: quantity.magnitude, reduceOnly: true)
+                var order: Order
+                do { order = try Order(id: id, request: request, createdAt: time) } catch { throw .order(error) }
+                try transition(&order, .submit(at: time))
+                try transition(&order, .accept(at: time))
+                let fill = Fill(orderID: id, tradeID: TradeID("LIQ-\(liquidationSequence)"), instrumentID: order.instrumentID, side: side,
+                                quantity: quantity.magnitude, price: fillPrice,
+                                fee: (fillPrice * quantity.magnitude) * margin.liquidationFeeRate, liquidity: .taker, timestamp: time)
+                try transition(&order, .fill(fill))
+                record(order, owner: slot)
+                try applyFill(fill, owner: slot)
+            }
         }
         inMarginCall = false
-        try notifyStrategy(of: .liquidation(equity: equity, maintenanceMargin: maintenance, at: time))
+        try notifyStrategies(of: .liquidation(equity: equity, maintenanceMargin: maintenance, at: time))
     }
 
-    mutating func notifyStrategy(of event: AccountEvent) throws(EngineError) {
-        refreshContext()
-        do { try strategy.onAccountEvent(event, context: &context) } catch { throw callbackFailure("onAccountEvent", error) }
+    /// Account events concern every strategy sharing the account.
+    mutating func notifyStrategies(of event: AccountEvent) throws(EngineError) {
+        for slot in strategies.indices {
+            refreshContext(slot)
+            do { try strategies[slot].onAccountEvent(event, context: &contexts[slot]) } catch {
+                throw callbackFailure(slot, "onAccountEvent", error)
+            }
+        }
     }
 }

@@ -2,25 +2,25 @@ import TradewindCore
 import TradewindStrategy
 
 extension TradingEngine {
-    /// Sends the strategy's queued commands through the pre-trade checks to the venue.
-    mutating func dispatchCommands() throws(EngineError) {
-        context.drainCommands(into: &commands)
+    /// Sends a strategy's queued commands through the pre-trade checks to the venue.
+    mutating func dispatchCommands(_ slot: Int) throws(EngineError) {
+        contexts[slot].drainCommands(into: &commands)
         guard !commands.isEmpty else { return }
         var index = 0
         while index < commands.count {
             switch commands[index] {
-            case .submit(let id, let request): try submit(id, request)
+            case .submit(let id, let request): try submit(id, request, owner: slot)
             case .cancel(let id): try requestCancel(id)
             }
             index += 1
             try applyReports()
             // onFill callbacks may queue more commands; they run in the same pass.
-            context.drainCommands(into: &commands)
+            contexts[slot].drainCommands(into: &commands)
         }
         commands.removeAll(keepingCapacity: true)
     }
 
-    mutating func submit(_ id: ClientOrderID, _ request: OrderRequest) throws(EngineError) {
+    mutating func submit(_ id: ClientOrderID, _ request: OrderRequest, owner slot: Int) throws(EngineError) {
         let now = clock.now
         var order: Order
         do {
@@ -29,19 +29,20 @@ extension TradingEngine {
             // An order that cannot even be built is recorded as denied so the strategy's
             // mistake is visible in the results instead of vanishing.
             order = try makeDeniedPlaceholder(id, request, reason: error.description)
-            record(order)
-            try notifyStrategy(of: order)
+            record(order, owner: slot)
+            try notifyStrategy(of: order, owner: slot)
             return
         }
         if let reason = preTradeCheck(order) {
             try transition(&order, .deny(reason: reason, at: now))
-            record(order)
-            try notifyStrategy(of: order)
+            record(order, owner: slot)
+            try notifyStrategy(of: order, owner: slot)
             return
         }
         try transition(&order, .submit(at: now))
-        record(order)
-        context.openOrderIDs.append(id)
+        record(order, owner: slot)
+        openOrderIDs.append(id)
+        contexts[slot].addOpenOrder(id, instrument: order.instrumentID)
         venue.submit(order, now: now, reports: &reports)
     }
 
@@ -52,8 +53,9 @@ extension TradingEngine {
         venue.cancel(id, now: clock.now, reports: &reports)
     }
 
-    /// Reduce-only, then minimal buying-power and no-short checks for cash accounts, priced at
-    /// the latest mark.
+    /// Reduce-only, then buying power and no-short checks for cash accounts or initial margin
+    /// for margin accounts, priced at the latest mark. The account's positions decide, whichever
+    /// strategy asks.
     func preTradeCheck(_ order: Order) -> String? {
         guard let instrument = instruments.firstIndex(where: { $0.id == order.instrumentID }) else {
             return "unknown instrument \(order.instrumentID)"
@@ -113,15 +115,17 @@ extension TradingEngine {
         if !safe.quantity.isPositive { safe.quantity = Quantity(uncheckedRaw: 1, precision: 0) }
         safe.type = .market
         safe.timeInForce = .gtc
+        safe.postOnly = false
         var order: Order
         do { order = try Order(id: id, request: safe, createdAt: clock.now) } catch { throw .order(error) }
         try transition(&order, .deny(reason: reason, at: clock.now))
         return order
     }
 
-    mutating func record(_ order: Order) {
+    mutating func record(_ order: Order, owner: Int) {
         orderIndex[order.id] = orders.count
         orders.append(order)
+        orderOwners.append(owner)
     }
 
     func transition(_ order: inout Order, _ event: OrderEvent) throws(EngineError) {
@@ -148,29 +152,45 @@ extension TradingEngine {
             } catch {
                 throw .order(error)
             }
-            if orders[position].status.isTerminal, let open = context.openOrderIDs.firstIndex(of: report.orderID) {
-                context.openOrderIDs.remove(at: open)
+            let owner = orderOwners[position]
+            if orders[position].status.isTerminal {
+                if let open = openOrderIDs.firstIndex(of: report.orderID) { openOrderIDs.remove(at: open) }
+                contexts[owner].removeOpenOrder(report.orderID)
             }
             if case .fill(let fill) = report.event {
-                try applyFill(fill)
+                try applyFill(fill, owner: owner)
             } else {
-                try notifyStrategy(of: orders[position])
+                try notifyStrategy(of: orders[position], owner: owner)
             }
         }
     }
 
-    mutating func notifyStrategy(of order: Order) throws(EngineError) {
-        do { try strategy.onOrderUpdate(order, context: &context) } catch { throw callbackFailure("onOrderUpdate", error) }
+    mutating func notifyStrategy(of order: Order, owner slot: Int) throws(EngineError) {
+        do { try strategies[slot].onOrderUpdate(order, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onOrderUpdate", error) }
     }
 
-    mutating func applyFill(_ fill: Fill) throws(EngineError) {
+    /// Books a fill to the account and to the owning strategy, then tells that strategy.
+    mutating func applyFill(_ fill: Fill, owner slot: Int) throws(EngineError) {
         guard let instrument = instruments.firstIndex(where: { $0.id == fill.instrumentID }) else {
             throw .unknownOrder(fill.orderID)
         }
         fills.append(fill)
         let change = portfolio.apply(fill, instrument: instrument)
         if let trade = change.closedTrade { trades.append(trade) }
-        refreshContext(instrument: instrument)
-        do { try strategy.onFill(fill, context: &context) } catch { throw callbackFailure("onFill", error) }
+        if let strategyTrade = attribution[slot].positions[instrument].apply(fill).closedTrade {
+            attribution[slot].trades.append(strategyTrade)
+        }
+        attribution[slot].fillCount += 1
+        attribution[slot].fees += fill.fee
+        for other in strategies.indices { refreshAccount(other) }
+        refreshPosition(slot, instrument)
+        do { try strategies[slot].onFill(fill, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onFill", error) }
+    }
+
+    /// Cash and equity are shared: every strategy sees them change.
+    mutating func refreshAccount(_ slot: Int) {
+        contexts[slot].now = clock.now
+        contexts[slot].cash = portfolio.account.cash
+        contexts[slot].equity = portfolio.equity
     }
 }

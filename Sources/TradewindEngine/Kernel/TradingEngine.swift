@@ -1,4 +1,5 @@
 public import TradewindCore
+import TradewindMarketData
 public import TradewindStrategy
 
 /// One point of the equity curve: equity marked at a bar's close.
@@ -14,31 +15,52 @@ public struct EquityPoint: Hashable, Sendable {
 
 /// The trading kernel shared by backtest, paper and live trading.
 ///
-/// Deterministic and single-threaded: events go in (bars, venue reports), the
-/// strategy is called in event-time order, its commands pass the pre-trade checks
-/// and go to the injected venue. The three injected parts are the only
-/// difference between run modes: the clock, the venue (generic parameters) and
-/// whoever feeds it events (a historical replay or a live feed).
+/// Deterministic and single-threaded: events go in (bars, quotes, prints, venue reports), the
+/// strategies are called in event-time order, their commands pass the pre-trade checks and
+/// go to the injected venue. The three injected parts are the only difference between run
+/// modes: the clock, the venue (generic parameters) and whoever feeds it events (a
+/// historical replay or a live feed).
 ///
-/// The per-bar path allocates nothing: report and command buffers are reused and
-/// the equity curve's capacity can be reserved up front.
+/// **Several strategies** may share one account: each has its own ``StrategyContext`` (its
+/// own order ids, open orders and positions, so one never trades on another's holdings),
+/// while cash, equity, margin and the pre-trade checks are the account's. Every fill is
+/// attributed to the strategy whose order it filled (see ``attribution``); strategies are
+/// called in the order given, so runs are deterministic. Use ``AnyStrategy`` to mix types.
+///
+/// **Time frames.** A strategy that lists ``Strategy/timeframes`` also receives bars of
+/// those lengths, built from the source's bars and delivered only once closed, right after
+/// the source bar that closed them (``BarEvent/timeframe`` tells them apart).
+///
+/// The per-bar path allocates nothing: report and command buffers are reused and the equity
+/// curve's capacity can be reserved up front.
 public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingClock> {
     public let instruments: [Instrument]
-    public internal(set) var strategy: S
+    /// The strategies, in call order.
+    public internal(set) var strategies: [S]
+    /// Their names: order ids are `<name>-<n>`.
+    public let strategyNames: [String]
     public internal(set) var venue: Venue
     public internal(set) var clock: Clock
     public internal(set) var portfolio: Portfolio
     /// Every order ever created, in creation order; finished orders stay for the record.
     /// Updated in place, so a report never copies an order out and back.
     public internal(set) var orders: [Order] = []
+    /// The strategy (index) that owns each order in ``orders``; `nil` for liquidations.
+    var orderOwners: [Int] = []
     /// Position of each order in ``orders``.
     var orderIndex: [ClientOrderID: Int] = [:]
     public internal(set) var fills: [Fill] = []
     public internal(set) var trades: [Trade] = []
     public internal(set) var equityCurve: [EquityPoint] = []
     public internal(set) var barCount = 0
+    /// Per-strategy books: positions, PnL and fees of each strategy's own fills.
+    public internal(set) var attribution: [StrategyBook]
+    /// Gross exposure summed over events and its peak, for the exposure summary.
+    public internal(set) var exposure = ExposureTracker()
 
-    var context: StrategyContext
+    var contexts: [StrategyContext]
+    /// Orders not yet finished across all strategies, in creation order.
+    var openOrderIDs: [ClientOrderID] = []
     var reports: [ExecutionReport] = []
     var commands: [StrategyCommand] = []
     var lastEventTime: Timestamp?
@@ -50,41 +72,82 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     var nextFunding: [Timestamp?]
     var inMarginCall = false
     var liquidationSequence = 0
+    /// Higher time frames built per instrument: (time frame, aggregator, subscribing strategies).
+    var timeframeFeeds: [[TimeframeFeed]]
+    var aggregated: [Bar] = []
 
+    /// One strategy trading the account alone.
     /// - Parameters:
     ///   - instruments: the instruments events refer to by index.
-    ///   - expectedBars: reserves the equity curve so the hot loop never reallocates.
     ///   - margin: the rules of a margin account (ignored for a cash account).
     ///   - funding: funding schedules of perpetual futures, by instrument.
+    ///   - expectedBars: reserves the equity curve so the hot loop never reallocates.
     public init(strategy: S, venue: Venue, clock: Clock, instruments: [Instrument], startingCash: Money,
                 accountType: AccountType = .cash, margin: MarginPolicy = .standard,
                 funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) {
+        try! self.init(strategies: [(S.name, strategy)], venue: venue, clock: clock, instruments: instruments,
+                       startingCash: startingCash, accountType: accountType, margin: margin, funding: funding,
+                       expectedBars: expectedBars)
+    }
+
+    /// Several strategies sharing one account, called in this order on every event.
+    /// - Throws: ``EngineError/configuration(_:)`` for no strategies, duplicate names, or a
+    ///   time frame that is not positive.
+    public init(strategies: [(name: String, strategy: S)], venue: Venue, clock: Clock, instruments: [Instrument],
+                startingCash: Money, accountType: AccountType = .cash, margin: MarginPolicy = .standard,
+                funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) throws(EngineError) {
+        guard !strategies.isEmpty else { throw .configuration("no strategies") }
+        let names = strategies.map(\.name)
+        guard Set(names).count == names.count else { throw .configuration("strategy names must be unique: \(names)") }
         self.instruments = instruments
+        self.strategies = strategies.map(\.strategy)
+        self.strategyNames = names
+        self.venue = venue
+        self.clock = clock
+        self.portfolio = Portfolio(instruments: instruments, startingCash: startingCash, accountType: accountType)
+        self.contexts = names.map { StrategyContext(instruments: instruments, cash: startingCash, strategyName: $0) }
+        self.attribution = names.map { StrategyBook(name: $0, instruments: instruments) }
         self.margin = margin
         self.funding = instruments.map { funding[$0.id] }
         self.hasFunding = !funding.isEmpty
         self.nextFunding = Array(repeating: nil, count: instruments.count)
-        self.strategy = strategy
-        self.venue = venue
-        self.clock = clock
-        self.portfolio = Portfolio(instruments: instruments, startingCash: startingCash, accountType: accountType)
-        self.context = StrategyContext(instruments: instruments, cash: startingCash, strategyName: S.name)
+        var feeds: [TimeframeFeed] = []
+        for (index, strategy) in strategies.enumerated() {
+            for timeframe in strategy.strategy.timeframes {
+                if let existing = feeds.firstIndex(where: { $0.timeframe == timeframe }) {
+                    feeds[existing].subscribers.append(index)
+                    continue
+                }
+                do {
+                    feeds.append(TimeframeFeed(timeframe: timeframe, aggregator: try TimeBarAggregator(interval: timeframe), subscribers: [index]))
+                } catch {
+                    throw .configuration("strategy \(names[index]): time frame \(timeframe): \(error)")
+                }
+            }
+        }
+        self.timeframeFeeds = instruments.map { _ in feeds }
         self.equityCurve.reserveCapacity(expectedBars)
         self.reports.reserveCapacity(8)
         self.commands.reserveCapacity(8)
     }
 
-    /// Calls the strategy's `onStart`; implied by the first event if not called.
+    /// The first strategy (the only one in a single-strategy run).
+    public var strategy: S { strategies[0] }
+
+    /// Calls each strategy's `onStart`; implied by the first event if not called.
     public mutating func start() throws(EngineError) {
         guard !started else { return }
         started = true
-        refreshContext()
-        do { try strategy.onStart(context: &context) } catch { throw callbackFailure("onStart", error) }
-        try dispatchCommands()
+        for slot in strategies.indices {
+            refreshContext(slot)
+            do { try strategies[slot].onStart(context: &contexts[slot]) } catch { throw callbackFailure(slot, "onStart", error) }
+            try dispatchCommands(slot)
+        }
     }
 
-    /// Processes one closed bar: the venue matches working orders against it, the
-    /// portfolio is marked to its close, then the strategy sees it.
+    /// Processes one closed bar: the venue matches working orders against it, the portfolio
+    /// is marked to its close (funding and margin settle), then the strategies see it, and
+    /// then any higher time frame it closed.
     public mutating func handle(_ event: BarEvent) throws(EngineError) {
         if !started { try start() }
         let bar = event.bar
@@ -102,15 +165,39 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         if hasFunding { try settleFunding(event) }
         if portfolio.accountType == .margin { try checkMargin(event) }
         recordEquity(at: bar.closeTime)
-        // Positions only change on fills (refreshed there); a bar changes time, cash marks and equity.
-        context.now = clock.now
-        context.equity = portfolio.equity
-        do { try strategy.onBar(event, context: &context) } catch { throw callbackFailure("onBar", error) }
-        if !context.commands.isEmpty { try dispatchCommands() }
+        let now = clock.now
+        let equity = portfolio.equity
+        for slot in strategies.indices {
+            // Positions only change on fills (refreshed there); a bar changes time and equity.
+            contexts[slot].now = now
+            contexts[slot].equity = equity
+            do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
+            if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
+        }
+        if !timeframeFeeds[event.instrument].isEmpty { try deliverTimeframes(event) }
+    }
+
+    /// Feeds the bar to the instrument's higher time frames and delivers those it closed.
+    mutating func deliverTimeframes(_ event: BarEvent) throws(EngineError) {
+        for feed in timeframeFeeds[event.instrument].indices {
+            aggregated.removeAll(keepingCapacity: true)
+            do { try timeframeFeeds[event.instrument][feed].aggregator.add(event.bar, into: &aggregated) } catch {
+                throw .configuration("time frame \(timeframeFeeds[event.instrument][feed].timeframe): \(error)")
+            }
+            let timeframe = timeframeFeeds[event.instrument][feed].timeframe
+            for bar in aggregated {
+                let higher = BarEvent(instrument: event.instrument, bar: bar, timeframe: timeframe)
+                for slot in timeframeFeeds[event.instrument][feed].subscribers {
+                    refreshContext(slot)
+                    do { try strategies[slot].onBar(higher, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
+                    if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
+                }
+            }
+        }
     }
 
     /// Processes one best bid/offer: the venue matches against it, positions are marked at the
-    /// mid, then the strategy sees it.
+    /// mid, then the strategies see it.
     public mutating func handle(_ event: QuoteEvent) throws(EngineError) {
         let quote = event.quote
         try advance(to: quote.time)
@@ -121,19 +208,21 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         let sum = quote.bid.rescaled(to: precision)!.raw + quote.ask.rescaled(to: precision)!.raw
         let mid = precision < FixedPoint.maxPrecision
             ? Price(uncheckedRaw: sum * 5, precision: precision + 1) : Price(uncheckedRaw: sum / 2, precision: precision)
-        try afterMatching(instrument: event.instrument, mark: mid, at: quote.time) { (strategy: inout S, context: inout StrategyContext) throws in
+        try afterMatching(instrument: event.instrument, mark: mid, at: quote.time, hook: "onQuote") {
+            (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onQuote(event, context: &context)
         }
     }
 
     /// Processes one trade print: the venue matches against it, positions are marked at its
-    /// price, then the strategy sees it.
+    /// price, then the strategies see it.
     public mutating func handle(_ event: TradeTickEvent) throws(EngineError) {
         let tick = event.tick
         try advance(to: tick.time)
         venue.onTrade(event, reports: &reports)
         if !reports.isEmpty { try applyReports() }
-        try afterMatching(instrument: event.instrument, mark: tick.price, at: tick.time) { (strategy: inout S, context: inout StrategyContext) throws in
+        try afterMatching(instrument: event.instrument, mark: tick.price, at: tick.time, hook: "onTradeTick") {
+            (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onTradeTick(event, context: &context)
         }
     }
@@ -155,14 +244,16 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         clock.observe(eventTime: time)
     }
 
-    private mutating func afterMatching(instrument: Int, mark: Price, at time: Timestamp,
+    private mutating func afterMatching(instrument: Int, mark: Price, at time: Timestamp, hook: String,
                                         _ callback: (inout S, inout StrategyContext) throws -> Void) throws(EngineError) {
         portfolio.mark(instrument, at: mark)
         recordEquity(at: time)
-        context.now = clock.now
-        context.equity = portfolio.equity
-        do { try callback(&strategy, &context) } catch { throw callbackFailure("onQuote/onTradeTick", error) }
-        if !context.commands.isEmpty { try dispatchCommands() }
+        for slot in strategies.indices {
+            contexts[slot].now = clock.now
+            contexts[slot].equity = portfolio.equity
+            do { try callback(&strategies[slot], &contexts[slot]) } catch { throw callbackFailure(slot, hook, error) }
+            if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
+        }
     }
 
     /// Applies reports that a venue delivered outside ``handle(_:)`` (live adapters).
@@ -171,16 +262,18 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         try applyReports()
     }
 
-    /// Calls the strategy's `onStop`; commands it issues are still dispatched.
+    /// Calls each strategy's `onStop`; commands it issues are still dispatched.
     public mutating func stop() throws(EngineError) {
         if !started { try start() }
-        refreshContext()
-        do { try strategy.onStop(context: &context) } catch { throw callbackFailure("onStop", error) }
-        try dispatchCommands()
+        for slot in strategies.indices {
+            refreshContext(slot)
+            do { try strategies[slot].onStop(context: &contexts[slot]) } catch { throw callbackFailure(slot, "onStop", error) }
+            try dispatchCommands(slot)
+        }
     }
 
     /// Orders not yet finished, in creation order.
-    public var openOrders: [Order] { context.openOrderIDs.compactMap { order($0) } }
+    public var openOrders: [Order] { openOrderIDs.compactMap { order($0) } }
 
     /// The order with this id, in its current state.
     public func order(_ id: ClientOrderID) -> Order? { orderIndex[id].map { orders[$0] } }
@@ -189,6 +282,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
 
     mutating func recordEquity(at time: Timestamp) {
         let point = EquityPoint(time: time, equity: portfolio.equity)
+        exposure.record(gross: portfolio.grossExposure, equity: point.equity)
         // Several instruments closing at the same instant make one point, not several.
         if let last = equityCurve.last, last.time == time {
             equityCurve[equityCurve.count - 1] = point
@@ -197,20 +291,85 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         }
     }
 
-    mutating func refreshContext(instrument: Int) {
-        context.now = clock.now
-        context.cash = portfolio.account.cash
-        context.equity = portfolio.equity
-        let position = portfolio.positions[instrument]
-        context.positions[instrument] = PositionView(quantity: position.quantity, costBasis: position.costBasis,
-                                                     realizedPnL: position.realizedPnL)
+    /// A strategy's view: the account's time, cash and equity, and its own positions.
+    mutating func refreshContext(_ slot: Int) {
+        contexts[slot].now = clock.now
+        contexts[slot].cash = portfolio.account.cash
+        contexts[slot].equity = portfolio.equity
+        for instrument in instruments.indices { refreshPosition(slot, instrument) }
     }
 
-    mutating func refreshContext() {
-        for index in instruments.indices { refreshContext(instrument: index) }
+    mutating func refreshPosition(_ slot: Int, _ instrument: Int) {
+        let position = attribution[slot].positions[instrument]
+        contexts[slot].positions[instrument] = PositionView(quantity: position.quantity, costBasis: position.costBasis,
+                                                            realizedPnL: position.realizedPnL)
     }
 
-    func callbackFailure(_ hook: String, _ error: any Error) -> EngineError {
-        .strategy(.callbackFailed(strategy: S.name, event: hook, at: clock.now.iso8601, reason: "\(error)"))
+    func callbackFailure(_ slot: Int, _ hook: String, _ error: any Error) -> EngineError {
+        .strategy(.callbackFailed(strategy: strategyNames[slot], event: hook, at: clock.now.iso8601, reason: "\(error)"))
     }
+}
+
+/// A higher time frame built for one instrument and the strategies that asked for it.
+struct TimeframeFeed {
+    var timeframe: TimeSpan
+    var aggregator: TimeBarAggregator
+    var subscribers: [Int]
+}
+
+/// One strategy's share of a shared account: the positions, PnL and fees of its own fills.
+public struct StrategyBook: Sendable {
+    public let name: String
+    public internal(set) var positions: [Position]
+    public internal(set) var trades: [Trade] = []
+    public internal(set) var fillCount = 0
+    public internal(set) var fees: Money = .zero
+    public internal(set) var funding: Money = .zero
+
+    init(name: String, instruments: [Instrument]) {
+        self.name = name
+        self.positions = instruments.map {
+            Position(instrumentID: $0.id, sizePrecision: $0.sizePrecision, pricePrecision: $0.pricePrecision)
+        }
+    }
+
+    /// Gross PnL realised by this strategy's fills.
+    public var realizedPnL: Money { positions.reduce(.zero) { $0 + $1.realizedPnL } }
+
+    /// This strategy's open positions at `marks` minus their cost.
+    public func unrealizedPnL(marks: [Price?]) -> Money {
+        zip(positions, marks).reduce(.zero) { total, pair in
+            guard let mark = pair.1, !pair.0.isFlat else { return total }
+            return total + pair.0.unrealizedPnL(at: mark)
+        }
+    }
+
+    /// What the strategy added to the account: realized + unrealized − fees − funding.
+    public func netPnL(marks: [Price?]) -> Money { realizedPnL + unrealizedPnL(marks: marks) - fees - funding }
+}
+
+/// Gross exposure over a run, sampled at every event.
+public struct ExposureTracker: Sendable {
+    public private(set) var samples = 0
+    /// Σ gross exposure / equity over samples (for the average).
+    public private(set) var leverageSum = 0.0
+    public private(set) var maxLeverage = 0.0
+    public private(set) var maxGross: Money = .zero
+    /// Events with any position open.
+    public private(set) var samplesInMarket = 0
+
+    mutating func record(gross: Money, equity: Money) {
+        samples += 1
+        guard !gross.isZero else { return }
+        samplesInMarket += 1
+        if maxGross < gross { maxGross = gross }
+        let leverage = equity.isZero || equity.isNegative ? .infinity : gross.doubleValue / equity.doubleValue
+        leverageSum += leverage
+        maxLeverage = max(maxLeverage, leverage)
+    }
+
+    /// Average gross exposure as a multiple of equity, over all events.
+    public var averageLeverage: Double { samples == 0 ? 0 : leverageSum / Double(samples) }
+    /// The fraction of events with a position open.
+    public var timeInMarket: Double { samples == 0 ? 0 : Double(samplesInMarket) / Double(samples) }
 }

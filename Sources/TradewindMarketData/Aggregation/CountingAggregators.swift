@@ -26,18 +26,26 @@ public struct TimeBarAggregator: BarAggregator, Sendable {
         return Timestamp(nanosecondsSinceEpoch: start + origin)
     }
 
+    /// A bucket is emitted as soon as an input closes at its end (the last minute of an hour
+    /// closes the hour), otherwise when the first input of a later bucket arrives.
     public mutating func add(_ bar: Bar, into output: inout [Bar]) throws(AggregationError) {
-        if var partial = current, bar.openTime < bucketEnd {
-            try partial.merge(bar)
-            current = partial
-            return
+        var partial: PartialBar
+        if var open = current, bar.openTime < bucketEnd {
+            try open.merge(bar)
+            partial = open
+        } else {
+            if let open = current { output.append(closed(open)) }
+            let start = bucketStart(bar.openTime)
+            bucketEnd = start + interval
+            partial = PartialBar(bar)
+            partial.openTime = start
         }
-        if let partial = current { output.append(closed(partial)) }
-        let start = bucketStart(bar.openTime)
-        bucketEnd = start + interval
-        var partial = PartialBar(bar)
-        partial.openTime = start
-        current = partial
+        if partial.closeTime >= bucketEnd {
+            output.append(closed(partial))
+            current = nil
+        } else {
+            current = partial
+        }
     }
 
     public mutating func add(_ tick: Tick, into output: inout [Bar]) throws(AggregationError) {

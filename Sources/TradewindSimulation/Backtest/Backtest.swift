@@ -62,6 +62,33 @@ public struct BacktestResult: Sendable {
     /// Net funding paid on perpetuals (negative: received).
     public var fundingPaid: Money
     public var finalCash: Money
+    /// Each strategy's share of the account, in the order the strategies ran.
+    public var strategies: [StrategyAttribution]
+    /// Gross exposure over the run.
+    public var exposure: ExposureSummary
+}
+
+/// What one strategy of a shared account did: its own fills, positions and PnL.
+public struct StrategyAttribution: Sendable {
+    public var name: String
+    public var fillCount: Int
+    public var trades: [Trade]
+    public var openPositions: [Position]
+    public var realizedPnL: Money
+    public var unrealizedPnL: Money
+    public var fees: Money
+    public var funding: Money
+    /// realized + unrealized − fees − funding; the strategies' net PnL sums to the account's.
+    public var netPnL: Money
+}
+
+/// Gross exposure (Σ |position value|) relative to equity, sampled at every event.
+public struct ExposureSummary: Sendable {
+    public var averageLeverage: Double
+    public var maxLeverage: Double
+    public var maxGrossExposure: Money
+    /// The fraction of events with a position open.
+    public var timeInMarket: Double
 }
 
 /// Runs a strategy over historical data with the simulated clock and venue.
@@ -75,7 +102,23 @@ public enum Backtest {
     public static func run<S: Strategy, Source: MarketDataSource>(
         _ strategy: S, parameters: String = "", source: inout Source, configuration: BacktestConfiguration, expectedBars: Int = 0
     ) throws(BacktestError) -> BacktestResult {
-        var engine = makeEngine(strategy, instruments: source.instruments, configuration: configuration, expectedBars: expectedBars)
+        try run(strategies: [(S.name, strategy)], parameters: parameters, source: &source, configuration: configuration,
+                expectedBars: expectedBars)
+    }
+
+    /// Runs several strategies sharing one account (see ``TradingEngine``); wrap strategies of
+    /// different types in ``AnyStrategy``.
+    /// - Throws: ``BacktestError``.
+    public static func run<S: Strategy, Source: MarketDataSource>(
+        strategies: [(name: String, strategy: S)], parameters: String = "", source: inout Source,
+        configuration: BacktestConfiguration, expectedBars: Int = 0
+    ) throws(BacktestError) -> BacktestResult {
+        var engine: TradingEngine<S, SimulatedVenue, SimulatedClock>
+        do {
+            engine = try makeEngine(strategies, instruments: source.instruments, configuration: configuration, expectedBars: expectedBars)
+        } catch {
+            throw .engine(error)
+        }
         var first: Timestamp?
         var last: Timestamp?
         do {
@@ -103,7 +146,7 @@ public enum Backtest {
         _ strategy: S, parameters: String = "", instruments: [Instrument], events: some Sequence<MarketEvent>,
         configuration: BacktestConfiguration
     ) throws(BacktestError) -> BacktestResult {
-        var engine = makeEngine(strategy, instruments: instruments, configuration: configuration, expectedBars: 0)
+        var engine = try! makeEngine([(S.name, strategy)], instruments: instruments, configuration: configuration, expectedBars: 0)
         var first: Timestamp?
         var last: Timestamp?
         do {
@@ -123,10 +166,11 @@ public enum Backtest {
         return result(of: engine, parameters: parameters, configuration: configuration, first: first, last: last)
     }
 
-    static func makeEngine<S: Strategy>(_ strategy: S, instruments: [Instrument], configuration: BacktestConfiguration,
-                                        expectedBars: Int) -> TradingEngine<S, SimulatedVenue, SimulatedClock> {
-        TradingEngine(
-            strategy: strategy,
+    static func makeEngine<S: Strategy>(_ strategies: [(name: String, strategy: S)], instruments: [Instrument],
+                                        configuration: BacktestConfiguration, expectedBars: Int)
+        throws(EngineError) -> TradingEngine<S, SimulatedVenue, SimulatedClock> {
+        try TradingEngine(
+            strategies: strategies,
             venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
             clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
             accountType: configuration.accountType, margin: configuration.margin, funding: configuration.funding,
@@ -137,12 +181,22 @@ public enum Backtest {
     static func result<S: Strategy>(of engine: TradingEngine<S, SimulatedVenue, SimulatedClock>, parameters: String,
                                     configuration: BacktestConfiguration, first: Timestamp, last: Timestamp) -> BacktestResult {
         let instruments = engine.instruments
+        let marks = engine.portfolio.marks
+        let strategies = engine.attribution.map { book in
+            StrategyAttribution(name: book.name, fillCount: book.fillCount, trades: book.trades,
+                                openPositions: book.positions.filter { !$0.isFlat }, realizedPnL: book.realizedPnL,
+                                unrealizedPnL: book.unrealizedPnL(marks: marks), fees: book.fees, funding: book.funding,
+                                netPnL: book.netPnL(marks: marks))
+        }
+        let exposure = ExposureSummary(averageLeverage: engine.exposure.averageLeverage, maxLeverage: engine.exposure.maxLeverage,
+                                       maxGrossExposure: engine.exposure.maxGross, timeInMarket: engine.exposure.timeInMarket)
         return BacktestResult(
-            strategyName: S.name, parameters: parameters, instruments: instruments, configuration: configuration,
+            strategyName: engine.strategyNames.count == 1 ? S.name : engine.strategyNames.joined(separator: "+"), parameters: parameters, instruments: instruments, configuration: configuration,
             barCount: engine.barCount, start: first, end: last, equityCurve: engine.equityCurve, trades: engine.trades,
             fills: engine.fills, orders: engine.orders,
             openPositions: engine.portfolio.positions.filter { !$0.isFlat }, finalEquity: engine.portfolio.equity,
-            feesPaid: engine.portfolio.account.feesPaid, fundingPaid: engine.portfolio.account.fundingPaid, finalCash: engine.portfolio.account.cash
+            feesPaid: engine.portfolio.account.feesPaid, fundingPaid: engine.portfolio.account.fundingPaid,
+            finalCash: engine.portfolio.account.cash, strategies: strategies, exposure: exposure
         )
     }
 

@@ -25,6 +25,10 @@ public protocol Strategy {
 
     init(parameters: Parameters) throws(StrategyError)
 
+    /// Higher time frames this strategy also wants bars of (e.g. `[.hours(1)]` on minute
+    /// data), delivered with ``BarEvent/timeframe`` set, only after they have closed.
+    var timeframes: [TimeSpan] { get }
+
     /// Called once before the first event.
     mutating func onStart(context: inout StrategyContext) throws
     /// Called for each closed bar, after fills at that bar's prices have been applied.
@@ -45,6 +49,7 @@ public protocol Strategy {
 }
 
 extension Strategy {
+    public var timeframes: [TimeSpan] { [] }
     public mutating func onStart(context: inout StrategyContext) throws {}
     public mutating func onFill(_ fill: Fill, context: inout StrategyContext) throws {}
     public mutating func onQuote(_ event: QuoteEvent, context: inout StrategyContext) throws {}

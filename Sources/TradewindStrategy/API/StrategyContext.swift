@@ -51,7 +51,9 @@ public struct StrategyContext: Sendable {
     public package(set) var equity: Money
     package var positions: [PositionView]
     /// Orders submitted and not yet finished (filled, cancelled, rejected or expired).
-    public package(set) var openOrderIDs: [ClientOrderID] = []
+    public private(set) var openOrderIDs: [ClientOrderID] = []
+    /// The instrument of each of ``openOrderIDs``.
+    private var openOrderInstruments: [InstrumentID] = []
     /// Commands issued during the current callback, in order.
     public package(set) var commands: [StrategyCommand] = []
     private let orderIDPrefix: String
@@ -129,6 +131,20 @@ public struct StrategyContext: Sendable {
     /// Queues a cancel request for a working order.
     public mutating func cancel(_ id: ClientOrderID) {
         commands.append(.cancel(id))
+    }
+
+    /// Whether any of this strategy's orders in `instrument` is still open.
+    public func hasOpenOrders(in instrument: InstrumentID) -> Bool { openOrderInstruments.contains(instrument) }
+
+    package mutating func addOpenOrder(_ id: ClientOrderID, instrument: InstrumentID) {
+        openOrderIDs.append(id)
+        openOrderInstruments.append(instrument)
+    }
+
+    package mutating func removeOpenOrder(_ id: ClientOrderID) {
+        guard let index = openOrderIDs.firstIndex(of: id) else { return }
+        openOrderIDs.remove(at: index)
+        openOrderInstruments.remove(at: index)
     }
 
     /// Takes the queued commands, leaving the queue empty (capacity is kept).
