@@ -36,12 +36,61 @@ public struct BacktestReport: Sendable {
             ("final_equity", .number(result.finalEquity.description)),
             ("final_cash", .number(result.finalCash.description)),
             ("fees_paid", .number(result.feesPaid.description)),
+            ("funding_paid", .number(result.fundingPaid.description)),
+            ("execution", executionJSON),
             ("orders", ordersJSON),
             ("trades", .array(result.trades.map(Self.json(trade:)))),
             ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
             ("equity_curve", .array(result.equityCurve.map { .array([.string($0.time.iso8601), .number($0.equity.description)]) })),
+            ("exposure", .object([
+                ("average_leverage", .double(result.exposure.averageLeverage)),
+                ("max_leverage", .double(result.exposure.maxLeverage)),
+                ("max_gross_exposure", .number(result.exposure.maxGrossExposure.description)),
+                ("time_in_market", .double(result.exposure.timeInMarket)),
+            ])),
+            ("strategies", .array(result.strategies.map { book in
+                .object([
+                    ("name", .string(book.name)),
+                    ("fills", .int(book.fillCount)),
+                    ("trades", .int(book.trades.count)),
+                    ("realized_pnl", .number(book.realizedPnL.description)),
+                    ("unrealized_pnl", .number(book.unrealizedPnL.description)),
+                    ("fees", .number(book.fees.description)),
+                    ("funding", .number(book.funding.description)),
+                    ("net_pnl", .number(book.netPnL.description)),
+                ])
+            })),
             ("metrics", metricsJSON),
         ])
+    }
+
+    /// The assumptions the run was made under.
+    var executionJSON: JSONValue {
+        let configuration = result.configuration
+        let fees = configuration.fees
+        let fill = configuration.fillModel
+        let slippage: String = switch fill.slippage {
+        case .none: "none"
+        case .ticks(let n): "ticks:\(n)"
+        case .fraction(let rate): "fraction:\(rate)"
+        case .rangeFraction(let rate): "range:\(rate)"
+        }
+        var fields: [(String, JSONValue)] = [
+            ("account", .string(configuration.accountType.rawValue)),
+            ("maker_fee", .number(fees.makerRate.description)),
+            ("taker_fee", .number(fees.takerRate.description)),
+            ("fee_per_unit", .number(fees.perUnit.description)),
+            ("min_fee", .number(fees.minimum.description)),
+            ("limit_fill", .string(fill.limitRule.rawValue)),
+            ("slippage", .string(slippage)),
+            ("participation", fill.participation.map { .number($0.description) } ?? .null),
+            ("latency", .string(fill.latency.description)),
+        ]
+        if configuration.accountType == .margin {
+            fields.append(("initial_margin", .number(configuration.margin.initialRate.description)))
+            fields.append(("maintenance_margin", .number(configuration.margin.maintenanceRate.description)))
+        }
+        return .object(fields)
     }
 
     var metricsJSON: JSONValue {

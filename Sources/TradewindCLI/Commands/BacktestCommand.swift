@@ -22,8 +22,10 @@ struct BacktestCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("CSV file with timestamp,open,high,low,close,volume.", valueName: "file"))
-    var data: String
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("CSV file with timestamp,open,high,low,close,volume; repeat for a portfolio (one file per instrument).",
+                               valueName: "file"))
+    var data: [String] = []
 
     @Option(name: .long, help: "Strategy to run (see `tradewind strategies`).")
     var strategy: String = "sma-cross"
@@ -38,11 +40,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: "Starting cash in the account currency.")
     var cash: String = "100000"
 
-    @Option(name: .long, help: "Commission rate per fill, as a fraction of notional (0.001 = 0.1 %).")
-    var commission: String = "0"
-
-    @Option(name: .long, help: "Account type: cash (no borrowing, no shorting) or margin.")
-    var account: String = "cash"
+    @OptionGroup(title: "Fees, fills and account")
+    var execution: ExecutionOptions
 
     @Option(name: .long, help: "Whether the file's timestamps mark bar opens or closes: open|close.")
     var timestamps: String = "open"
@@ -58,12 +57,11 @@ struct BacktestCommand: ParsableCommand {
 
     var parsedParameters: [(name: String, value: String)] = []
     var startingCash = Money.zero
-    var commissionRate = Rate.zero()
-    var accountType = AccountType.cash
+    var settings: ExecutionSettings?
     var convention = BarTimestampConvention.open
 
     enum CodingKeys: String, CodingKey {
-        case data, strategy, parameters, size, cash, commission, account, timestamps, symbol, json, output
+        case data, strategy, parameters, size, cash, execution, timestamps, symbol, json, output
     }
 
     mutating func validate() throws {
@@ -82,14 +80,9 @@ struct BacktestCommand: ParsableCommand {
         }
         do { startingCash = try Money(parsing: cash) } catch { throw ValidationError("--cash: \(error)") }
         guard startingCash > .zero else { throw ValidationError("--cash must be positive") }
-        do { commissionRate = try Rate(parsing: commission) } catch { throw ValidationError("--commission: \(error)") }
-        guard !commissionRate.isNegative, commissionRate < Rate("1") else {
-            throw ValidationError("--commission must be in [0, 1), got \(commission)")
-        }
-        guard let accountType = AccountType(rawValue: account) else {
-            throw ValidationError("--account must be one of: \(AccountType.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self.accountType = accountType
+        guard !data.isEmpty else { throw ValidationError("give at least one --data file") }
+        if symbol != nil && data.count > 1 { throw ValidationError("--symbol names the instrument of a single --data file") }
+        settings = try execution.settings()
         guard let convention = BarTimestampConvention(rawValue: timestamps) else {
             throw ValidationError("--timestamps must be open or close")
         }
@@ -99,9 +92,8 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try CLIFailure.run {
             let request = BacktestRequest(
-                dataPath: data, strategyName: strategy, parameters: parsedParameters, startingCash: startingCash,
-                commission: commissionRate, accountType: accountType, convention: convention,
-                instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") }
+                dataPaths: data, strategyName: strategy, parameters: parsedParameters, startingCash: startingCash,
+                execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") }
             )
             let report = try Tradewind.runBacktest(request)
             let document = report.json.rendered(indent: 2) + "\n"

@@ -2,31 +2,58 @@ public import TradewindAnalytics
 public import TradewindCore
 public import TradewindEngine
 public import TradewindMarketData
-import TradewindSimulation
+public import TradewindSimulation
 import TradewindStrategy
+
+/// How the simulated venue and the account behave in a backtest.
+public struct ExecutionSettings: Sendable {
+    public var fees: FeeModel
+    public var fillModel: FillModel
+    public var accountType: AccountType
+    public var margin: MarginPolicy
+    /// A funding rate and interval applied to every instrument (they are perpetuals).
+    public var funding: (rate: Rate, interval: TimeSpan)?
+
+    public init(fees: FeeModel, fillModel: FillModel = .standard, accountType: AccountType = .cash, margin: MarginPolicy = .standard,
+                funding: (rate: Rate, interval: TimeSpan)? = nil) {
+        self.fees = fees
+        self.fillModel = fillModel
+        self.accountType = accountType
+        self.margin = margin
+        self.funding = funding
+    }
+}
 
 /// Everything needed to run one backtest from files, independent of how it was asked for.
 public struct BacktestRequest: Sendable {
-    public var dataPath: String
+    /// One CSV file per instrument; several make a portfolio run, merged by time.
+    public var dataPaths: [String]
     public var strategyName: String
     public var parameters: [(name: String, value: String)]
     public var startingCash: Money
-    public var commission: Rate
-    public var accountType: AccountType
+    public var execution: ExecutionSettings
     public var convention: BarTimestampConvention
+    /// Overrides the symbol taken from the file name (one file only).
     public var instrumentID: InstrumentID?
 
-    public init(dataPath: String, strategyName: String, parameters: [(name: String, value: String)], startingCash: Money,
-                commission: Rate, accountType: AccountType = .cash, convention: BarTimestampConvention = .open,
-                instrumentID: InstrumentID? = nil) {
-        self.dataPath = dataPath
+    public init(dataPaths: [String], strategyName: String, parameters: [(name: String, value: String)], startingCash: Money,
+                execution: ExecutionSettings, convention: BarTimestampConvention = .open, instrumentID: InstrumentID? = nil) {
+        self.dataPaths = dataPaths
         self.strategyName = strategyName
         self.parameters = parameters
         self.startingCash = startingCash
-        self.commission = commission
-        self.accountType = accountType
+        self.execution = execution
         self.convention = convention
         self.instrumentID = instrumentID
+    }
+
+    /// One file, a flat commission rate.
+    public init(dataPath: String, strategyName: String, parameters: [(name: String, value: String)], startingCash: Money,
+                commission: Rate, accountType: AccountType = .cash, convention: BarTimestampConvention = .open,
+                instrumentID: InstrumentID? = nil) {
+        self.init(dataPaths: [dataPath], strategyName: strategyName, parameters: parameters, startingCash: startingCash,
+                  execution: ExecutionSettings(fees: FeeModel(rate: commission), accountType: accountType), convention: convention,
+                  instrumentID: instrumentID)
     }
 }
 
@@ -36,20 +63,32 @@ public enum Tradewind {
     /// - Throws: `MarketDataError`, `StrategyError` or `BacktestError`.
     public static func runBacktest(_ request: BacktestRequest) throws -> BacktestReport {
         let strategyType = try StrategyCatalog.strategy(named: request.strategyName)
-        let series = try CSVBarFile.load(path: request.dataPath, instrumentID: request.instrumentID, convention: request.convention)
-        let configuration = BacktestConfiguration(startingCash: request.startingCash, fees: FeeModel(rate: request.commission),
-                                                  accountType: request.accountType)
+        let series = try request.dataPaths.map { path in
+            try CSVBarFile.load(path: path, instrumentID: request.dataPaths.count == 1 ? request.instrumentID : nil,
+                                convention: request.convention)
+        }
+        let ids = series.map(\.instrument.id)
+        if let duplicate = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+            throw MarketDataError.invalidInstrument("two data files give the same instrument \(duplicate); name the files by symbol")
+        }
+        let execution = request.execution
+        var funding: [InstrumentID: FundingSchedule] = [:]
+        if let rate = execution.funding {
+            for id in ids { funding[id] = .constant(rate.rate, interval: rate.interval) }
+        }
+        let configuration = BacktestConfiguration(startingCash: request.startingCash, fees: execution.fees, accountType: execution.accountType,
+                                                  fillModel: execution.fillModel, margin: execution.margin, funding: funding)
         let result = try run(strategyType, request.parameters, series: series, configuration: configuration)
-        return BacktestReport(result: result, intervalDescription: series.interval?.description)
+        return BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
     }
 
     /// Runs a concrete strategy type; opening the existential here keeps the engine's hot loop specialised.
-    static func run<S: Strategy>(_ type: S.Type, _ given: [(name: String, value: String)], series: BarSeries,
+    static func run<S: Strategy>(_ type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
                                  configuration: BacktestConfiguration) throws -> BacktestResult {
         let values = try ParameterValues.resolve(given, against: S.Parameters.specification)
         let strategy = try S(parameters: S.Parameters(values: values))
-        var source = HistoricalBarSource([series])
+        var source = HistoricalBarSource(series)
         return try Backtest.run(strategy, parameters: values.description, source: &source, configuration: configuration,
-                                expectedBars: series.bars.count)
+                                expectedBars: series.reduce(0) { $0 + $1.bars.count })
     }
 }

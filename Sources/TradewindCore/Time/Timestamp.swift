@@ -44,6 +44,24 @@ public struct TimeSpan: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static func days(_ n: Int64) -> TimeSpan { .seconds(n * 86_400) }
     public static let zero = TimeSpan(nanoseconds: 0)
 
+    /// Parses a count and a unit: `250ms`, `30s`, `5m`, `1h`, `1d`, `1w`; `0` alone is zero.
+    public init?(compact text: String) {
+        if text == "0" {
+            self = .zero
+            return
+        }
+        let units: [(String, Int64)] = [("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
+                                        ("d", 86_400_000_000_000), ("w", 604_800_000_000_000)]
+        for (suffix, size) in units where text.hasSuffix(suffix) {
+            guard let count = Int64(text.dropLast(suffix.count)), count >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow else { return nil }
+            self.init(nanoseconds: product)
+            return
+        }
+        return nil
+    }
+
     /// Length in (fractional) days; for statistics and annualisation only.
     public var days: Double { Double(nanoseconds) / 86_400e9 }
 

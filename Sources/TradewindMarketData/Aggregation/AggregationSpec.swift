@@ -80,15 +80,8 @@ public enum AggregationSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// `30s`, `5m`, `1h`, `1d`, `1w` (any positive integer count).
     static func timeSpan(_ text: String) -> TimeSpan? {
-        guard let unit = text.last, let count = Int64(text.dropLast()), count > 0 else { return nil }
-        switch unit {
-        case "s": return .seconds(count)
-        case "m": return .minutes(count)
-        case "h": return .hours(count)
-        case "d": return .days(count)
-        case "w": return .days(7 * count)
-        default: return nil
-        }
+        guard let span = TimeSpan(compact: text), span > .zero, !text.hasSuffix("ms") else { return nil }
+        return span
     }
 
     /// A positive exact decimal, also in `1e6` / `2.5e3` form.

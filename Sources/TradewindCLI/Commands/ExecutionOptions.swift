@@ -1,0 +1,116 @@
+import ArgumentParser
+import TradewindCore
+import TradewindEngine
+import TradewindSimulation
+
+/// How the simulated venue and the account behave: fees, fill model, account type, margin
+/// and funding. Shared by every command that runs a backtest.
+struct ExecutionOptions: ParsableArguments {
+    @Option(name: .long, help: "Commission rate per fill, as a fraction of notional (0.001 = 0.1 %); maker and taker alike.")
+    var commission: String = "0"
+
+    @Option(name: .customLong("maker-fee"), help: "Rate for fills that add liquidity (resting limits); overrides --commission.")
+    var makerFee: String?
+
+    @Option(name: .customLong("taker-fee"), help: "Rate for fills that take liquidity; overrides --commission.")
+    var takerFee: String?
+
+    @Option(name: .customLong("fee-per-unit"), help: "Fee per unit traded, added to the rate.")
+    var feePerUnit: String = "0"
+
+    @Option(name: .customLong("min-fee"), help: "Minimum fee per fill.")
+    var minimumFee: String = "0"
+
+    @Option(name: .long, help: "Slippage on fills that take liquidity: none, ticks:N, bps:N (of price) or range:F (of the bar's range).")
+    var slippage: String = "none"
+
+    @Option(name: .customLong("limit-fill"), help: "When a resting limit fills: touch (price reaches it) or through (trades past it).")
+    var limitFill: String = "touch"
+
+    @Option(name: .long, help: "Largest fraction of a bar's volume one order may take (0.1 = 10 %); the rest keeps working.")
+    var participation: String?
+
+    @Option(name: .long, help: "Delay before orders and cancels reach the venue: 0, 250ms, 2s, 1m…")
+    var latency: String = "0"
+
+    @Option(name: .long, help: "Account type: cash (no borrowing, no shorting) or margin.")
+    var account: String = "cash"
+
+    @Option(name: .long, help: "Margin accounts: buying power as a multiple of equity (initial margin 1/leverage).")
+    var leverage: Int = 2
+
+    @Option(name: .long, help: "Margin accounts: maintenance margin as a fraction of gross exposure; below it positions are liquidated.")
+    var maintenance: String = "0.25"
+
+    @Option(name: .customLong("funding-rate"), help: "Treat the instruments as perpetuals paying this funding rate per interval (longs pay when positive).")
+    var fundingRate: String?
+
+    @Option(name: .customLong("funding-interval"), help: "Funding interval, from the Unix epoch.")
+    var fundingInterval: String = "8h"
+
+    /// The settings, validated; every message names the option.
+    func settings() throws -> ExecutionSettings {
+        let commissionRate = try rate(commission, "--commission", below: Rate("1"))
+        let maker = try makerFee.map { try rate($0, "--maker-fee", below: Rate("1")) } ?? commissionRate
+        let taker = try takerFee.map { try rate($0, "--taker-fee", below: Rate("1")) } ?? commissionRate
+        let perUnit: Price
+        do { perUnit = try Price(parsing: feePerUnit) } catch { throw ValidationError("--fee-per-unit: \(error)") }
+        let minimum: Money
+        do { minimum = try Money(parsing: minimumFee) } catch { throw ValidationError("--min-fee: \(error)") }
+        guard !perUnit.isNegative, !minimum.isNegative else { throw ValidationError("--fee-per-unit and --min-fee must not be negative") }
+
+        let slippageModel: FillModel.Slippage
+        let parts = slippage.split(separator: ":", maxSplits: 1).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("none", 1): slippageModel = .none
+        case ("ticks", 2):
+            guard let n = Int(parts[1]), n >= 0 else { throw ValidationError("--slippage ticks:N needs a whole number ≥ 0, got '\(parts[1])'") }
+            slippageModel = .ticks(n)
+        case ("bps", 2):
+            let bps = try rate(parts[1], "--slippage bps", below: Rate("10000"))
+            slippageModel = .fraction(Rate(uncheckedRaw: bps.raw, precision: bps.precision + 4))
+        case ("range", 2): slippageModel = .rangeFraction(try rate(parts[1], "--slippage range", below: Rate("1.000001")))
+        default: throw ValidationError("--slippage must be none, ticks:N, bps:N or range:F, got '\(slippage)'")
+        }
+        guard let rule = FillModel.LimitRule(rawValue: limitFill) else {
+            throw ValidationError("--limit-fill must be touch or through, got '\(limitFill)'")
+        }
+        let cap = try participation.map { text -> Rate in
+            let value = try rate(text, "--participation", below: Rate("1.000001"))
+            guard value.isPositive else { throw ValidationError("--participation must be above 0, got \(text)") }
+            return value
+        }
+        guard let delay = TimeSpan(compact: latency), delay >= .zero else {
+            throw ValidationError("--latency must look like 0, 250ms, 2s or 1m, got '\(latency)'")
+        }
+        guard let accountType = AccountType(rawValue: account) else {
+            throw ValidationError("--account must be one of: \(AccountType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let marginPolicy: MarginPolicy
+        do {
+            marginPolicy = try MarginPolicy(leverage: leverage, maintenanceRate: try rate(maintenance, "--maintenance", below: Rate("1.000001")))
+        } catch let error as PortfolioError {
+            throw ValidationError("--leverage/--maintenance: \(error)")
+        }
+        var funding: (rate: Rate, interval: TimeSpan)?
+        if let fundingRate {
+            let value: Rate
+            do { value = try Rate(parsing: fundingRate) } catch { throw ValidationError("--funding-rate: \(error)") }
+            guard let interval = TimeSpan(compact: fundingInterval), interval > .zero else {
+                throw ValidationError("--funding-interval must look like 8h or 1h, got '\(fundingInterval)'")
+            }
+            funding = (value, interval)
+        }
+        return ExecutionSettings(
+            fees: FeeModel(maker: maker, taker: taker, perUnit: perUnit, minimum: minimum),
+            fillModel: FillModel(limitRule: rule, slippage: slippageModel, participation: cap, latency: delay),
+            accountType: accountType, margin: marginPolicy, funding: funding)
+    }
+
+    private func rate(_ text: String, _ option: String, below limit: Rate) throws -> Rate {
+        let value: Rate
+        do { value = try Rate(parsing: text) } catch { throw ValidationError("\(option): \(error)") }
+        guard !value.isNegative, value < limit else { throw ValidationError("\(option) must be in [0, \(limit)), got \(text)") }
+        return value
+    }
+}
