@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import TradewindCore
+import TradewindEngine
 import TradewindIndicators
 import TradewindMarketData
 import TradewindSimulation
@@ -40,30 +41,63 @@ func describe(_ label: String, items: Int, seconds: [Double]) {
 struct BacktestBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
-        abstract: "sma-cross over a seeded geometric random walk of one-minute bars, in memory."
+        abstract: "sma-cross over seeded geometric random walks of one-minute bars, in memory, one thread.",
+        discussion: """
+            With --instruments N > 1 the strategy trades a portfolio of N walks merged by time in one account \
+            (each instrument with --bars bars). --idle runs a strategy that does nothing, to show the engine's own \
+            cost per bar.
+            """
     )
 
-    @Option(help: "Number of one-minute bars.") var bars = 1_000_000
+    @Option(help: "One-minute bars per instrument.") var bars = 1_000_000
+    @Option(help: "Instruments (each its own random walk).") var instruments = 1
     @Option(help: "Random-walk seed.") var seed: UInt64 = 42
     @Option(help: "Timed runs (the median is reported).") var runs = 5
     @Option(help: "Fast SMA period.") var fast = 10
     @Option(help: "Slow SMA period.") var slow = 30
+    @Flag(help: "Run a strategy that never trades: the engine's own per-bar cost.") var idle = false
+
+    struct Idle: Strategy {
+        struct Parameters: StrategyParameters {
+            static let specification: [ParameterSpec] = []
+            init(values: ParameterValues) {}
+        }
+        static let name = "idle"
+        static let summary = "does nothing"
+        var seen = 0
+        init(parameters: Parameters) {}
+        init() {}
+        mutating func onBar(_ event: BarEvent, context: inout StrategyContext) { seen &+= 1 }
+    }
 
     func run() throws {
-        let series = BarSeries(
-            instrument: try Instrument(id: InstrumentID(symbol: "WALK", venue: "SIM"), pricePrecision: 2, sizePrecision: 0),
-            bars: RandomWalk(seed: seed).bars(count: bars), interval: .fixed(.minutes(1)))
+        let series = try (0..<instruments).map { index in
+            BarSeries(
+                instrument: try Instrument(id: InstrumentID(symbol: "WALK\(index)", venue: "SIM"), pricePrecision: 2, sizePrecision: 0),
+                bars: RandomWalk(seed: seed &+ UInt64(index)).bars(count: bars), interval: .fixed(.minutes(1)))
+        }
+        let total = bars * instruments
         let configuration = BacktestConfiguration(startingCash: Money("1000000"), fees: FeeModel(rate: Rate("0.001")))
+        if idle {
+            let seconds = try measure(runs: runs) {
+                var source = HistoricalBarSource(series)
+                _ = try Backtest.run(Idle(), source: &source, configuration: configuration, expectedBars: total)
+            }
+            print("idle strategy, \(instruments) × \(bars) one-minute bars")
+            describe("backtest", items: total, seconds: seconds)
+            return
+        }
         let strategy = try SMACross.make([("fast", String(fast)), ("slow", String(slow)), ("size", "10")])
         var last: BacktestResult?
         let seconds = try measure(runs: runs) {
-            var source = HistoricalBarSource([series])
-            last = try Backtest.run(strategy, source: &source, configuration: configuration, expectedBars: bars)
+            var source = HistoricalBarSource(series)
+            last = try Backtest.run(strategy, source: &source, configuration: configuration, expectedBars: total)
         }
         guard let last else { return }
-        print("sma-cross fast=\(fast) slow=\(slow), \(bars) one-minute bars, seed \(seed): \(last.trades.count) trades, "
+        print("sma-cross fast=\(fast) slow=\(slow), \(instruments) × \(bars) one-minute bars, seed \(seed): \(last.trades.count) trades, "
             + "\(last.fills.count) fills, final equity \(last.finalEquity.formatted(places: 2))")
-        describe("backtest", items: bars, seconds: seconds)
+        print("memory held per bar: \(MemoryLayout<Bar>.stride) B input + \(MemoryLayout<EquityPoint>.stride) B equity curve")
+        describe("backtest", items: total, seconds: seconds)
     }
 }
 

@@ -7,28 +7,41 @@ public enum FixedPoint {
     /// The largest decimal precision a `Price`, `Quantity` or `Rate` may carry.
     public static let maxPrecision: UInt8 = 18
 
-    /// `10^n` for `n` in `0...18` as `Int64`.
-    @usableFromInline
-    static let powersOfTen64: [Int64] = {
-        var table: [Int64] = [1]
-        for _ in 1...18 { table.append(table.last! * 10) }
-        return table
-    }()
+    /// `10^n` for `n` in `0...18`. A switch, not a global table: a global costs a lazy-init
+    /// check (`swift_once`) on every access in the per-bar path.
+    @inlinable
+    public static func pow10(_ n: UInt8) -> Int64 {
+        switch n {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100000
+        case 6: 1000000
+        case 7: 10000000
+        case 8: 100000000
+        case 9: 1000000000
+        case 10: 10000000000
+        case 11: 100000000000
+        case 12: 1000000000000
+        case 13: 10000000000000
+        case 14: 100000000000000
+        case 15: 1000000000000000
+        case 16: 10000000000000000
+        case 17: 100000000000000000
+        case 18: 1000000000000000000
+        default: preconditionFailure("10^\(n) does not fit in Int64")
+        }
+    }
 
     /// `10^n` for `n` in `0...38` as `Int128`.
-    @usableFromInline
-    static let powersOfTen128: [Int128] = {
-        var table: [Int128] = [1]
-        for _ in 1...38 { table.append(table.last! * 10) }
-        return table
-    }()
-
-    /// `10^n` for `n` in `0...18`.
     @inlinable
-    public static func pow10(_ n: UInt8) -> Int64 { powersOfTen64[Int(n)] }
-
-    @inlinable
-    static func pow10Wide(_ n: Int) -> Int128 { powersOfTen128[n] }
+    static func pow10Wide(_ n: Int) -> Int128 {
+        if n <= 18 { return Int128(pow10(UInt8(n))) }
+        let high = Int128(pow10(18))
+        return n <= 36 ? high * Int128(pow10(UInt8(n - 18))) : high * high * Int128(pow10(UInt8(n - 36)))
+    }
 
     /// Brings `raw` from scale `from` to the larger scale `to`; `nil` on overflow.
     @inlinable

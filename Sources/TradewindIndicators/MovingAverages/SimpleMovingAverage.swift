@@ -26,6 +26,11 @@ public struct SimpleMovingAverage: ScalarIndicator, Sendable {
         push(input)
     }
 
+    /// Update with input the caller knows is finite (a price converted from its exact decimal):
+    /// no check, no throw.
+    @inlinable
+    public mutating func update(finite input: Double) { push(input) }
+
     /// Update without the finiteness check, for composite indicators feeding values they
     /// derived themselves from already-checked input.
     @inlinable

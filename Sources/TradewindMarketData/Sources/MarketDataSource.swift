@@ -27,6 +27,14 @@ public struct HistoricalBarSource: MarketDataSource {
         self.single = series.count == 1 ? series[0].bars : []
     }
 
+    /// For a one-instrument source: all bars not yet produced, leaving the source exhausted
+    /// (as if ``next()`` had been called until `nil`). `nil` for several instruments.
+    public mutating func drainSingleInstrument() -> ArraySlice<Bar>? {
+        guard series.count == 1 else { return nil }
+        defer { singleCursor = single.count }
+        return single[singleCursor...]
+    }
+
     /// The total number of bars this source will produce.
     public var count: Int { series.reduce(0) { $0 + $1.count } }
 

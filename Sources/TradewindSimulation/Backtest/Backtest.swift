@@ -123,10 +123,20 @@ public enum Backtest {
         var last: Timestamp?
         do {
             try engine.start()
-            while let event = try nextEvent(&source) {
-                if first == nil { first = event.bar.openTime }
-                last = event.bar.closeTime
-                try engine.handle(event)
+            if var historical = source as? HistoricalBarSource, let bars = historical.drainSingleInstrument() {
+                // One instrument: the whole series in one engine call (same events, same order).
+                source = historical as! Source
+                if let head = bars.first, let tail = bars.last {
+                    first = head.openTime
+                    last = tail.closeTime
+                }
+                try bars.withUnsafeBufferPointer { buffer throws(EngineError) in try engine.handle(bars: buffer, instrument: 0) }
+            } else {
+                while let event = try nextEvent(&source) {
+                    if first == nil { first = event.bar.openTime }
+                    last = event.bar.closeTime
+                    try engine.handle(event)
+                }
             }
             try engine.stop()
         } catch let error as EngineError {

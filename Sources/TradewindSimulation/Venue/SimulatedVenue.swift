@@ -45,6 +45,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     public var fees: FeeModel
     public var fillModel: FillModel
 
+    @usableFromInline
     struct WorkingOrder: Sendable {
         var order: Order
         var instrument: Int
@@ -64,11 +65,41 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     }
 
     /// Working orders in arrival order (price-time priority among our own orders).
-    var working: [WorkingOrder] = []
-    var pendingCancels: [(id: ClientOrderID, effective: Timestamp)] = []
+    @usableFromInline var working: [WorkingOrder] = []
+    @usableFromInline var pendingCancels: [(id: ClientOrderID, effective: Timestamp)] = []
     /// The last price a buyer and a seller would have traded at, per instrument (by index),
-    /// for post-only checks.
-    var lastPrices: [(buy: Price, sell: Price)?]
+    /// for post-only checks; raw integers so the per-bar store is two words.
+    @usableFromInline var lastPrices: [LastPrice]
+
+    @usableFromInline
+    struct LastPrice: Sendable {
+        @usableFromInline var buy: Int64 = 0
+        @usableFromInline var sell: Int64 = 0
+        @usableFromInline var precision: UInt8 = 0
+        @usableFromInline var known = false
+
+        init() {}
+
+        init(buy: Price, sell: Price) {
+            let common = max(buy.precision, sell.precision)
+            self.buy = buy.rescaled(to: common)!.raw
+            self.sell = sell.rescaled(to: common)!.raw
+            self.precision = common
+            self.known = true
+        }
+
+        @inlinable
+        init(bar: Bar) {
+            buy = bar.closeRaw
+            sell = bar.closeRaw
+            precision = bar.pricePrecision
+            known = true
+        }
+
+        var prices: (buy: Price, sell: Price)? {
+            known ? (Price(uncheckedRaw: buy, precision: precision), Price(uncheckedRaw: sell, precision: precision)) : nil
+        }
+    }
     private var tradeSequence = 0
     private var anyDone = false
 
@@ -76,7 +107,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         self.instruments = instruments
         self.fees = fees
         self.fillModel = fillModel
-        self.lastPrices = Array(repeating: nil, count: instruments.count)
+        self.lastPrices = Array(repeating: LastPrice(), count: instruments.count)
     }
 
     /// The orders currently working (including held contingent orders), in arrival order.
@@ -100,7 +131,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
             reports.append(ExecutionReport(orderID: order.id, event: .reject(reason: error.description, at: now)))
             return
         }
-        if order.postOnly, let limit = order.type.limitPrice, let last = lastPrices[instrumentIndex] {
+        if order.postOnly, let limit = order.type.limitPrice, let last = lastPrices[instrumentIndex].prices {
             let opposite = order.side == .buy ? last.buy : last.sell
             if order.side == .buy ? opposite <= limit : opposite >= limit {
                 reports.append(ExecutionReport(orderID: order.id, event: .reject(
@@ -134,9 +165,17 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     // MARK: - Market data in
 
+    @inlinable
     public mutating func onBar(_ event: BarEvent, reports: inout [ExecutionReport]) {
+        lastPrices[event.instrument] = LastPrice(bar: event.bar)
+        // The common case, nothing working: no call, no copy of the bar.
+        if working.isEmpty && pendingCancels.isEmpty { return }
+        match(event, reports: &reports)
+    }
+
+    @usableFromInline
+    mutating func match(_ event: BarEvent, reports: inout [ExecutionReport]) {
         let bar = event.bar
-        lastPrices[event.instrument] = (bar.close, bar.close)
         if !pendingCancels.isEmpty { applyCancels(before: bar.openTime, reports: &reports) }
         guard !working.isEmpty else { return }
         let instrument = instruments[event.instrument]
@@ -146,7 +185,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     public mutating func onTrade(_ event: TradeTickEvent, reports: inout [ExecutionReport]) {
         let tick = event.tick
-        lastPrices[event.instrument] = (tick.price, tick.price)
+        lastPrices[event.instrument] = LastPrice(buy: tick.price, sell: tick.price)
         if !pendingCancels.isEmpty { applyCancels(before: tick.time, reports: &reports) }
         guard !working.isEmpty else { return }
         let lot = instruments[event.instrument].lotSize
@@ -157,7 +196,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     public mutating func onQuote(_ event: QuoteEvent, reports: inout [ExecutionReport]) {
         let quote = event.quote
-        lastPrices[event.instrument] = (quote.ask, quote.bid)
+        lastPrices[event.instrument] = LastPrice(buy: quote.ask, sell: quote.bid)
         if !pendingCancels.isEmpty { applyCancels(before: quote.time, reports: &reports) }
         guard !working.isEmpty else { return }
         let lot = instruments[event.instrument].lotSize

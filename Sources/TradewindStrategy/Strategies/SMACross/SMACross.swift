@@ -35,19 +35,25 @@ public struct SMACross: Strategy {
     public mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws {
         let instrument = event.instrument
         while averages.count <= instrument { averages.append(fresh) }
+        // A price converted from its exact decimal is always finite: the unchecked update.
         let close = event.bar.close.doubleValue
-        try averages[instrument].fast.update(close)
-        try averages[instrument].slow.update(close)
-        guard let fastValue = averages[instrument].fast.value, let slowValue = averages[instrument].slow.value else { return }
-        let spread = fastValue - slowValue
-        defer { averages[instrument].previousSpread = spread }
-        guard let previous = averages[instrument].previousSpread else { return }
-
-        let position = context.position(event.instrument)
-        if previous <= 0 && spread > 0 && position.isFlat && !context.hasOpenOrders(in: context.instrument(instrument).id) {
-            context.submit(.market(.buy, parameters.size, of: context.instrument(event.instrument).id))
-        } else if previous >= 0 && spread < 0 && position.isLong {
-            context.submit(.market(.sell, position.quantity, of: context.instrument(event.instrument).id))
+        let cross: (previous: Double, spread: Double)? = averages.withUnsafeMutableBufferPointer { all in
+            all[instrument].fast.update(finite: close)
+            all[instrument].slow.update(finite: close)
+            guard let fastValue = all[instrument].fast.value, let slowValue = all[instrument].slow.value else { return nil }
+            let spread = fastValue - slowValue
+            defer { all[instrument].previousSpread = spread }
+            return all[instrument].previousSpread.map { ($0, spread) }
+        }
+        guard let (previous, spread) = cross else { return }
+        if previous <= 0 && spread > 0 {
+            let id = context.instrument(instrument).id
+            if context.position(instrument).isFlat && !context.hasOpenOrders(in: id) {
+                context.submit(.market(.buy, parameters.size, of: id))
+            }
+        } else if previous >= 0 && spread < 0 {
+            let position = context.position(instrument)
+            if position.isLong { context.submit(.market(.sell, position.quantity, of: context.instrument(instrument).id)) }
         }
     }
 }
