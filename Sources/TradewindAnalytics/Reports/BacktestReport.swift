@@ -41,7 +41,7 @@ public struct BacktestReport: Sendable {
             ("orders", ordersJSON),
             ("trades", .array(result.trades.map(Self.json(trade:)))),
             ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
-            ("equity_curve", .array(result.equityCurve.map { .array([.string($0.time.iso8601), .number($0.equity.description)]) })),
+            ("equity_curve", equityCurveJSON),
             ("exposure", .object([
                 ("average_leverage", .double(result.exposure.averageLeverage)),
                 ("max_leverage", .double(result.exposure.maxLeverage)),
@@ -62,6 +62,18 @@ public struct BacktestReport: Sendable {
             })),
             ("metrics", metricsJSON),
         ])
+    }
+
+    /// `["time", equity]` per point, written straight to bytes.
+    var equityCurveJSON: JSONValue {
+        let curve = result.equityCurve
+        return .rows(count: curve.count) { index, bytes in
+            bytes.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\"")])
+            curve[index].time.appendISO8601(to: &bytes)
+            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ","), 0x20])
+            curve[index].equity.appendDecimal(to: &bytes)
+            bytes.append(UInt8(ascii: "]"))
+        }
     }
 
     /// The assumptions the run was made under.

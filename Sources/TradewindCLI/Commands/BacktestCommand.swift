@@ -96,10 +96,11 @@ struct BacktestCommand: ParsableCommand {
                 execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") }
             )
             let report = try Tradewind.runBacktest(request)
-            let document = report.json.rendered(indent: 2) + "\n"
+            var document = report.json.renderedBytes(indent: 2)
+            document.append(0x0A)
             if let output { try writeFile(document, to: output) }
             if json {
-                print(document, terminator: "")
+                writeToStandardOutput(document)
             } else {
                 print(report.summary)
                 if let output { print("\nReport written to \(output)") }

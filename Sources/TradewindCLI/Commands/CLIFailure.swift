@@ -55,11 +55,20 @@ struct FileWriteError: Error, CustomStringConvertible {
 
 /// Writes `text` to `path`, creating parent directories.
 func writeFile(_ text: String, to path: String) throws {
+    try writeFile(Array(text.utf8), to: path)
+}
+
+func writeFile(_ bytes: [UInt8], to path: String) throws {
     let url = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
+        try Data(bytes).write(to: url)
     } catch {
         throw FileWriteError(path: path, reason: error.localizedDescription)
     }
+}
+
+/// Writes bytes to standard output as they are (a large JSON document need not become a String).
+func writeToStandardOutput(_ bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes))
 }

@@ -82,8 +82,23 @@ public enum Tradewind {
         return BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
     }
 
-    /// Runs a concrete strategy type; opening the existential here keeps the engine's hot loop specialised.
-    static func run<S: Strategy>(_ type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
+    /// Runs the strategy type. A generic function called with an existential type runs
+    /// unspecialised (every call through witness tables, several times slower), so built-in
+    /// strategies are cast to their concrete type here and get a specialised engine.
+    static func run(_ type: any Strategy.Type, _ given: [(name: String, value: String)], series: [BarSeries],
+                    configuration: BacktestConfiguration) throws -> BacktestResult {
+        switch type {
+        case let smaCross as SMACross.Type: try runSpecialised(smaCross, given, series: series, configuration: configuration)
+        default: try run(opening: type, given, series: series, configuration: configuration)
+        }
+    }
+
+    private static func run<S: Strategy>(opening type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
+                                         configuration: BacktestConfiguration) throws -> BacktestResult {
+        try runSpecialised(type, given, series: series, configuration: configuration)
+    }
+
+    static func runSpecialised<S: Strategy>(_ type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
                                  configuration: BacktestConfiguration) throws -> BacktestResult {
         let values = try ParameterValues.resolve(given, against: S.Parameters.specification)
         let strategy = try S(parameters: S.Parameters(values: values))

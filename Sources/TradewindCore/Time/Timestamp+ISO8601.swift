@@ -23,20 +23,58 @@ extension Timestamp {
         return Timestamp(nanosecondsSinceEpoch: days * day)
     }
 
-    /// ISO-8601 in UTC with a `Z` suffix.
+    /// ISO-8601 in UTC with a `Z` suffix; fractional seconds only when present, without
+    /// trailing zeros.
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(30)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601`` as UTF-8 without building a string (reports write millions).
+    public func appendISO8601(to bytes: inout [UInt8]) {
         let c = utcComponents
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            if rest >= divisor * 10 {  // a year beyond four digits keeps all its digits
+                bytes.append(contentsOf: String(value).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        var text = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+        if c.year < 0 {
+            bytes.append(contentsOf: String(c.year).utf8)
+        } else {
+            digits(c.year, 4)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        digits(c.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(c.day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(c.hour, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(c.minute, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(c.second, 2)
         if c.nanosecond != 0 {
-            var fraction = pad(c.nanosecond, 9)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+            bytes.append(UInt8(ascii: "."))
+            var fraction = c.nanosecond
+            var width = 9
+            while fraction % 10 == 0 {
+                fraction /= 10
+                width -= 1
+            }
+            digits(fraction, width)
         }
-        return text + "Z"
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Builds a UTC timestamp from calendar fields; `nil` for an impossible date.

@@ -64,6 +64,43 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// All significant digits, without trailing zeros: `"1003.4"`.
     public var description: String { FixedPoint.formatTrimmed(raw, precision: Money.scale) }
 
+    /// Appends ``description`` as UTF-8 without building a string (reports write millions).
+    public func appendDecimal(to bytes: inout [UInt8]) {
+        let magnitude = raw.magnitude
+        if raw < 0 { bytes.append(UInt8(ascii: "-")) }
+        let unit = UInt128(1_000_000_000_000)
+        var whole = magnitude / unit
+        var fraction = UInt64(magnitude % unit)
+        // Whole part: digits into a small stack buffer, most significant first.
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 digits; at most 27 are needed
+        let count = withUnsafeMutableBytes(of: &buffer) { scratch -> Int in
+            var n = 0
+            repeat {
+                scratch[n] = UInt8(ascii: "0") + UInt8(whole % 10)
+                whole /= 10
+                n += 1
+            } while whole > 0
+            return n
+        }
+        withUnsafeBytes(of: &buffer) { scratch in
+            for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(scratch[k]) }
+        }
+        guard fraction != 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        var width = 12
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        var divisor: UInt64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Exactly `digits` fractional digits after half-even rounding: `"1003.40"`.
     public func formatted(places digits: Int) -> String {
         FixedPoint.format(FixedPoint.roundHalfEven(raw, droppingDigits: Money.scale - digits), precision: digits)
