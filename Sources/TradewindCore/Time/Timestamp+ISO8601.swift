@@ -94,10 +94,16 @@ extension Timestamp {
         self.init(iso8601UTF8: Array(text.utf8)[...])
     }
 
-    /// Byte-level variant of ``init(iso8601:)`` used by the CSV reader.
-    /// Takes a concrete slice (not a generic collection) so callers in other modules get
-    /// the specialised parser; readers hand over slices of the file buffer without copying.
-    public init?(iso8601UTF8 b: ArraySlice<UInt8>) {
+    /// Byte-level variant of ``init(iso8601:)``.
+    public init?(iso8601UTF8 bytes: ArraySlice<UInt8>) {
+        guard let parsed = bytes.withUnsafeBufferPointer({ Timestamp(iso8601UTF8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Byte-level variant of ``init(iso8601:)`` used by the CSV reader. Takes a concrete buffer
+    /// (not a generic collection) so callers in other modules get the specialised parser;
+    /// readers hand over pieces of the file buffer without copying or reference counting.
+    public init?(iso8601UTF8 b: UnsafeBufferPointer<UInt8>) {
         var i = b.startIndex
         let end = b.endIndex
         func number(_ width: Int) -> Int? {

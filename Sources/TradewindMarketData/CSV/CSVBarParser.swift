@@ -79,6 +79,14 @@ public struct CSVBarParser: Sendable {
     static let timestampNames: Set<String> = ["timestamp", "date", "datetime", "time"]
     static let valueNames = ["open", "high", "low", "close", "volume"]
 
+    /// The header's meaning: which column holds what.
+    struct Layout {
+        var names: [String]
+        var timeColumn: Int
+        var valueColumns: [Int]
+        var needed: Int
+    }
+
     func read(_ bytes: [UInt8], into rows: inout RowCollector) {
         var lines = CSVLines(bytes)
         guard let header = lines.next() else {
@@ -100,85 +108,110 @@ public struct CSVBarParser: Sendable {
             }
             valueColumns.append(index)
         }
-        let needed = max(timeColumn, valueColumns.max()!) + 1
+        let layout = Layout(names: names, timeColumn: timeColumn, valueColumns: valueColumns,
+                            needed: max(timeColumn, valueColumns.max()!) + 1)
         var previous: (stamp: Timestamp, line: Int)?
         // Reused across rows so that reading allocates per file, not per line.
-        var fields: [ArraySlice<UInt8>] = []
-        var parsed: [ParsedDecimal] = []
-        parsed.reserveCapacity(5)
-
-        while !rows.full, let line = lines.next() {
-            if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
-            rows.dataRows += 1
-            CSVLines.fields(of: line.bytes, into: &fields)
-            guard fields.count >= needed else {
-                let missing = fields.count
-                rows.issues.append(issue(line.number, missing + 1, names[missing], .malformedRow,
-                                         "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(names.count)"))
-                continue
-            }
-            guard let stamp = parseTimestamp(fields[timeColumn]) else {
-                rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .invalidTimestamp,
-                                         "'\(text(fields[timeColumn]))' is not an ISO-8601 date-time or epoch number"))
-                continue
-            }
-            parsed.removeAll(keepingCapacity: true)
-            var rowOK = true
-            for (k, column) in valueColumns.enumerated() {
-                guard let value = ParsedDecimal.parse(utf8: fields[column].trimmedSpaces) else {
-                    rows.issues.append(issue(line.number, column + 1, names[column], .notANumber,
-                                             "'\(text(fields[column]))' is not a decimal number"))
-                    rowOK = false
-                    break
-                }
-                if k < 4 && value.mantissa <= 0 {
-                    rows.issues.append(issue(line.number, column + 1, names[column], .nonPositivePrice,
-                                             "price \(text(fields[column])) must be positive"))
-                    rowOK = false
-                    break
-                }
-                if k == 4 && value.mantissa < 0 {
-                    rows.issues.append(issue(line.number, column + 1, names[column], .negativeVolume,
-                                             "volume \(text(fields[column])) is negative"))
-                    rowOK = false
-                    break
-                }
-                parsed.append(value)
-            }
-            guard rowOK else { continue }
-            if let problem = Self.inconsistency(parsed) {
-                let column = valueColumns[problem.index]
-                rows.issues.append(issue(line.number, column + 1, names[column], .inconsistentPrices, problem.message))
-                continue
-            }
-            if let previous, stamp <= previous.stamp {
-                if let firstLine = rows.line(of: stamp) {
-                    rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .duplicateTimestamp,
-                                             "duplicate timestamp \(stamp) (first on line \(firstLine))"))
+        var quotedFields: [ArraySlice<UInt8>] = []
+        var plainFields: [Slice<UnsafeBufferPointer<UInt8>>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            while !rows.full, let line = lines.next() {
+                if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
+                rows.dataRows += 1
+                let range = line.bytes.startIndex..<line.bytes.endIndex
+                if line.bytes.contains(34) {
+                    // Quoted fields (rare in bar files) may need unescaping: the general splitter.
+                    CSVLines.fields(of: line.bytes, into: &quotedFields)
+                    readRow(quotedFields, line: line.number, layout, previous: &previous, into: &rows)
                 } else {
-                    rows.issues.append(issue(line.number, timeColumn + 1, names[timeColumn], .outOfOrderTimestamp,
-                                             "timestamp \(stamp) is before \(previous.stamp) on line \(previous.line); rows must ascend"))
+                    // The common case: fields are pieces of the file buffer, no copies, no reference counting.
+                    plainFields.removeAll(keepingCapacity: true)
+                    var start = range.lowerBound
+                    for index in range where buffer[index] == 44 {
+                        plainFields.append(buffer[start..<index])
+                        start = index + 1
+                    }
+                    plainFields.append(buffer[start..<range.upperBound])
+                    readRow(plainFields, line: line.number, layout, previous: &previous, into: &rows)
                 }
-                continue
             }
-            previous = (stamp, line.number)
-            rows.lines.append(line.number)
-            rows.stamps.append(stamp)
-            rows.values.append(contentsOf: parsed)
-            rows.priceScale = max(rows.priceScale, parsed[0].scale, parsed[1].scale, parsed[2].scale, parsed[3].scale)
-            rows.volumeScale = max(rows.volumeScale, parsed[4].scale)
         }
     }
 
+    /// Checks and collects one data row.
+    func readRow<Field: BidirectionalCollection<UInt8>>(_ fields: [Field], line: Int, _ layout: Layout, previous: inout (stamp: Timestamp, line: Int)?,
+                                           into rows: inout RowCollector) where Field.SubSequence == Field {
+        let names = layout.names
+        guard fields.count >= layout.needed else {
+            let missing = fields.count
+            rows.issues.append(issue(line, missing + 1, names[missing], .malformedRow,
+                                     "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(names.count)"))
+            return
+        }
+        let timeColumn = layout.timeColumn
+        guard let stamp = parseTimestamp(fields[timeColumn]) else {
+            rows.issues.append(issue(line, timeColumn + 1, names[timeColumn], .invalidTimestamp,
+                                     "'\(text(fields[timeColumn]))' is not an ISO-8601 date-time or epoch number"))
+            return
+        }
+        var parsed = (ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0),
+                      ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0))
+        for k in 0..<5 {
+            let column = layout.valueColumns[k]
+            guard let value = ParsedDecimal.parse(utf8: fields[column].trimmedSpaces) else {
+                rows.issues.append(issue(line, column + 1, names[column], .notANumber, "'\(text(fields[column]))' is not a decimal number"))
+                return
+            }
+            if k < 4 && value.mantissa <= 0 {
+                rows.issues.append(issue(line, column + 1, names[column], .nonPositivePrice, "price \(text(fields[column])) must be positive"))
+                return
+            }
+            if k == 4 && value.mantissa < 0 {
+                rows.issues.append(issue(line, column + 1, names[column], .negativeVolume, "volume \(text(fields[column])) is negative"))
+                return
+            }
+            switch k {
+            case 0: parsed.0 = value
+            case 1: parsed.1 = value
+            case 2: parsed.2 = value
+            case 3: parsed.3 = value
+            default: parsed.4 = value
+            }
+        }
+        let values = [parsed.0, parsed.1, parsed.2, parsed.3, parsed.4]
+        if let problem = Self.inconsistency(parsed.0, parsed.1, parsed.2, parsed.3) {
+            let column = layout.valueColumns[problem.index]
+            rows.issues.append(issue(line, column + 1, names[column], .inconsistentPrices, problem.message))
+            return
+        }
+        if let last = previous, stamp <= last.stamp {
+            if let firstLine = rows.line(of: stamp) {
+                rows.issues.append(issue(line, timeColumn + 1, names[timeColumn], .duplicateTimestamp,
+                                         "duplicate timestamp \(stamp) (first on line \(firstLine))"))
+            } else {
+                rows.issues.append(issue(line, timeColumn + 1, names[timeColumn], .outOfOrderTimestamp,
+                                         "timestamp \(stamp) is before \(last.stamp) on line \(last.line); rows must ascend"))
+            }
+            return
+        }
+        previous = (stamp, line)
+        rows.lines.append(line)
+        rows.stamps.append(stamp)
+        rows.values.append(contentsOf: values)
+        rows.priceScale = max(rows.priceScale, parsed.0.scale, parsed.1.scale, parsed.2.scale, parsed.3.scale)
+        rows.volumeScale = max(rows.volumeScale, parsed.4.scale)
+    }
+
     /// Which value breaks `low ≤ open, close ≤ high`, by index into open/high/low/close.
-    static func inconsistency(_ v: [ParsedDecimal]) -> (index: Int, message: String)? {
+    static func inconsistency(_ open: ParsedDecimal, _ high: ParsedDecimal, _ low: ParsedDecimal, _ close: ParsedDecimal)
+        -> (index: Int, message: String)? {
         func less(_ a: ParsedDecimal, _ b: ParsedDecimal) -> Bool {
+            if a.scale == b.scale { return a.mantissa < b.mantissa }
             let scale = max(a.scale, b.scale)
             return Int128(a.mantissa) * Int128(FixedPoint.pow10(scale - a.scale))
                 < Int128(b.mantissa) * Int128(FixedPoint.pow10(scale - b.scale))
         }
         func show(_ d: ParsedDecimal) -> String { FixedPoint.format(d.mantissa, precision: Int(d.scale)) }
-        let (open, high, low, close) = (v[0], v[1], v[2], v[3])
         if less(high, low) { return (1, "high \(show(high)) is below low \(show(low))") }
         if less(high, open) { return (1, "high \(show(high)) is below open \(show(open))") }
         if less(high, close) { return (1, "high \(show(high)) is below close \(show(close))") }
@@ -187,11 +220,11 @@ public struct CSVBarParser: Sendable {
         return nil
     }
 
-    func parseTimestamp(_ field: ArraySlice<UInt8>) -> Timestamp? {
+    func parseTimestamp<Field: BidirectionalCollection<UInt8>>(_ field: Field) -> Timestamp? where Field.SubSequence == Field {
         let trimmed = field.trimmedSpaces
         guard let first = trimmed.first else { return nil }
         let isNumber = trimmed.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 } && first != 46
-        guard isNumber else { return Timestamp(iso8601UTF8: trimmed) }
+        guard isNumber else { return trimmed.withContiguousStorageIfAvailable { Timestamp(iso8601UTF8: $0) } ?? Timestamp(iso8601UTF8: ArraySlice(trimmed)) }
         guard let value = ParsedDecimal.parse(utf8: trimmed) else { return nil }
         let whole = value.mantissa / FixedPoint.pow10(value.scale)
         // Epoch unit by magnitude; the fraction (if any) is kept to nanoseconds.
@@ -209,7 +242,7 @@ public struct CSVBarParser: Sendable {
         CSVIssue(file: fileName, line: line, column: column, columnName: name, kind: kind, message: message)
     }
 
-    func text(_ field: ArraySlice<UInt8>) -> String { String(decoding: field, as: UTF8.self) }
+    func text<Field: Collection<UInt8>>(_ field: Field) -> String { String(decoding: field, as: UTF8.self) }
 
     // MARK: - Building the series
 
@@ -227,21 +260,25 @@ public struct CSVBarParser: Sendable {
         let times = BarSeries.assignTimes(stamps: rows.stamps, convention: convention, interval: interval)
         var bars: [Bar] = []
         bars.reserveCapacity(rows.stamps.count)
-        for i in rows.stamps.indices {
-            var raws: [Int64] = []
-            raws.reserveCapacity(5)
+        rows: for i in rows.stamps.indices {
+            var raws: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
             for k in 0..<5 {
                 let value = rows.values[i * 5 + k]
                 guard let raw = value.raw(atPrecision: k < 4 ? rows.priceScale : rows.volumeScale) else {
-                    if ignoringIssues { break }
+                    if ignoringIssues { continue rows }
                     throw .invalidRow(issue(rows.lines[i], 0, Self.valueNames[k], .valueOutOfRange,
                                             "\(Self.valueNames[k]) does not fit 64 bits at the file's precision"))
                 }
-                raws.append(raw)
+                switch k {
+                case 0: raws.0 = raw
+                case 1: raws.1 = raw
+                case 2: raws.2 = raw
+                case 3: raws.3 = raw
+                default: raws.4 = raw
+                }
             }
-            guard raws.count == 5 else { continue }
-            bars.append(Bar(openTime: times[i].open, closeTime: times[i].close, openRaw: raws[0], highRaw: raws[1],
-                            lowRaw: raws[2], closeRaw: raws[3], volumeRaw: raws[4],
+            bars.append(Bar(openTime: times[i].open, closeTime: times[i].close, openRaw: raws.0, highRaw: raws.1,
+                            lowRaw: raws.2, closeRaw: raws.3, volumeRaw: raws.4,
                             pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
         }
         return BarSeries(instrument: instrument, bars: bars, interval: interval)

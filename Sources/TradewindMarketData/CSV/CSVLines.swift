@@ -71,9 +71,9 @@ struct CSVLines {
     }
 }
 
-extension ArraySlice<UInt8> {
+extension BidirectionalCollection<UInt8> where SubSequence == Self {
     /// Without leading and trailing spaces and tabs.
-    var trimmedSpaces: ArraySlice<UInt8> {
+    var trimmedSpaces: Self {
         var slice = self
         while let first = slice.first, first == 32 || first == 9 { slice.removeFirst() }
         while let last = slice.last, last == 32 || last == 9 { slice.removeLast() }
