@@ -119,18 +119,25 @@ public struct CSVBarParser: Sendable {
                 if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
                 rows.dataRows += 1
                 let range = line.bytes.startIndex..<line.bytes.endIndex
-                if line.bytes.contains(34) {
+                // The common case: fields are pieces of the file buffer, no copies, no reference counting.
+                plainFields.removeAll(keepingCapacity: true)
+                var start = range.lowerBound
+                var quoted = false
+                for index in range {
+                    let byte = buffer[index]
+                    if byte == 44 {
+                        plainFields.append(buffer[start..<index])
+                        start = index + 1
+                    } else if byte == 34 {
+                        quoted = true
+                        break
+                    }
+                }
+                if quoted {
                     // Quoted fields (rare in bar files) may need unescaping: the general splitter.
                     CSVLines.fields(of: line.bytes, into: &quotedFields)
                     readRow(quotedFields, line: line.number, layout, previous: &previous, into: &rows)
                 } else {
-                    // The common case: fields are pieces of the file buffer, no copies, no reference counting.
-                    plainFields.removeAll(keepingCapacity: true)
-                    var start = range.lowerBound
-                    for index in range where buffer[index] == 44 {
-                        plainFields.append(buffer[start..<index])
-                        start = index + 1
-                    }
                     plainFields.append(buffer[start..<range.upperBound])
                     readRow(plainFields, line: line.number, layout, previous: &previous, into: &rows)
                 }
@@ -178,7 +185,6 @@ public struct CSVBarParser: Sendable {
             default: parsed.4 = value
             }
         }
-        let values = [parsed.0, parsed.1, parsed.2, parsed.3, parsed.4]
         if let problem = Self.inconsistency(parsed.0, parsed.1, parsed.2, parsed.3) {
             let column = layout.valueColumns[problem.index]
             rows.issues.append(issue(line, column + 1, names[column], .inconsistentPrices, problem.message))
@@ -197,7 +203,11 @@ public struct CSVBarParser: Sendable {
         previous = (stamp, line)
         rows.lines.append(line)
         rows.stamps.append(stamp)
-        rows.values.append(contentsOf: values)
+        rows.values.append(parsed.0)
+        rows.values.append(parsed.1)
+        rows.values.append(parsed.2)
+        rows.values.append(parsed.3)
+        rows.values.append(parsed.4)
         rows.priceScale = max(rows.priceScale, parsed.0.scale, parsed.1.scale, parsed.2.scale, parsed.3.scale)
         rows.volumeScale = max(rows.volumeScale, parsed.4.scale)
     }
