@@ -11,6 +11,9 @@ public protocol MarketDataSource {
 }
 
 /// Replays in-memory bar series, merging several instruments by close time.
+///
+/// Equal close times go to the lower instrument index, so the merged order never depends on
+/// anything but the data. Several instruments are merged with a binary heap: O(log n) per bar.
 public struct HistoricalBarSource: MarketDataSource {
     public let instruments: [Instrument]
     @usableFromInline let series: [[Bar]]
@@ -18,6 +21,8 @@ public struct HistoricalBarSource: MarketDataSource {
     // The common one-instrument case reads a flat array with a plain cursor.
     @usableFromInline let single: [Bar]
     @usableFromInline var singleCursor = 0
+    /// Min-heap of (next close time, instrument) over instruments with bars left.
+    @usableFromInline var heap: [(time: Timestamp, instrument: Int)] = []
 
     /// - Parameter series: one ``BarSeries`` per instrument, each ascending.
     public init(_ series: [BarSeries]) {
@@ -25,6 +30,11 @@ public struct HistoricalBarSource: MarketDataSource {
         self.series = series.map(\.bars)
         self.cursors = Array(repeating: 0, count: series.count)
         self.single = series.count == 1 ? series[0].bars : []
+        if series.count > 1 {
+            for (index, bars) in self.series.enumerated() {
+                if let first = bars.first { push((first.closeTime, index)) }
+            }
+        }
     }
 
     /// For a one-instrument source: all bars not yet produced, leaving the source exhausted
@@ -45,13 +55,47 @@ public struct HistoricalBarSource: MarketDataSource {
             defer { singleCursor += 1 }
             return BarEvent(instrument: 0, bar: single[singleCursor])
         }
-        // Earliest close time first; ties go to the lower instrument index (stable, deterministic).
-        var best = -1
-        for i in series.indices where cursors[i] < series[i].count {
-            if best < 0 || series[i][cursors[i]].closeTime < series[best][cursors[best]].closeTime { best = i }
+        guard let top = heap.first else { return nil }
+        let instrument = top.instrument
+        let bar = series[instrument][cursors[instrument]]
+        cursors[instrument] += 1
+        if cursors[instrument] < series[instrument].count {
+            heap[0] = (series[instrument][cursors[instrument]].closeTime, instrument)
+        } else {
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
         }
-        guard best >= 0 else { return nil }
-        defer { cursors[best] += 1 }
-        return BarEvent(instrument: best, bar: series[best][cursors[best]])
+        if !heap.isEmpty { siftDown(0) }
+        return BarEvent(instrument: instrument, bar: bar)
+    }
+
+    @inlinable
+    static func precedes(_ a: (time: Timestamp, instrument: Int), _ b: (time: Timestamp, instrument: Int)) -> Bool {
+        a.time < b.time || (a.time == b.time && a.instrument < b.instrument)
+    }
+
+    mutating func push(_ entry: (time: Timestamp, instrument: Int)) {
+        heap.append(entry)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.precedes(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    @usableFromInline
+    mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            var smallest = left
+            if left + 1 < heap.count && Self.precedes(heap[left + 1], heap[left]) { smallest = left + 1 }
+            guard Self.precedes(heap[smallest], heap[parent]) else { return }
+            heap.swapAt(smallest, parent)
+            parent = smallest
+        }
     }
 }
