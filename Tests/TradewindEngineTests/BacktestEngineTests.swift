@@ -56,7 +56,7 @@ struct BacktestEngineTests {
     @Test("the strategy sees fills before the bar whose open filled them")
     func fillBeforeBar() throws {
         var source = HistoricalBarSource([BarBuilder.series(bars)])
-        var engine = TradingEngine(strategy: ScriptedStrategy(script: [0: [buy("10")]]), venue: SimulatedVenue(instruments: [BarBuilder.instrument], fees: .free),
+        var engine = try TradingEngine(strategy: ScriptedStrategy(script: [0: [buy("10")]]), venue: SimulatedVenue(instruments: [BarBuilder.instrument], fees: .free),
                                    clock: ManualClock(), instruments: [BarBuilder.instrument], startingCash: Money("1000"))
         while let event = source.next() { try engine.handle(event) }
         try engine.stop()
@@ -141,7 +141,7 @@ struct BacktestEngineTests {
     @Test("a fill replayed by the venue is dropped, never double-counted")
     func duplicateFillFromVenue() throws {
         let venue = ScriptedVenue()
-        var engine = TradingEngine(strategy: ScriptedStrategy(script: [0: [buy("1")]]), venue: venue, clock: ManualClock(),
+        var engine = try TradingEngine(strategy: ScriptedStrategy(script: [0: [buy("1")]]), venue: venue, clock: ManualClock(),
                                    instruments: [BarBuilder.instrument], startingCash: Money("1000"))
         try engine.handle(BarEvent(instrument: 0, bar: bars[0]))
         let fill = Fill(orderID: ClientOrderID("scripted-1"), tradeID: TradeID("X-1"), instrumentID: id, side: .buy, quantity: Quantity("1"),

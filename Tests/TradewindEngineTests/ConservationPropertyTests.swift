@@ -70,11 +70,11 @@ struct ConservationPropertyTests {
         let fillModel = FillModel(limitRule: seed % 3 == 0 ? .tradeThrough : .touch, slippage: .ticks(Int(seed % 3)),
                                   participation: seed % 4 == 0 ? Rate("0.001") : nil, latency: seed % 5 == 0 ? .minutes(20) : .zero)
         let fees = FeeModel(maker: Rate("0.0002"), taker: Rate("0.0007"), perUnit: Price("0.001"), minimum: Money("0.05"))
-        var engine = TradingEngine(
+        var engine = try TradingEngine(
             strategy: RandomOrderStrategy(seed: seed), venue: SimulatedVenue(instruments: Self.instruments, fees: fees, fillModel: fillModel),
             clock: SimulatedClock(), instruments: Self.instruments, startingCash: Money("100000"), accountType: account,
             margin: try MarginPolicy(leverage: 4, maintenanceRate: Rate("0.05")),
-            funding: [Self.instruments[1].id: .constant(Rate("0.0003"))])
+            funding: [Self.instruments[1].id: try .constant(Rate("0.0003"))])
         var source = HistoricalBarSource(series)
         var checked = 0
         while let event = source.next() {

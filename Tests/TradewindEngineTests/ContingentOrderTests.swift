@@ -20,7 +20,7 @@ struct ContingentOrderTests {
 
     func run(_ script: [Int: [ScriptedStrategy.Action]], bars: [Bar]? = nil, account: AccountType = .cash)
         throws -> (BacktestResult, ScriptedStrategy) {
-        var engine = TradingEngine(strategy: ScriptedStrategy(script: script),
+        var engine = try TradingEngine(strategy: ScriptedStrategy(script: script),
                                    venue: SimulatedVenue(instruments: [BarBuilder.instrument], fees: .free),
                                    clock: SimulatedClock(), instruments: [BarBuilder.instrument], startingCash: Money("10000"),
                                    accountType: account)
@@ -76,7 +76,7 @@ struct ContingentOrderTests {
             BarBuilder.daily("2024-01-02", "10.6", "12", "10.2", "11.8", volume: "50"),
             BarBuilder.daily("2024-01-03", "11.9", "12.5", "11", "12"),
         ]
-        var engine = TradingEngine(strategy: ScriptedStrategy(script: [0: [.bracket(entry(.buy, .market, .ioc), takeProfit: Price("12.40"), stopLoss: Price("9"))]]),
+        var engine = try TradingEngine(strategy: ScriptedStrategy(script: [0: [.bracket(entry(.buy, .market, .ioc), takeProfit: Price("12.40"), stopLoss: Price("9"))]]),
                                    venue: SimulatedVenue(instruments: [BarBuilder.instrument], fees: .free,
                                                          fillModel: FillModel(participation: Rate("0.1"))),
                                    clock: SimulatedClock(), instruments: [BarBuilder.instrument], startingCash: Money("10000"))

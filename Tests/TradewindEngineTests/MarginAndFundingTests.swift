@@ -19,7 +19,7 @@ struct MarginAndFundingTests {
     func run(_ bars: [Bar], _ script: [Int: [ScriptedStrategy.Action]], funding: [InstrumentID: FundingSchedule] = [:],
              interval: TimeSpan = .days(1)) throws -> (BacktestResult, ScriptedStrategy) {
         let series = BarSeries(instrument: BarBuilder.instrument, bars: bars, interval: .fixed(interval))
-        var engine = TradingEngine(strategy: ScriptedStrategy(script: script),
+        var engine = try TradingEngine(strategy: ScriptedStrategy(script: script),
                                    venue: SimulatedVenue(instruments: [BarBuilder.instrument], fees: .free),
                                    clock: SimulatedClock(), instruments: [BarBuilder.instrument], startingCash: Money("10000"),
                                    accountType: .margin, margin: policy, funding: funding)
@@ -85,7 +85,7 @@ struct MarginAndFundingTests {
             return Bar(openTime: open, closeTime: open + .hours(1), open: Price("100"), high: Price("100"), low: Price("100"),
                        close: Price("100"), volume: Quantity("1000"))
         }
-        let (result, strategy) = try run(bars, [0: [order(.buy, "10")]], funding: [id: .constant(Rate("0.0001"))], interval: .hours(1))
+        let (result, strategy) = try run(bars, [0: [order(.buy, "10")]], funding: [id: try .constant(Rate("0.0001"))], interval: .hours(1))
         // 10 × 100 × 0.0001 = 0.1 at 08:00, 16:00 and 00:00 (the last bar closes at midnight).
         #expect(result.fundingPaid == Money("0.3"))
         #expect(result.finalEquity == Money("9999.7"))

@@ -42,7 +42,7 @@ struct PortfolioAndTimeframeTests {
     @Test("an hour bar reaches the strategy only after its last minute has closed, built from exactly the minutes seen")
     func noLookAhead() throws {
         let minutes = RandomWalk(seed: 7, start: Timestamp(iso8601: "2024-05-06T00:00:00Z")!, interval: .minutes(1)).bars(count: 600)
-        var engine = TradingEngine(strategy: TimeframeProbe(), venue: SimulatedVenue(instruments: [Self.a], fees: .free),
+        var engine = try TradingEngine(strategy: TimeframeProbe(), venue: SimulatedVenue(instruments: [Self.a], fees: .free),
                                    clock: SimulatedClock(), instruments: [Self.a], startingCash: Money("1000"))
         var source = HistoricalBarSource([BarSeries(instrument: Self.a, bars: minutes, interval: .fixed(.minutes(1)))])
         while let event = source.next() { try engine.handle(event) }
@@ -106,6 +106,16 @@ struct PortfolioAndTimeframeTests {
         let net = result.strategies.reduce(Money.zero) { $0 + $1.netPnL }
         #expect(net == result.finalEquity - Money("1000000"))
         #expect(result.exposure.timeInMarket > 0)
+    }
+
+    @Test("a time frame that is not positive is refused when the engine is built")
+    func badTimeframe() throws {
+        var probe = TimeframeProbe()
+        probe.timeframes = [.zero]
+        #expect(throws: EngineError.self) {
+            _ = try TradingEngine(strategy: probe, venue: SimulatedVenue(instruments: [Self.a], fees: .free), clock: SimulatedClock(),
+                                  instruments: [Self.a], startingCash: Money("1"))
+        }
     }
 
     @Test("duplicate strategy names are refused")

@@ -74,7 +74,7 @@ public enum Tradewind {
         let execution = request.execution
         var funding: [InstrumentID: FundingSchedule] = [:]
         if let rate = execution.funding {
-            for id in ids { funding[id] = .constant(rate.rate, interval: rate.interval) }
+            for id in ids { funding[id] = try .constant(rate.rate, interval: rate.interval) }
         }
         let configuration = BacktestConfiguration(startingCash: request.startingCash, fees: execution.fees, accountType: execution.accountType,
                                                   fillModel: execution.fillModel, margin: execution.margin, funding: funding)

@@ -92,6 +92,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     var aggregated: [Bar] = []
 
     /// One strategy trading the account alone.
+    /// - Throws: ``EngineError/configuration(_:)`` if the strategy declares a time frame that is not positive.
     /// - Parameters:
     ///   - instruments: the instruments events refer to by index.
     ///   - margin: the rules of a margin account (ignored for a cash account).
@@ -99,8 +100,8 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     ///   - expectedBars: reserves the equity curve so the hot loop never reallocates.
     public init(strategy: S, venue: Venue, clock: Clock, instruments: [Instrument], startingCash: Money,
                 accountType: AccountType = .cash, margin: MarginPolicy = .standard,
-                funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) {
-        try! self.init(strategies: [(S.name, strategy)], venue: venue, clock: clock, instruments: instruments,
+                funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) throws(EngineError) {
+        try self.init(strategies: [(S.name, strategy)], venue: venue, clock: clock, instruments: instruments,
                        startingCash: startingCash, accountType: accountType, margin: margin, funding: funding,
                        expectedBars: expectedBars)
     }

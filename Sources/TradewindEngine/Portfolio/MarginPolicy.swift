@@ -67,8 +67,9 @@ public struct FundingSchedule: Hashable, Sendable {
     }
 
     /// One rate for the whole run.
-    public static func constant(_ rate: Rate, interval: TimeSpan = .hours(8)) -> FundingSchedule {
-        try! FundingSchedule(interval: interval, rates: [(.epoch, rate)])
+    /// - Throws: ``PortfolioError/invalidFunding(_:)`` for a non-positive interval.
+    public static func constant(_ rate: Rate, interval: TimeSpan = .hours(8)) throws(PortfolioError) -> FundingSchedule {
+        try FundingSchedule(interval: interval, rates: [(.epoch, rate)])
     }
 
     /// The rate in force at `time`.

@@ -156,7 +156,12 @@ public enum Backtest {
         _ strategy: S, parameters: String = "", instruments: [Instrument], events: some Sequence<MarketEvent>,
         configuration: BacktestConfiguration
     ) throws(BacktestError) -> BacktestResult {
-        var engine = try! makeEngine([(S.name, strategy)], instruments: instruments, configuration: configuration, expectedBars: 0)
+        var engine: TradingEngine<S, SimulatedVenue, SimulatedClock>
+        do {
+            engine = try makeEngine([(S.name, strategy)], instruments: instruments, configuration: configuration, expectedBars: 0)
+        } catch {
+            throw .engine(error)
+        }
         var first: Timestamp?
         var last: Timestamp?
         do {
