@@ -23,7 +23,7 @@ struct BacktestCommand: ParsableCommand {
     )
 
     @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("CSV file with timestamp,open,high,low,close,volume; repeat for a portfolio (one file per instrument).",
+            help: ArgumentHelp("CSV of bars (timestamp,open,high,low,close,volume), quotes (timestamp,bid,ask[,bid_size,ask_size]) or trade prints (timestamp,price[,size]); repeat for a portfolio (one file per instrument).",
                                valueName: "file"))
     var data: [String] = []
 
@@ -39,6 +39,9 @@ struct BacktestCommand: ParsableCommand {
 
     @Option(name: .long, help: "Starting cash in the account currency.")
     var cash: String = "100000"
+
+    @Option(name: .long, help: ArgumentHelp("Quote or trade files: the length of the bars the strategy trades on (1m, 5m, 1h…), built from the mid and the prints; orders still fill against the quotes and prints.", valueName: "length"))
+    var bar: String?
 
     @OptionGroup(title: "Fees, fills and account")
     var execution: ExecutionOptions
@@ -58,10 +61,11 @@ struct BacktestCommand: ParsableCommand {
     var parsedParameters: [(name: String, value: String)] = []
     var startingCash = Money.zero
     var settings: ExecutionSettings?
+    var barsFromTicks: TimeSpan?
     var convention = BarTimestampConvention.open
 
     enum CodingKeys: String, CodingKey {
-        case data, strategy, parameters, size, cash, execution, timestamps, symbol, json, output
+        case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, json, output
     }
 
     mutating func validate() throws {
@@ -83,6 +87,10 @@ struct BacktestCommand: ParsableCommand {
         guard !data.isEmpty else { throw ValidationError("give at least one --data file") }
         if symbol != nil && data.count > 1 { throw ValidationError("--symbol names the instrument of a single --data file") }
         settings = try execution.settings()
+        if let bar {
+            guard let span = TimeSpan(compact: bar), span > .zero else { throw ValidationError("--bar must look like 1m, 5m or 1h, got '\(bar)'") }
+            barsFromTicks = span
+        }
         guard let convention = BarTimestampConvention(rawValue: timestamps) else {
             throw ValidationError("--timestamps must be open or close")
         }
@@ -93,7 +101,8 @@ struct BacktestCommand: ParsableCommand {
         try CLIFailure.run {
             let request = BacktestRequest(
                 dataPaths: data, strategyName: strategy, parameters: parsedParameters, startingCash: startingCash,
-                execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") }
+                execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") },
+                barsFromTicks: barsFromTicks
             )
             let report = try Tradewind.runBacktest(request)
             var document = report.json.renderedBytes(indent: 2)

@@ -35,9 +35,13 @@ public struct BacktestRequest: Sendable {
     public var convention: BarTimestampConvention
     /// Overrides the symbol taken from the file name (one file only).
     public var instrumentID: InstrumentID?
+    /// For quote or trade-print files: the length of the bars built for the strategy.
+    public var barsFromTicks: TimeSpan?
 
     public init(dataPaths: [String], strategyName: String, parameters: [(name: String, value: String)], startingCash: Money,
-                execution: ExecutionSettings, convention: BarTimestampConvention = .open, instrumentID: InstrumentID? = nil) {
+                execution: ExecutionSettings, convention: BarTimestampConvention = .open, instrumentID: InstrumentID? = nil,
+                barsFromTicks: TimeSpan? = nil) {
+        self.barsFromTicks = barsFromTicks
         self.dataPaths = dataPaths
         self.strategyName = strategyName
         self.parameters = parameters
@@ -63,11 +67,11 @@ public enum Tradewind {
     /// - Throws: `MarketDataError`, `StrategyError` or `BacktestError`.
     public static func runBacktest(_ request: BacktestRequest) throws -> BacktestReport {
         let strategyType = try StrategyCatalog.strategy(named: request.strategyName)
-        let series = try request.dataPaths.map { path in
-            try CSVBarFile.load(path: path, instrumentID: request.dataPaths.count == 1 ? request.instrumentID : nil,
-                                convention: request.convention)
+        let files = try request.dataPaths.map { path in
+            try CSVBarFile.loadAny(path: path, instrumentID: request.dataPaths.count == 1 ? request.instrumentID : nil,
+                                   convention: request.convention)
         }
-        let ids = series.map(\.instrument.id)
+        let ids = files.map(\.instrument.id)
         if let duplicate = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
             throw MarketDataError.invalidInstrument("two data files give the same instrument \(duplicate); name the files by symbol")
         }
@@ -77,33 +81,66 @@ public enum Tradewind {
             for id in ids { funding[id] = try .constant(rate.rate, interval: rate.interval) }
         }
         let configuration = BacktestConfiguration(startingCash: request.startingCash, fees: execution.fees, accountType: execution.accountType,
-                                                  fillModel: execution.fillModel, margin: execution.margin, funding: funding)
-        let result = try run(strategyType, request.parameters, series: series, configuration: configuration)
-        return BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
+                                                  fillModel: execution.fillModel, margin: execution.margin, funding: funding,
+                                                  barsFromTicks: request.barsFromTicks)
+        let series = files.compactMap { if case .bars(let series) = $0 { series } else { nil } }
+        if series.count == files.count {
+            let result = try run(strategyType, request.parameters, data: .bars(series), configuration: configuration)
+            return BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
+        }
+        guard let bar = request.barsFromTicks else {
+            throw MarketDataError.invalidInstrument("quote and trade files need --bar (e.g. --bar 1m): the length of the bars "
+                + "the strategy trades on, built from the mid and the prints")
+        }
+        // Quotes, prints and bars merged by time; equal times keep the order of the files.
+        var events: [(time: Timestamp, file: Int, event: MarketEvent)] = []
+        for (index, file) in files.enumerated() {
+            switch file {
+            case .bars(let series): events += series.bars.map { ($0.closeTime, index, .bar(BarEvent(instrument: index, bar: $0))) }
+            case .ticks(let ticks): events += ticks.events(instrument: index).map { ($0.time, index, $0) }
+            }
+        }
+        let ordered = events.enumerated().sorted {
+            ($0.element.time, $0.element.file, $0.offset) < ($1.element.time, $1.element.file, $1.offset)
+        }.map(\.element.event)
+        let result = try run(strategyType, request.parameters, data: .events(files.map(\.instrument), ordered), configuration: configuration)
+        return BacktestReport(result: result, intervalDescription: bar.description)
+    }
+
+    /// What a run replays: bar series, or any mix of market events in time order.
+    enum RunData {
+        case bars([BarSeries])
+        case events([Instrument], [MarketEvent])
     }
 
     /// Runs the strategy type. A generic function called with an existential type runs
     /// unspecialised (every call through witness tables, several times slower), so built-in
     /// strategies are cast to their concrete type here and get a specialised engine.
-    static func run(_ type: any Strategy.Type, _ given: [(name: String, value: String)], series: [BarSeries],
+    static func run(_ type: any Strategy.Type, _ given: [(name: String, value: String)], data: RunData,
                     configuration: BacktestConfiguration) throws -> BacktestResult {
         switch type {
-        case let smaCross as SMACross.Type: try runSpecialised(smaCross, given, series: series, configuration: configuration)
-        default: try run(opening: type, given, series: series, configuration: configuration)
+        case let smaCross as SMACross.Type: try runSpecialised(smaCross, given, data: data, configuration: configuration)
+        default: try run(opening: type, given, data: data, configuration: configuration)
         }
     }
 
-    private static func run<S: Strategy>(opening type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
+    private static func run<S: Strategy>(opening type: S.Type, _ given: [(name: String, value: String)], data: RunData,
                                          configuration: BacktestConfiguration) throws -> BacktestResult {
-        try runSpecialised(type, given, series: series, configuration: configuration)
+        try runSpecialised(type, given, data: data, configuration: configuration)
     }
 
-    static func runSpecialised<S: Strategy>(_ type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
-                                 configuration: BacktestConfiguration) throws -> BacktestResult {
+    static func runSpecialised<S: Strategy>(_ type: S.Type, _ given: [(name: String, value: String)], data: RunData,
+                                            configuration: BacktestConfiguration) throws -> BacktestResult {
         let values = try ParameterValues.resolve(given, against: S.Parameters.specification)
         let strategy = try S(parameters: S.Parameters(values: values))
-        var source = HistoricalBarSource(series)
-        return try Backtest.run(strategy, parameters: values.description, source: &source, configuration: configuration,
-                                expectedBars: series.reduce(0) { $0 + $1.bars.count })
+        switch data {
+        case .bars(let series):
+            var source = HistoricalBarSource(series)
+            return try Backtest.run(strategy, parameters: values.description, source: &source, configuration: configuration,
+                                    expectedBars: series.reduce(0) { $0 + $1.bars.count })
+        case .events(let instruments, let events):
+            return try Backtest.run(strategy, parameters: values.description, instruments: instruments, events: events,
+                                    configuration: configuration)
+        }
     }
 }

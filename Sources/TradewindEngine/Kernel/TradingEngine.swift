@@ -90,6 +90,9 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     /// Higher time frames built per instrument: (time frame, aggregator, subscribing strategies).
     var timeframeFeeds: [[TimeframeFeed]]
     var aggregated: [Bar] = []
+    /// Bars built from quotes (their mid) and prints for strategies that trade on bars, per instrument.
+    var tickBars: [TimeBarAggregator]?
+    var tickBarOutput: [Bar] = []
 
     /// One strategy trading the account alone.
     /// - Throws: ``EngineError/configuration(_:)`` if the strategy declares a time frame that is not positive.
@@ -100,18 +103,20 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     ///   - expectedBars: reserves the equity curve so the hot loop never reallocates.
     public init(strategy: S, venue: Venue, clock: Clock, instruments: [Instrument], startingCash: Money,
                 accountType: AccountType = .cash, margin: MarginPolicy = .standard,
-                funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) throws(EngineError) {
+                funding: [InstrumentID: FundingSchedule] = [:], barsFromTicks: TimeSpan? = nil, expectedBars: Int = 0) throws(EngineError) {
         try self.init(strategies: [(S.name, strategy)], venue: venue, clock: clock, instruments: instruments,
                        startingCash: startingCash, accountType: accountType, margin: margin, funding: funding,
-                       expectedBars: expectedBars)
+                       barsFromTicks: barsFromTicks, expectedBars: expectedBars)
     }
 
     /// Several strategies sharing one account, called in this order on every event.
+    /// - Parameter barsFromTicks: on quote or print data, also build bars of this length (from
+    ///   the mid and the prints) and give them to the strategies as source bars, once closed.
     /// - Throws: ``EngineError/configuration(_:)`` for no strategies, duplicate names, or a
     ///   time frame that is not positive.
     public init(strategies: [(name: String, strategy: S)], venue: Venue, clock: Clock, instruments: [Instrument],
                 startingCash: Money, accountType: AccountType = .cash, margin: MarginPolicy = .standard,
-                funding: [InstrumentID: FundingSchedule] = [:], expectedBars: Int = 0) throws(EngineError) {
+                funding: [InstrumentID: FundingSchedule] = [:], barsFromTicks: TimeSpan? = nil, expectedBars: Int = 0) throws(EngineError) {
         guard !strategies.isEmpty else { throw .configuration("no strategies") }
         let names = strategies.map(\.name)
         guard Set(names).count == names.count else { throw .configuration("strategy names must be unique: \(names)") }
@@ -142,6 +147,14 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
             }
         }
         self.timeframeFeeds = instruments.map { _ in feeds }
+        if let barsFromTicks {
+            do {
+                let aggregator = try TimeBarAggregator(interval: barsFromTicks)
+                self.tickBars = instruments.map { _ in aggregator }
+            } catch {
+                throw .configuration("bars from ticks: \(error)")
+            }
+        }
         self.equityCurve.reserveCapacity(expectedBars)
         self.reports.reserveCapacity(8)
         self.commands.reserveCapacity(8)
@@ -239,6 +252,9 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
             (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onQuote(event, context: &context)
         }
+        if tickBars != nil {
+            try deliverTickBars(Tick(time: quote.time, price: mid, size: .zero(precision: quote.bidSize.precision)), instrument: event.instrument)
+        }
     }
 
     /// Processes one trade print: the venue matches against it, positions are marked at its
@@ -251,6 +267,23 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         try afterMatching(instrument: event.instrument, mark: tick.price, at: tick.time, hook: "onTradeTick") {
             (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onTradeTick(event, context: &context)
+        }
+        if tickBars != nil { try deliverTickBars(tick, instrument: event.instrument) }
+    }
+
+    /// Feeds a print (or a quote's mid) to the instrument's bar builder and hands the bars it
+    /// closed to the strategies (the venue has already seen the ticks themselves).
+    mutating func deliverTickBars(_ tick: Tick, instrument: Int) throws(EngineError) {
+        tickBarOutput.removeAll(keepingCapacity: true)
+        do { try tickBars![instrument].add(tick, into: &tickBarOutput) } catch { throw .configuration("bars from ticks: \(error)") }
+        for bar in tickBarOutput {
+            let event = BarEvent(instrument: instrument, bar: bar)
+            for slot in strategies.indices {
+                refreshContext(slot)
+                do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
+                if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
+            }
+            if !timeframeFeeds[instrument].isEmpty { try deliverTimeframes(event) }
         }
     }
 

@@ -33,4 +33,34 @@ public enum CSVBarFile {
                                   convention: convention, interval: interval)
         return try parser.parse(bytes(atPath: path))
     }
+
+    /// Loads a file of bars, quotes or trade prints, whichever its header names.
+    /// - Throws: ``MarketDataError`` naming the file, line and column of the first problem.
+    public static func loadAny(path: String, instrumentID: InstrumentID? = nil, convention: BarTimestampConvention = .open)
+        throws(MarketDataError) -> MarketDataFile {
+        let content = try bytes(atPath: path)
+        let headerEnd = content.firstIndex(of: 10) ?? content.endIndex
+        let start = content.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let id = instrumentID ?? defaultInstrumentID(forPath: path)
+        switch CSVDataKind.detect(header: Array(content[min(start, headerEnd)..<headerEnd])) {
+        case .quotes, .trades:
+            return .ticks(try CSVTickParser(fileName: path, instrumentID: id).parse(content))
+        case .bars, nil:
+            // Bars are the default: their parser names the missing columns.
+            return .bars(try CSVBarParser(fileName: path, instrumentID: id, convention: convention).parse(content))
+        }
+    }
+}
+
+/// What a market-data file held.
+public enum MarketDataFile: Sendable {
+    case bars(BarSeries)
+    case ticks(TickSeries)
+
+    public var instrument: Instrument {
+        switch self {
+        case .bars(let series): series.instrument
+        case .ticks(let series): series.instrument
+        }
+    }
 }

@@ -13,15 +13,18 @@ public struct BacktestConfiguration: Hashable, Sendable {
     public var margin: MarginPolicy
     /// Funding of perpetual futures, by instrument.
     public var funding: [InstrumentID: FundingSchedule]
+    /// On quote or print data: bars of this length built for strategies that trade on bars.
+    public var barsFromTicks: TimeSpan?
 
     public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash, fillModel: FillModel = .standard,
-                margin: MarginPolicy = .standard, funding: [InstrumentID: FundingSchedule] = [:]) {
+                margin: MarginPolicy = .standard, funding: [InstrumentID: FundingSchedule] = [:], barsFromTicks: TimeSpan? = nil) {
         self.startingCash = startingCash
         self.fees = fees
         self.accountType = accountType
         self.fillModel = fillModel
         self.margin = margin
         self.funding = funding
+        self.barsFromTicks = barsFromTicks
     }
 }
 
@@ -189,7 +192,7 @@ public enum Backtest {
             venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
             clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
             accountType: configuration.accountType, margin: configuration.margin, funding: configuration.funding,
-            expectedBars: expectedBars
+            barsFromTicks: configuration.barsFromTicks, expectedBars: expectedBars
         )
     }
 

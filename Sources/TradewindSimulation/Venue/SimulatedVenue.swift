@@ -25,7 +25,8 @@ public import TradewindEngine
 /// - Stop-limit: triggered like a stop, then works as a limit from that point on.
 /// - Fills that take liquidity pay the model's slippage, never beyond a bar's high/low.
 /// - A fill takes at most `participation ×` the bar's volume or the print's size, or the
-///   quoted size on the side it takes (rounded down to the lot); the rest keeps working.
+///   quoted size on the side it takes (rounded down to the lot); the rest keeps working. A
+///   print or quote of size zero has an unknown size and caps nothing.
 /// - IOC and FOK orders get their arrival point only: IOC fills what it can there and is
 ///   cancelled for the rest; FOK fills entirely there or is cancelled. DAY orders expire at
 ///   the first event of a later UTC day; GTD orders at the first event at or after expiry.
@@ -189,7 +190,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         if !pendingCancels.isEmpty { applyCancels(before: tick.time, reports: &reports) }
         guard !working.isEmpty else { return }
         let lot = instruments[event.instrument].lotSize
-        let cap = Self.lots(of: tick.size, times: fillModel.participation ?? Rate(uncheckedRaw: 1, precision: 0), lot: lot)
+        let cap = Self.displayedCap(tick.size, participation: fillModel.participation, lot: lot)
         let point = MarketPoint(buy: tick.price, sell: tick.price, time: tick.time)
         process(MarketSlice(point: point, buyCap: cap, sellCap: cap), instrument: event.instrument, reports: &reports)
     }
@@ -200,10 +201,9 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         if !pendingCancels.isEmpty { applyCancels(before: quote.time, reports: &reports) }
         guard !working.isEmpty else { return }
         let lot = instruments[event.instrument].lotSize
-        let rate = fillModel.participation ?? Rate(uncheckedRaw: 1, precision: 0)
         let point = MarketPoint(buy: quote.ask, sell: quote.bid, time: quote.time)
-        process(MarketSlice(point: point, buyCap: Self.lots(of: quote.askSize, times: rate, lot: lot),
-                            sellCap: Self.lots(of: quote.bidSize, times: rate, lot: lot)),
+        process(MarketSlice(point: point, buyCap: Self.displayedCap(quote.askSize, participation: fillModel.participation, lot: lot),
+                            sellCap: Self.displayedCap(quote.bidSize, participation: fillModel.participation, lot: lot)),
                 instrument: event.instrument, reports: &reports)
     }
 
@@ -246,7 +246,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
             restingLimitFillsAtLimit = false
         }
 
-        init(point: MarketPoint, buyCap: Quantity, sellCap: Quantity) {
+        init(point: MarketPoint, buyCap: Quantity?, sellCap: Quantity?) {
             points = (point, point, point, point)
             count = 1
             bounds = nil
@@ -530,6 +530,13 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         let denominator = tickRaw * Int128(FixedPoint.pow10(rate.precision))
         let count = (numerator + denominator - 1) / denominator
         return Price(uncheckedRaw: tick.raw * Int64(count), precision: tick.precision)
+    }
+
+    /// What one fill may take from a displayed or printed size: `size × participation` in
+    /// whole lots; a zero size means the size is unknown (a file without sizes): no cap.
+    static func displayedCap(_ size: Quantity, participation: Rate?, lot: Quantity) -> Quantity? {
+        guard !size.isZero else { return nil }
+        return lots(of: size, times: participation ?? Rate(uncheckedRaw: 1, precision: 0), lot: lot)
     }
 
     /// `size × rate` rounded down to a whole number of lots.
