@@ -68,9 +68,8 @@ public struct Order: Hashable, Sendable {
     ///   non-positive price, or a time in force that the order type cannot honour.
     public init(id: ClientOrderID, request: OrderRequest, createdAt: Timestamp) throws(OrderError) {
         guard request.quantity.isPositive else { throw .invalidOrder("quantity must be positive, got \(request.quantity)") }
-        for price in [request.type.limitPrice, request.type.triggerPrice].compactMap({ $0 }) where !price.isPositive {
-            throw .invalidOrder("prices must be positive, got \(price)")
-        }
+        if let price = request.type.limitPrice, !price.isPositive { throw .invalidOrder("prices must be positive, got \(price)") }
+        if let price = request.type.triggerPrice, !price.isPositive { throw .invalidOrder("prices must be positive, got \(price)") }
         if case .gtd(let expiry) = request.timeInForce, expiry <= createdAt {
             throw .invalidOrder("GTD expiry \(expiry) is not after creation \(createdAt)")
         }

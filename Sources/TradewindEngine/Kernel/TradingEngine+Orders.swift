@@ -79,11 +79,16 @@ extension TradingEngine {
             }
         case .sell:
             // Orders of one OCO group can only ever execute once between them: count the group once.
-            var counted = Set<ClientOrderID>()
+            var counted: [ClientOrderID] = []
             var committed = Quantity.zero(precision: position.precision)
-            for open in openOrders where open.side == .sell && open.instrumentID == order.instrumentID && !order.ocoPeerIDs.contains(open.id) {
-                if open.ocoPeerIDs.contains(where: counted.contains) { continue }
-                counted.insert(open.id)
+            for id in openOrderIDs {
+                guard let index = orderIndex[id] else { continue }
+                let open = orders[index]
+                guard open.side == .sell, open.instrumentID == order.instrumentID, !order.ocoPeerIDs.contains(open.id) else { continue }
+                if !open.ocoPeerIDs.isEmpty {
+                    if open.ocoPeerIDs.contains(where: counted.contains) { continue }
+                    counted.append(open.id)
+                }
                 committed += open.remainingQuantity
             }
             if order.quantity + committed > position {

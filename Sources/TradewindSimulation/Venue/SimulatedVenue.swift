@@ -124,9 +124,8 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         let instrument = instruments[instrumentIndex]
         do {
             _ = try instrument.validate(quantity: order.quantity)
-            for price in [order.type.limitPrice, order.type.triggerPrice].compactMap({ $0 }) {
-                _ = try instrument.validate(price: price)
-            }
+            if let price = order.type.limitPrice { _ = try instrument.validate(price: price) }
+            if let price = order.type.triggerPrice { _ = try instrument.validate(price: price) }
             if case .trailingStop(.price(let distance)) = order.type { _ = try instrument.validate(price: distance) }
         } catch {
             reports.append(ExecutionReport(orderID: order.id, event: .reject(reason: error.description, at: now)))
