@@ -120,3 +120,23 @@ struct OrderStateMachineTests {
         #expect(throws: OrderError.self) { try order(type, quantity: quantity) }
     }
 }
+
+@Suite("Order and trade ids")
+struct IdentifierTests {
+    @Test("ids keep their exact text and compare by it", arguments: ["sma-cross-17", "a-0", "a-01", "x--3", "plain", "-5", "T-123456789", "odd-"])
+    func roundTrip(text: String) {
+        #expect(ClientOrderID(text).value == text)
+        #expect(TradeID(text).value == text)
+        #expect(ClientOrderID(text) == ClientOrderID(text))
+    }
+
+    @Test("an id built from a prefix and a number equals the same id parsed from text, and hashes alike")
+    func builtEqualsParsed() {
+        let built = ClientOrderID(prefix: "sma-cross", number: 42)
+        #expect(built == ClientOrderID("sma-cross-42"))
+        #expect(Set([built, ClientOrderID("sma-cross-42")]).count == 1)
+        #expect(built != ClientOrderID(prefix: "other", number: 42))
+        #expect(ClientOrderID("a-01") != ClientOrderID("a-1"))
+        #expect(TradeID(prefix: "T", number: 7) == TradeID("T-7"))
+    }
+}

@@ -109,18 +109,83 @@ public enum TimeInForce: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A name that usually ends in a sequence number (`sma-cross-17`, `T-4`), kept as the text
+/// before the number plus the number, so ids made in a hot loop cost no string formatting and
+/// hash as one integer. Any other text is kept whole. The text form is exactly what was given.
+@usableFromInline
+struct SequencedName: Hashable, Sendable {
+    /// The text before `-<number>`, or the whole name when it has no number.
+    @usableFromInline let prefix: String
+    /// The number after the last `-`, or -1.
+    @usableFromInline let number: Int
+
+    @inlinable
+    init(prefix: String, number: Int) {
+        self.prefix = prefix
+        self.number = number
+    }
+
+    init(_ text: String) {
+        // Only a canonical number (no sign, no leading zero) may be split off, so the text
+        // form round-trips exactly.
+        if let dash = text.lastIndex(of: "-") {
+            let digits = text.utf8[text.utf8.index(after: dash)...]
+            if !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+               digits.count == 1 || digits.first != 48, let number = Int(Substring(digits)) {
+                self.init(prefix: String(text[..<dash]), number: number)
+                return
+            }
+        }
+        self.init(prefix: text, number: -1)
+    }
+
+    var text: String { number < 0 ? prefix : "\(prefix)-\(number)" }
+
+    @inlinable
+    static func == (lhs: SequencedName, rhs: SequencedName) -> Bool { lhs.number == rhs.number && lhs.prefix == rhs.prefix }
+
+    /// Equal names have equal numbers, so the number alone is a valid hash; names without one
+    /// hash their text.
+    @inlinable
+    func hash(into hasher: inout Hasher) {
+        if number < 0 { hasher.combine(prefix) } else { hasher.combine(number) }
+    }
+}
+
 /// An order's identifier chosen by its sender; unique within a run and derived
 /// deterministically (strategy name plus sequence) so replays produce the same ids.
 public struct ClientOrderID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var value: String
-    public init(_ value: String) { self.value = value }
-    public var description: String { value }
+    @usableFromInline let name: SequencedName
+
+    public init(_ value: String) { name = SequencedName(value) }
+
+    /// `<prefix>-<number>` without formatting it.
+    @inlinable
+    public init(prefix: String, number: Int) {
+        precondition(number >= 0, "order sequence numbers are not negative")
+        name = SequencedName(prefix: prefix, number: number)
+    }
+
+    /// The id's text, exactly as given.
+    public var value: String { name.text }
+    public var description: String { name.text }
     public static func < (lhs: ClientOrderID, rhs: ClientOrderID) -> Bool { lhs.value < rhs.value }
 }
 
 /// A venue's identifier for one execution; used to refuse duplicate fills.
 public struct TradeID: Hashable, Sendable, CustomStringConvertible {
-    public var value: String
-    public init(_ value: String) { self.value = value }
-    public var description: String { value }
+    @usableFromInline let name: SequencedName
+
+    public init(_ value: String) { name = SequencedName(value) }
+
+    /// `<prefix>-<number>` without formatting it.
+    @inlinable
+    public init(prefix: String, number: Int) {
+        precondition(number >= 0, "trade sequence numbers are not negative")
+        name = SequencedName(prefix: prefix, number: number)
+    }
+
+    /// The id's text, exactly as given.
+    public var value: String { name.text }
+    public var description: String { name.text }
 }

@@ -98,14 +98,14 @@ extension TradingEngine {
                 let quantity = attribution[slot].positions[index].quantity
                 guard let fillPrice = index == breached ? price : portfolio.marks[index] else { continue }
                 liquidationSequence += 1
-                let id = ClientOrderID("liquidation-\(liquidationSequence)")
+                let id = ClientOrderID(prefix: "liquidation", number: liquidationSequence)
                 let side: OrderSide = quantity.isPositive ? .sell : .buy
                 let request = OrderRequest(instrumentID: instruments[index].id, side: side, quantity: quantity.magnitude, reduceOnly: true)
                 var order: Order
                 do { order = try Order(id: id, request: request, createdAt: time) } catch { throw .order(error) }
                 try transition(&order, .submit(at: time))
                 try transition(&order, .accept(at: time))
-                let fill = Fill(orderID: id, tradeID: TradeID("LIQ-\(liquidationSequence)"), instrumentID: order.instrumentID, side: side,
+                let fill = Fill(orderID: id, tradeID: TradeID(prefix: "LIQ", number: liquidationSequence), instrumentID: order.instrumentID, side: side,
                                 quantity: quantity.magnitude, price: fillPrice,
                                 fee: (fillPrice * quantity.magnitude) * margin.liquidationFeeRate, liquidity: .taker, timestamp: time)
                 try transition(&order, .fill(fill))

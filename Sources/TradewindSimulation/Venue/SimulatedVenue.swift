@@ -549,7 +549,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     private mutating func makeFill(_ order: Order, quantity: Quantity, price: Price, time: Timestamp, liquidity: Liquidity) -> Fill {
         tradeSequence += 1
-        return Fill(orderID: order.id, tradeID: TradeID("T-\(tradeSequence)"), instrumentID: order.instrumentID,
+        return Fill(orderID: order.id, tradeID: TradeID(prefix: "T", number: tradeSequence), instrumentID: order.instrumentID,
                     side: order.side, quantity: quantity, price: price,
                     fee: fees.fee(price: price, quantity: quantity, liquidity: liquidity), liquidity: liquidity, timestamp: time)
     }

@@ -125,7 +125,7 @@ public struct StrategyContext: Sendable {
 
     private mutating func nextOrderID() -> ClientOrderID {
         orderSequence += 1
-        return ClientOrderID("\(orderIDPrefix)-\(orderSequence)")
+        return ClientOrderID(prefix: orderIDPrefix, number: orderSequence)
     }
 
     /// Queues a cancel request for a working order.
