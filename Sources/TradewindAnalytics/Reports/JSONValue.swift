@@ -84,6 +84,8 @@ public indirect enum JSONValue: Hashable, Sendable {
             output.append(UInt8(ascii: "]"))
         case .rows(let count, let row):
             guard count > 0 else { output += Array("[]".utf8); return }
+            // Rows are short and many: size the buffer once rather than doubling it repeatedly.
+            output.reserveCapacity(output.count + count * (48 + indent * (level + 1)))
             output.append(UInt8(ascii: "["))
             newline()
             for index in 0..<count {

@@ -35,35 +35,26 @@ extension Timestamp {
     /// Appends ``iso8601`` as UTF-8 without building a string (reports write millions).
     public func appendISO8601(to bytes: inout [UInt8]) {
         let c = utcComponents
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            if rest >= divisor * 10 {  // a year beyond four digits keeps all its digits
-                bytes.append(contentsOf: String(value).utf8)
-                return
-            }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
+        @inline(__always) func two(_ value: Int) {
+            bytes.append(48 &+ UInt8(truncatingIfNeeded: value / 10))
+            bytes.append(48 &+ UInt8(truncatingIfNeeded: value % 10))
         }
-        if c.year < 0 {
-            bytes.append(contentsOf: String(c.year).utf8)
+        if (0...9999).contains(c.year) {
+            two(c.year / 100)
+            two(c.year % 100)
         } else {
-            digits(c.year, 4)
+            bytes.append(contentsOf: String(c.year).utf8)
         }
         bytes.append(UInt8(ascii: "-"))
-        digits(c.month, 2)
+        two(c.month)
         bytes.append(UInt8(ascii: "-"))
-        digits(c.day, 2)
+        two(c.day)
         bytes.append(UInt8(ascii: "T"))
-        digits(c.hour, 2)
+        two(c.hour)
         bytes.append(UInt8(ascii: ":"))
-        digits(c.minute, 2)
+        two(c.minute)
         bytes.append(UInt8(ascii: ":"))
-        digits(c.second, 2)
+        two(c.second)
         if c.nanosecond != 0 {
             bytes.append(UInt8(ascii: "."))
             var fraction = c.nanosecond
@@ -72,7 +63,13 @@ extension Timestamp {
                 fraction /= 10
                 width -= 1
             }
-            digits(fraction, width)
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(48 &+ UInt8(truncatingIfNeeded: fraction / divisor))
+                fraction %= divisor
+                divisor /= 10
+            }
         }
         bytes.append(UInt8(ascii: "Z"))
     }

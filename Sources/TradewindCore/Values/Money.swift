@@ -68,22 +68,23 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public func appendDecimal(to bytes: inout [UInt8]) {
         let magnitude = raw.magnitude
         if raw < 0 { bytes.append(UInt8(ascii: "-")) }
-        let unit = UInt128(1_000_000_000_000)
-        var whole = magnitude / unit
-        var fraction = UInt64(magnitude % unit)
-        // Whole part: digits into a small stack buffer, most significant first.
-        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 digits; at most 27 are needed
-        let count = withUnsafeMutableBytes(of: &buffer) { scratch -> Int in
-            var n = 0
-            repeat {
-                scratch[n] = UInt8(ascii: "0") + UInt8(whole % 10)
-                whole /= 10
-                n += 1
-            } while whole > 0
-            return n
+        let unit: UInt64 = 1_000_000_000_000
+        // Amounts below 2^64 units of 10^-12 (about 18 million) use 64-bit arithmetic; the
+        // rest the 128-bit division.
+        let whole: UInt128
+        var fraction: UInt64
+        if magnitude <= UInt128(UInt64.max) {
+            let small = UInt64(truncatingIfNeeded: magnitude)
+            whole = UInt128(small / unit)
+            fraction = small % unit
+        } else {
+            whole = magnitude / UInt128(unit)
+            fraction = UInt64(truncatingIfNeeded: magnitude % UInt128(unit))
         }
-        withUnsafeBytes(of: &buffer) { scratch in
-            for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(scratch[k]) }
+        if whole <= UInt128(UInt64.max) {
+            Self.appendDigits(UInt64(truncatingIfNeeded: whole), to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(whole).utf8)
         }
         guard fraction != 0 else { return }
         bytes.append(UInt8(ascii: "."))
@@ -95,8 +96,19 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         var divisor: UInt64 = 1
         for _ in 1..<width { divisor *= 10 }
         while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+            bytes.append(48 &+ UInt8(truncatingIfNeeded: fraction / divisor))
             fraction %= divisor
+            divisor /= 10
+        }
+    }
+
+    private static func appendDigits(_ value: UInt64, to bytes: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(48 &+ UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
             divisor /= 10
         }
     }

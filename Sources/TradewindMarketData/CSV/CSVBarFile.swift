@@ -19,10 +19,28 @@ public enum CSVBarFile {
             throw .unreadable(path: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, reason: "permission denied or I/O error")
+        // Read straight into the array: going through `Data` would copy every byte once more.
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw .unreadable(path: path, reason: "permission denied or I/O error") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: "cannot stat") }
+        let size = Int(status.st_size)
+        var failed = false
+        let content = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = 0
+            while initialized < size {
+                let count = read(descriptor, buffer.baseAddress! + initialized, size - initialized)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else {
+                    failed = count < 0
+                    return
+                }
+                initialized += count
+            }
         }
-        return [UInt8](data)
+        guard !failed else { throw .unreadable(path: path, reason: "I/O error while reading") }
+        return content
     }
 
     /// Loads a bar file strictly.

@@ -46,7 +46,7 @@ public struct CSVBarParser: Sendable {
     public func scan(_ bytes: [UInt8], issueLimit: Int = 1_000) -> Scan {
         var rows = RowCollector(limit: issueLimit)
         read(bytes, into: &rows)
-        let series = rows.stamps.isEmpty ? nil : try? makeSeries(rows, ignoringIssues: true)
+        let series = rows.stamps.isEmpty ? nil : try? makeSeries(rows)
         return Scan(rowCount: rows.dataRows, issues: rows.issues, series: series)
     }
 
@@ -58,10 +58,39 @@ public struct CSVBarParser: Sendable {
         var dataRows = 0
         var lines: [Int] = []
         var stamps: [Timestamp] = []
-        /// open, high, low, close, volume per row.
-        var values: [ParsedDecimal] = []
+        /// The accepted rows as bars at the precisions seen so far (times are the row stamps
+        /// until ``makeSeries`` applies the timestamp convention).
+        var bars: [Bar] = []
         var priceScale: UInt8 = 0
         var volumeScale: UInt8 = 0
+
+        /// Brings every bar so far to larger precisions (a row with more decimals arrived);
+        /// `false` if a value would no longer fit 64 bits.
+        mutating func rescale(price: UInt8, volume: UInt8) -> Bool {
+            let priceFactor = FixedPoint.pow10(price - priceScale)
+            let volumeFactor = FixedPoint.pow10(volume - volumeScale)
+            for index in bars.indices {
+                var bar = bars[index]
+                var overflow = false
+                func scaled(_ raw: Int64, _ factor: Int64) -> Int64 {
+                    let (value, over) = raw.multipliedReportingOverflow(by: factor)
+                    overflow = overflow || over
+                    return value
+                }
+                bar.openRaw = scaled(bar.openRaw, priceFactor)
+                bar.highRaw = scaled(bar.highRaw, priceFactor)
+                bar.lowRaw = scaled(bar.lowRaw, priceFactor)
+                bar.closeRaw = scaled(bar.closeRaw, priceFactor)
+                bar.volumeRaw = scaled(bar.volumeRaw, volumeFactor)
+                bar.pricePrecision = price
+                bar.sizePrecision = volume
+                if overflow { return false }
+                bars[index] = bar
+            }
+            priceScale = price
+            volumeScale = volume
+            return true
+        }
         var full: Bool { issues.count >= limit }
 
         /// The line of an accepted row with this timestamp; accepted stamps ascend, so a binary search finds it.
@@ -200,16 +229,41 @@ public struct CSVBarParser: Sendable {
             }
             return
         }
+        let price = max(rows.priceScale, parsed.0.scale, parsed.1.scale, parsed.2.scale, parsed.3.scale)
+        let volume = max(rows.volumeScale, parsed.4.scale)
+        if price > rows.priceScale || volume > rows.volumeScale, !rows.rescale(price: price, volume: volume) {
+            rows.issues.append(issue(line, 0, nil, .valueOutOfRange,
+                                     "with \(price) price decimals, earlier values no longer fit 64 bits"))
+            return
+        }
+        var raws: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+        for k in 0..<5 {
+            let value = switch k {
+            case 0: parsed.0
+            case 1: parsed.1
+            case 2: parsed.2
+            case 3: parsed.3
+            default: parsed.4
+            }
+            guard let raw = value.raw(atPrecision: k < 4 ? rows.priceScale : rows.volumeScale) else {
+                let column = layout.valueColumns[k]
+                rows.issues.append(issue(line, column + 1, names[column], .valueOutOfRange,
+                                         "\(Self.valueNames[k]) does not fit 64 bits at the file's precision"))
+                return
+            }
+            switch k {
+            case 0: raws.0 = raw
+            case 1: raws.1 = raw
+            case 2: raws.2 = raw
+            case 3: raws.3 = raw
+            default: raws.4 = raw
+            }
+        }
         previous = (stamp, line)
         rows.lines.append(line)
         rows.stamps.append(stamp)
-        rows.values.append(parsed.0)
-        rows.values.append(parsed.1)
-        rows.values.append(parsed.2)
-        rows.values.append(parsed.3)
-        rows.values.append(parsed.4)
-        rows.priceScale = max(rows.priceScale, parsed.0.scale, parsed.1.scale, parsed.2.scale, parsed.3.scale)
-        rows.volumeScale = max(rows.volumeScale, parsed.4.scale)
+        rows.bars.append(Bar(openTime: stamp, closeTime: stamp, openRaw: raws.0, highRaw: raws.1, lowRaw: raws.2, closeRaw: raws.3,
+                             volumeRaw: raws.4, pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
     }
 
     /// Which value breaks `low ≤ open, close ≤ high`, by index into open/high/low/close.
@@ -256,7 +310,7 @@ public struct CSVBarParser: Sendable {
 
     // MARK: - Building the series
 
-    func makeSeries(_ rows: RowCollector, ignoringIssues: Bool = false) throws(MarketDataError) -> BarSeries {
+    func makeSeries(_ rows: RowCollector) throws(MarketDataError) -> BarSeries {
         guard !rows.stamps.isEmpty else {
             throw .invalidRow(issue(2, 0, nil, .emptyFile, "the file has a header but no data rows"))
         }
@@ -268,28 +322,10 @@ public struct CSVBarParser: Sendable {
         }
         let interval = self.interval ?? BarInterval.detect(rows.stamps)
         let times = BarSeries.assignTimes(stamps: rows.stamps, convention: convention, interval: interval)
-        var bars: [Bar] = []
-        bars.reserveCapacity(rows.stamps.count)
-        rows: for i in rows.stamps.indices {
-            var raws: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
-            for k in 0..<5 {
-                let value = rows.values[i * 5 + k]
-                guard let raw = value.raw(atPrecision: k < 4 ? rows.priceScale : rows.volumeScale) else {
-                    if ignoringIssues { continue rows }
-                    throw .invalidRow(issue(rows.lines[i], 0, Self.valueNames[k], .valueOutOfRange,
-                                            "\(Self.valueNames[k]) does not fit 64 bits at the file's precision"))
-                }
-                switch k {
-                case 0: raws.0 = raw
-                case 1: raws.1 = raw
-                case 2: raws.2 = raw
-                case 3: raws.3 = raw
-                default: raws.4 = raw
-                }
-            }
-            bars.append(Bar(openTime: times[i].open, closeTime: times[i].close, openRaw: raws.0, highRaw: raws.1,
-                            lowRaw: raws.2, closeRaw: raws.3, volumeRaw: raws.4,
-                            pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
+        var bars = rows.bars
+        for index in bars.indices {
+            bars[index].openTime = times[index].open
+            bars[index].closeTime = times[index].close
         }
         return BarSeries(instrument: instrument, bars: bars, interval: interval)
     }
