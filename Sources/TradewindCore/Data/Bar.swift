@@ -62,6 +62,12 @@ public struct Bar: Hashable, Sendable {
         isHighFirst ? (openRaw, highRaw, lowRaw, closeRaw) : (openRaw, lowRaw, highRaw, closeRaw)
     }
 
+    /// When the path reaches its point `k` (0…3): the four points are evenly spaced from the
+    /// open time to the close time.
+    @inlinable public func pathTime(_ k: Int64) -> Timestamp {
+        Timestamp(nanosecondsSinceEpoch: openTime.nanosecondsSinceEpoch + (closeTime.nanosecondsSinceEpoch - openTime.nanosecondsSinceEpoch) * k / 3)
+    }
+
     /// Whether the prices and volume are self-consistent (`low ≤ open, close ≤ high`, `volume ≥ 0`,
     /// `openTime ≤ closeTime`).
     public var isConsistent: Bool {

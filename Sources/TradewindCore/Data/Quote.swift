@@ -13,6 +13,14 @@ public struct Quote: Hashable, Sendable {
         self.bidSize = bidSize
         self.askSize = askSize
     }
+
+    /// (bid + ask) / 2, exact at one more decimal: (bid + ask) × 5 / 10.
+    public var mid: Price {
+        let precision = max(bid.precision, ask.precision)
+        let sum = bid.rescaled(to: precision)!.raw + ask.rescaled(to: precision)!.raw
+        return precision < FixedPoint.maxPrecision
+            ? Price(uncheckedRaw: sum * 5, precision: precision + 1) : Price(uncheckedRaw: sum / 2, precision: precision)
+    }
 }
 
 /// A quote of the instrument at ``instrument`` (an index, like ``BarEvent/instrument``).

@@ -98,6 +98,14 @@ public enum TimeInForce: Hashable, Sendable, CustomStringConvertible {
     /// Good till the given time.
     case gtd(Timestamp)
 
+    /// IOC and FOK: only the moment of arrival counts; nothing rests.
+    public var isImmediate: Bool {
+        switch self {
+        case .ioc, .fok: true
+        case .gtc, .day, .gtd: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .gtc: "GTC"

@@ -55,22 +55,7 @@ extension Timestamp {
         two(c.minute)
         bytes.append(UInt8(ascii: ":"))
         two(c.second)
-        if c.nanosecond != 0 {
-            bytes.append(UInt8(ascii: "."))
-            var fraction = c.nanosecond
-            var width = 9
-            while fraction % 10 == 0 {
-                fraction /= 10
-                width -= 1
-            }
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(48 &+ UInt8(truncatingIfNeeded: fraction / divisor))
-                fraction %= divisor
-                divisor /= 10
-            }
-        }
+        FixedPoint.appendTrimmedFraction(UInt64(c.nanosecond), digits: 9, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
     }
 

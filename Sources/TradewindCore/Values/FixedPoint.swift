@@ -87,14 +87,25 @@ public enum FixedPoint {
         return negative ? "-" + digits : digits
     }
 
-    /// Formats with trailing fractional zeros removed (`"1003.4000"` → `"1003.4"`).
-    public static func formatTrimmed<T: BinaryInteger>(_ raw: T, precision: Int) -> String {
-        var text = format(raw, precision: precision)
-        guard text.contains(".") else { return text }
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+    /// Appends `.` and the fraction `value / 10^digits` without trailing zeros; nothing for 0.
+    static func appendTrimmedFraction(_ value: UInt64, digits: Int, to bytes: inout [UInt8]) {
+        guard value != 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        var fraction = value
+        var width = digits
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        var divisor: UInt64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(48 &+ UInt8(truncatingIfNeeded: fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
+        }
     }
+
 }
 
 /// A decimal number parsed from text without passing through binary floating point.
@@ -148,6 +159,13 @@ public struct ParsedDecimal: Hashable, Sendable {
         }
         guard sawDigit else { return nil }
         return ParsedDecimal(mantissa: negative ? -mantissa : mantissa, scale: scale)
+    }
+
+    /// Whether this value is below `other`, comparing values (not digits): `1.5 < 1.50` is false.
+    public func isLess(than other: ParsedDecimal) -> Bool {
+        if scale == other.scale { return mantissa < other.mantissa }
+        let common = max(scale, other.scale)
+        return Int128(mantissa) * Int128(FixedPoint.pow10(common - scale)) < Int128(other.mantissa) * Int128(FixedPoint.pow10(common - other.scale))
     }
 
     /// Parses a decimal string; see ``parse(utf8:)``.

@@ -62,7 +62,11 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// All significant digits, without trailing zeros: `"1003.4"`.
-    public var description: String { FixedPoint.formatTrimmed(raw, precision: Money.scale) }
+    public var description: String {
+        var bytes: [UInt8] = []
+        appendDecimal(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// Appends ``description`` as UTF-8 without building a string (reports write millions).
     public func appendDecimal(to bytes: inout [UInt8]) {
@@ -72,7 +76,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         // Amounts below 2^64 units of 10^-12 (about 18 million) use 64-bit arithmetic; the
         // rest the 128-bit division.
         let whole: UInt128
-        var fraction: UInt64
+        let fraction: UInt64
         if magnitude <= UInt128(UInt64.max) {
             let small = UInt64(truncatingIfNeeded: magnitude)
             whole = UInt128(small / unit)
@@ -86,20 +90,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         } else {
             bytes.append(contentsOf: String(whole).utf8)
         }
-        guard fraction != 0 else { return }
-        bytes.append(UInt8(ascii: "."))
-        var width = 12
-        while fraction % 10 == 0 {
-            fraction /= 10
-            width -= 1
-        }
-        var divisor: UInt64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(48 &+ UInt8(truncatingIfNeeded: fraction / divisor))
-            fraction %= divisor
-            divisor /= 10
-        }
+        FixedPoint.appendTrimmedFraction(fraction, digits: Money.scale, to: &bytes)
     }
 
     private static func appendDigits(_ value: UInt64, to bytes: inout [UInt8]) {

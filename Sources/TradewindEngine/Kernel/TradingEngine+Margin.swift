@@ -41,9 +41,7 @@ extension TradingEngine {
         let maintenanceRate = margin.maintenanceRate
         if !quantity.isZero {
             let adverse = quantity.isPositive ? bar.low : bar.high
-            let worstValue = adverse * quantity
-            let worstEquity = portfolio.equity + worstValue - portfolio.value(index)
-            let worstGross = portfolio.grossExposure - portfolio.value(index).magnitude + worstValue.magnitude
+            let (worstEquity, worstGross) = portfolio.revalued(index, at: adverse * quantity)
             if worstEquity < worstGross * maintenanceRate {
                 let (price, time) = liquidationPrice(event, quantity: quantity)
                 try liquidate(at: time, price: price, of: index, equity: worstEquity, maintenance: worstGross * maintenanceRate)
@@ -80,10 +78,9 @@ extension TradingEngine {
         let tick = instruments[event.instrument].tickSize
         let ticks = (level / tick.doubleValue).rounded(isLong ? .down : .up)
         let onGrid = Price(uncheckedRaw: Int64(ticks) * tick.raw, precision: tick.precision)
-        let span = bar.closeTime.nanosecondsSinceEpoch - bar.openTime.nanosecondsSinceEpoch
         // The adverse extreme is the path's second point if it is nearer the open, else the third.
         let adverseFirst = isLong ? !bar.isHighFirst : bar.isHighFirst
-        let extremeTime = Timestamp(nanosecondsSinceEpoch: bar.openTime.nanosecondsSinceEpoch + span * (adverseFirst ? 1 : 2) / 3)
+        let extremeTime = bar.pathTime(adverseFirst ? 1 : 2)
         if isLong ? bar.open <= onGrid : bar.open >= onGrid { return (bar.open, bar.openTime) }
         return (isLong ? max(onGrid, bar.low) : min(onGrid, bar.high), extremeTime)
     }

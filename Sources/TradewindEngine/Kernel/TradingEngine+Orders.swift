@@ -103,8 +103,7 @@ extension TradingEngine {
     func marginCheck(_ order: Order, instrument: Int) -> String? {
         guard let price = order.type.limitPrice ?? order.type.triggerPrice ?? portfolio.marks[instrument] else { return nil }
         let signed = order.side == .buy ? order.quantity : -order.quantity
-        let after = price * (portfolio.positions[instrument].quantity + signed)
-        let gross = portfolio.grossExposure - portfolio.value(instrument).magnitude + after.magnitude
+        let gross = portfolio.revalued(instrument, at: price * (portfolio.positions[instrument].quantity + signed)).grossExposure
         guard gross > portfolio.grossExposure else { return nil }
         let required = gross * margin.initialRate
         if portfolio.equity < required {

@@ -189,11 +189,8 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
 
     @inline(__always)
     mutating func handleBar(_ event: BarEvent) throws(EngineError) {
-        if !started { try start() }
         let bar = event.bar
-        if let last = lastEventTime, bar.closeTime < last { throw .timeWentBackwards(from: last, to: bar.closeTime) }
-        lastEventTime = bar.closeTime
-        barCount += 1
+        try enter(at: bar.closeTime)
 
         // Fills happen inside the bar, before its close is known to the strategy.
         clock.observe(eventTime: bar.openTime)
@@ -226,13 +223,18 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
             }
             let timeframe = timeframeFeeds[event.instrument][feed].timeframe
             for bar in aggregated {
-                let higher = BarEvent(instrument: event.instrument, bar: bar, timeframe: timeframe)
-                for slot in timeframeFeeds[event.instrument][feed].subscribers {
-                    refreshContext(slot)
-                    do { try strategies[slot].onBar(higher, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
-                    if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
-                }
+                try deliver(BarEvent(instrument: event.instrument, bar: bar, timeframe: timeframe),
+                            to: timeframeFeeds[event.instrument][feed].subscribers)
             }
+        }
+    }
+
+    /// Hands a bar the engine built (a higher time frame, a bar from ticks) to these strategies.
+    mutating func deliver(_ event: BarEvent, to slots: some Sequence<Int>) throws(EngineError) {
+        for slot in slots {
+            refreshContext(slot)
+            do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
+            if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
         }
     }
 
@@ -243,11 +245,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         try advance(to: quote.time)
         venue.onQuote(event, reports: &reports)
         if !reports.isEmpty { try applyReports() }
-        // The mid, exact at one more decimal: (bid + ask) / 2 = (bid + ask) × 5 / 10.
-        let precision = max(quote.bid.precision, quote.ask.precision)
-        let sum = quote.bid.rescaled(to: precision)!.raw + quote.ask.rescaled(to: precision)!.raw
-        let mid = precision < FixedPoint.maxPrecision
-            ? Price(uncheckedRaw: sum * 5, precision: precision + 1) : Price(uncheckedRaw: sum / 2, precision: precision)
+        let mid = quote.mid
         try afterMatching(instrument: event.instrument, mark: mid, at: quote.time, hook: "onQuote") {
             (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onQuote(event, context: &context)
@@ -278,11 +276,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         do { try tickBars![instrument].add(tick, into: &tickBarOutput) } catch { throw .configuration("bars from ticks: \(error)") }
         for bar in tickBarOutput {
             let event = BarEvent(instrument: instrument, bar: bar)
-            for slot in strategies.indices {
-                refreshContext(slot)
-                do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
-                if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
-            }
+            try deliver(event, to: strategies.indices)
             if !timeframeFeeds[instrument].isEmpty { try deliverTimeframes(event) }
         }
     }
@@ -297,11 +291,17 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     }
 
     private mutating func advance(to time: Timestamp) throws(EngineError) {
+        try enter(at: time)
+        clock.observe(eventTime: time)
+    }
+
+    /// Starts the run if needed and refuses an event older than the last one.
+    @inline(__always)
+    mutating func enter(at time: Timestamp) throws(EngineError) {
         if !started { try start() }
         if let last = lastEventTime, time < last { throw .timeWentBackwards(from: last, to: time) }
         lastEventTime = time
         barCount += 1
-        clock.observe(eventTime: time)
     }
 
     private mutating func afterMatching(instrument: Int, mark: Price, at time: Timestamp, hook: String,

@@ -39,6 +39,11 @@ public struct Portfolio: Sendable {
     /// Market value of the position in one instrument at its mark (negative for a short).
     public func value(_ instrument: Int) -> Money { values[instrument] }
 
+    /// Equity and gross exposure if the position in `instrument` were worth `value` instead.
+    public func revalued(_ instrument: Int, at value: Money) -> (equity: Money, grossExposure: Money) {
+        (equity + value - values[instrument], grossExposure - values[instrument].magnitude + value.magnitude)
+    }
+
     /// Gross PnL realised by all positions.
     public var realizedPnL: Money { positions.reduce(.zero) { $0 + $1.realizedPnL } }
 

@@ -122,9 +122,7 @@ public struct CSVBarParser: Sendable {
             rows.issues.append(issue(1, 0, nil, .emptyFile, "the file is empty; expected a header line"))
             return
         }
-        var headerFields: [ArraySlice<UInt8>] = []
-        CSVLines.fields(of: header.bytes, into: &headerFields)
-        let names = headerFields.map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() }
+        let names = CSVLines.headerNames(header.bytes)
         guard let timeColumn = names.firstIndex(where: Self.timestampNames.contains) else {
             rows.issues.append(issue(1, 0, nil, .missingColumn, "header has no 'timestamp' column; found \(names)"))
             return
@@ -185,7 +183,7 @@ public struct CSVBarParser: Sendable {
             return
         }
         let timeColumn = layout.timeColumn
-        guard let stamp = parseTimestamp(fields[timeColumn]) else {
+        guard let stamp = Self.parseTimestamp(fields[timeColumn]) else {
             rows.issues.append(issue(line, timeColumn + 1, names[timeColumn], .invalidTimestamp,
                                      "'\(text(fields[timeColumn]))' is not an ISO-8601 date-time or epoch number"))
             return
@@ -269,12 +267,7 @@ public struct CSVBarParser: Sendable {
     /// Which value breaks `low ≤ open, close ≤ high`, by index into open/high/low/close.
     static func inconsistency(_ open: ParsedDecimal, _ high: ParsedDecimal, _ low: ParsedDecimal, _ close: ParsedDecimal)
         -> (index: Int, message: String)? {
-        func less(_ a: ParsedDecimal, _ b: ParsedDecimal) -> Bool {
-            if a.scale == b.scale { return a.mantissa < b.mantissa }
-            let scale = max(a.scale, b.scale)
-            return Int128(a.mantissa) * Int128(FixedPoint.pow10(scale - a.scale))
-                < Int128(b.mantissa) * Int128(FixedPoint.pow10(scale - b.scale))
-        }
+        func less(_ a: ParsedDecimal, _ b: ParsedDecimal) -> Bool { a.isLess(than: b) }
         func show(_ d: ParsedDecimal) -> String { FixedPoint.format(d.mantissa, precision: Int(d.scale)) }
         if less(high, low) { return (1, "high \(show(high)) is below low \(show(low))") }
         if less(high, open) { return (1, "high \(show(high)) is below open \(show(open))") }
@@ -284,7 +277,7 @@ public struct CSVBarParser: Sendable {
         return nil
     }
 
-    func parseTimestamp<Field: BidirectionalCollection<UInt8>>(_ field: Field) -> Timestamp? where Field.SubSequence == Field {
+    static func parseTimestamp<Field: BidirectionalCollection<UInt8>>(_ field: Field) -> Timestamp? where Field.SubSequence == Field {
         let trimmed = field.trimmedSpaces
         guard let first = trimmed.first else { return nil }
         let isNumber = trimmed.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 } && first != 46

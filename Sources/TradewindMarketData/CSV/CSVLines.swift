@@ -32,6 +32,13 @@ struct CSVLines {
         return Line(number: lineNumber, bytes: bytes[start..<lineEnd])
     }
 
+    /// A header line's column names, trimmed and lower-cased (names match in any letter case).
+    static func headerNames(_ line: ArraySlice<UInt8>) -> [String] {
+        var names: [ArraySlice<UInt8>] = []
+        Self.fields(of: line, into: &names)
+        return names.map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() }
+    }
+
     /// Splits `line` into `fields`, replacing its contents (its capacity is reused).
     static func fields(of line: ArraySlice<UInt8>, into fields: inout [ArraySlice<UInt8>]) {
         fields.removeAll(keepingCapacity: true)

@@ -11,9 +11,7 @@ public enum CSVDataKind: String, Sendable {
 
     /// The kind a header line names; `nil` if it names none.
     public static func detect(header: [UInt8]) -> CSVDataKind? {
-        var fields: [ArraySlice<UInt8>] = []
-        CSVLines.fields(of: header[...], into: &fields)
-        let names = Set(fields.map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() })
+        let names = Set(CSVLines.headerNames(header[...]))
         if names.isSuperset(of: ["open", "high", "low", "close"]) { return .bars }
         if names.isSuperset(of: ["bid", "ask"]) { return .quotes }
         if names.contains("price") { return .trades }
@@ -53,8 +51,7 @@ public struct CSVTickParser: Sendable {
         var lines = CSVLines(bytes)
         guard let header = lines.next() else { throw .invalidRow(issue(1, 0, nil, .emptyFile, "the file is empty; expected a header line")) }
         var fields: [ArraySlice<UInt8>] = []
-        CSVLines.fields(of: header.bytes, into: &fields)
-        let names = fields.map { String(decoding: $0, as: UTF8.self).trimmed.lowercased() }
+        let names = CSVLines.headerNames(header.bytes)
         guard let time = names.firstIndex(where: CSVBarParser.timestampNames.contains) else {
             throw .invalidRow(issue(1, 0, nil, .missingColumn, "header has no 'timestamp' column; found \(names)"))
         }
@@ -66,7 +63,6 @@ public struct CSVTickParser: Sendable {
             throw .invalidRow(issue(1, 0, nil, .missingColumn, "header has no '\(wanted[k])' column; found \(names)"))
         }
 
-        let parser = CSVBarParser(fileName: fileName, instrumentID: instrumentID)
         var quotes: [Quote] = []
         var trades: [Tick] = []
         var priceScale: UInt8 = 0
@@ -80,7 +76,7 @@ public struct CSVTickParser: Sendable {
             guard fields.count >= needed else {
                 throw .invalidRow(issue(line.number, fields.count + 1, nil, .malformedRow, "row has \(fields.count) fields, expected \(names.count)"))
             }
-            guard let stamp = parser.parseTimestamp(fields[time]) else {
+            guard let stamp = CSVBarParser.parseTimestamp(fields[time]) else {
                 throw .invalidRow(issue(line.number, time + 1, names[time], .invalidTimestamp,
                                         "'\(String(decoding: fields[time], as: UTF8.self))' is not an ISO-8601 date-time or epoch number"))
             }
@@ -108,7 +104,7 @@ public struct CSVTickParser: Sendable {
                 if isPrice { priceScale = max(priceScale, value.scale) } else { sizeScale = max(sizeScale, value.scale) }
                 values.append(value)
             }
-            if isQuotes, let bid = values[0], let ask = values[1], less(ask, bid) {
+            if isQuotes, let bid = values[0], let ask = values[1], ask.isLess(than: bid) {
                 throw .invalidRow(issue(line.number, columns[1]! + 1, "ask", .inconsistentPrices, "ask is below bid"))
             }
             rows.append((stamp, values, line.number))
@@ -139,11 +135,6 @@ public struct CSVTickParser: Sendable {
             }
         }
         return TickSeries(instrument: instrument, quotes: quotes, trades: trades)
-    }
-
-    private func less(_ a: ParsedDecimal, _ b: ParsedDecimal) -> Bool {
-        let scale = max(a.scale, b.scale)
-        return Int128(a.mantissa) * Int128(FixedPoint.pow10(scale - a.scale)) < Int128(b.mantissa) * Int128(FixedPoint.pow10(scale - b.scale))
     }
 
     func issue(_ line: Int, _ column: Int, _ name: String?, _ kind: CSVIssueKind, _ message: String) -> CSVIssue {

@@ -116,12 +116,7 @@ public enum Backtest {
         strategies: [(name: String, strategy: S)], parameters: String = "", source: inout Source,
         configuration: BacktestConfiguration, expectedBars: Int = 0
     ) throws(BacktestError) -> BacktestResult {
-        var engine: TradingEngine<S, SimulatedVenue, SimulatedClock>
-        do {
-            engine = try makeEngine(strategies, instruments: source.instruments, configuration: configuration, expectedBars: expectedBars)
-        } catch {
-            throw .engine(error)
-        }
+        var engine = try makeEngine(strategies, instruments: source.instruments, configuration: configuration, expectedBars: expectedBars)
         var first: Timestamp?
         var last: Timestamp?
         do {
@@ -159,12 +154,7 @@ public enum Backtest {
         _ strategy: S, parameters: String = "", instruments: [Instrument], events: some Sequence<MarketEvent>,
         configuration: BacktestConfiguration
     ) throws(BacktestError) -> BacktestResult {
-        var engine: TradingEngine<S, SimulatedVenue, SimulatedClock>
-        do {
-            engine = try makeEngine([(S.name, strategy)], instruments: instruments, configuration: configuration, expectedBars: 0)
-        } catch {
-            throw .engine(error)
-        }
+        var engine = try makeEngine([(S.name, strategy)], instruments: instruments, configuration: configuration, expectedBars: 0)
         var first: Timestamp?
         var last: Timestamp?
         do {
@@ -186,14 +176,18 @@ public enum Backtest {
 
     static func makeEngine<S: Strategy>(_ strategies: [(name: String, strategy: S)], instruments: [Instrument],
                                         configuration: BacktestConfiguration, expectedBars: Int)
-        throws(EngineError) -> TradingEngine<S, SimulatedVenue, SimulatedClock> {
-        try TradingEngine(
-            strategies: strategies,
-            venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
-            clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
-            accountType: configuration.accountType, margin: configuration.margin, funding: configuration.funding,
-            barsFromTicks: configuration.barsFromTicks, expectedBars: expectedBars
-        )
+        throws(BacktestError) -> TradingEngine<S, SimulatedVenue, SimulatedClock> {
+        do {
+            return try TradingEngine(
+                strategies: strategies,
+                venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
+                clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
+                accountType: configuration.accountType, margin: configuration.margin, funding: configuration.funding,
+                barsFromTicks: configuration.barsFromTicks, expectedBars: expectedBars
+            )
+        } catch {
+            throw .engine(error)
+        }
     }
 
     static func result<S: Strategy>(of engine: TradingEngine<S, SimulatedVenue, SimulatedClock>, parameters: String,

@@ -139,7 +139,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
                 return
             }
         }
-        if let parent = order.parentOrderID, !working.contains(where: { $0.order.id == parent && !$0.done }) {
+        if let parent = order.parentOrderID, workingIndex(of: parent) == nil {
             reports.append(ExecutionReport(orderID: order.id, event: .reject(reason: "parent order \(parent) is not working", at: now)))
             return
         }
@@ -151,7 +151,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     }
 
     public mutating func cancel(_ orderID: ClientOrderID, now: Timestamp, reports: inout [ExecutionReport]) {
-        guard working.contains(where: { $0.order.id == orderID && !$0.done }) else {
+        guard workingIndex(of: orderID) != nil else {
             reports.append(ExecutionReport(orderID: orderID, event: .cancelRejected(reason: "order is not working", at: now)))
             return
         }
@@ -176,34 +176,40 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     @usableFromInline
     mutating func match(_ event: BarEvent, reports: inout [ExecutionReport]) {
         let bar = event.bar
-        if !pendingCancels.isEmpty { applyCancels(before: bar.openTime, reports: &reports) }
-        guard !working.isEmpty else { return }
-        let instrument = instruments[event.instrument]
-        let cap = fillModel.participation.map { Self.lots(of: bar.volume, times: $0, lot: instrument.lotSize) }
-        process(MarketSlice(bar: bar, cap: cap), instrument: event.instrument, reports: &reports)
+        let lot = instruments[event.instrument].lotSize
+        receive(from: bar.openTime, instrument: event.instrument, reports: &reports) { participation in
+            MarketSlice(bar: bar, cap: participation.map { Self.lots(of: bar.volume, times: $0, lot: lot) })
+        }
     }
 
     public mutating func onTrade(_ event: TradeTickEvent, reports: inout [ExecutionReport]) {
         let tick = event.tick
         lastPrices[event.instrument] = LastPrice(buy: tick.price, sell: tick.price)
-        if !pendingCancels.isEmpty { applyCancels(before: tick.time, reports: &reports) }
-        guard !working.isEmpty else { return }
         let lot = instruments[event.instrument].lotSize
-        let cap = Self.displayedCap(tick.size, participation: fillModel.participation, lot: lot)
-        let point = MarketPoint(buy: tick.price, sell: tick.price, time: tick.time)
-        process(MarketSlice(point: point, buyCap: cap, sellCap: cap), instrument: event.instrument, reports: &reports)
+        receive(from: tick.time, instrument: event.instrument, reports: &reports) { participation in
+            let cap = Self.displayedCap(tick.size, participation: participation, lot: lot)
+            return MarketSlice(point: MarketPoint(buy: tick.price, sell: tick.price, time: tick.time), buyCap: cap, sellCap: cap)
+        }
     }
 
     public mutating func onQuote(_ event: QuoteEvent, reports: inout [ExecutionReport]) {
         let quote = event.quote
         lastPrices[event.instrument] = LastPrice(buy: quote.ask, sell: quote.bid)
-        if !pendingCancels.isEmpty { applyCancels(before: quote.time, reports: &reports) }
-        guard !working.isEmpty else { return }
         let lot = instruments[event.instrument].lotSize
-        let point = MarketPoint(buy: quote.ask, sell: quote.bid, time: quote.time)
-        process(MarketSlice(point: point, buyCap: Self.displayedCap(quote.askSize, participation: fillModel.participation, lot: lot),
-                            sellCap: Self.displayedCap(quote.bidSize, participation: fillModel.participation, lot: lot)),
-                instrument: event.instrument, reports: &reports)
+        receive(from: quote.time, instrument: event.instrument, reports: &reports) { participation in
+            MarketSlice(point: MarketPoint(buy: quote.ask, sell: quote.bid, time: quote.time),
+                        buyCap: Self.displayedCap(quote.askSize, participation: participation, lot: lot),
+                        sellCap: Self.displayedCap(quote.bidSize, participation: participation, lot: lot))
+        }
+    }
+
+    /// Applies cancels that arrived by `time`, then matches the working orders of `instrument`
+    /// against the slice `makeSlice` builds (only when something is working).
+    private mutating func receive(from time: Timestamp, instrument: Int, reports: inout [ExecutionReport],
+                                  _ makeSlice: (Rate?) -> MarketSlice) {
+        if !pendingCancels.isEmpty { applyCancels(before: time, reports: &reports) }
+        guard !working.isEmpty else { return }
+        process(makeSlice(fillModel.participation), instrument: instrument, reports: &reports)
     }
 
     // MARK: - Matching
@@ -231,11 +237,9 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
         init(bar: Bar, cap: Quantity?) {
             let (p0, p1, p2, p3) = bar.pathRaw
-            let start = bar.openTime.nanosecondsSinceEpoch
-            let span = bar.closeTime.nanosecondsSinceEpoch - start
             func point(_ raw: Int64, _ k: Int64) -> MarketPoint {
                 let price = Price(uncheckedRaw: raw, precision: bar.pricePrecision)
-                return MarketPoint(buy: price, sell: price, time: Timestamp(nanosecondsSinceEpoch: start + span * k / 3))
+                return MarketPoint(buy: price, sell: price, time: bar.pathTime(k))
             }
             points = (point(p0, 0), point(p1, 1), point(p2, 2), point(p3, 3))
             count = 4
@@ -308,13 +312,6 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         return nil
     }
 
-    func isImmediate(_ order: Order) -> Bool {
-        switch order.timeInForce {
-        case .ioc, .fok: true
-        case .gtc, .day, .gtd: false
-        }
-    }
-
     /// Matches one working order against one slice.
     mutating func match(_ index: Int, _ slice: MarketSlice, instrument: Instrument, reports: inout [ExecutionReport]) {
         let id = working[index].order.id
@@ -328,17 +325,14 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
             // A peer executes first on this slice and will cancel this order.
             return
         }
-        let immediate = isImmediate(working[index].order)
+        let immediate = working[index].order.timeInForce.isImmediate
         let last = immediate ? start : slice.count - 1
         var entry = working[index]
         let found = execute(&entry, slice, start...last, instrument: instrument, reports: &reports)
         entry.rested = true
         working[index] = entry
         guard let execution = found else {
-            if immediate {
-                reports.append(ExecutionReport(orderID: id, event: .cancel(at: slice[start].time)))
-                end(index, at: slice[start].time, reports: &reports)
-            }
+            if immediate { cancelRemainder(index, at: slice[start].time, reports: &reports) }
             return
         }
         let side = entry.order.side
@@ -347,10 +341,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         let remaining = entry.order.remainingQuantity
         let quantity = min(remaining, slice.cap(for: side) ?? remaining)
         if entry.order.timeInForce == .fok && quantity < remaining || !quantity.isPositive {
-            if immediate {
-                reports.append(ExecutionReport(orderID: id, event: .cancel(at: execution.time)))
-                end(index, at: execution.time, reports: &reports)
-            }
+            if immediate { cancelRemainder(index, at: execution.time, reports: &reports) }
             return
         }
         let fill = makeFill(entry.order, quantity: quantity, price: price, time: execution.time,
@@ -361,8 +352,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         if working[index].order.remainingQuantity.isZero {
             finish(index, at: execution.time, reports: &reports)
         } else if immediate {
-            reports.append(ExecutionReport(orderID: id, event: .cancel(at: execution.time)))
-            finish(index, at: execution.time, reports: &reports)
+            cancelRemainder(index, at: execution.time, reports: &reports)
         }
     }
 
@@ -376,7 +366,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
                   let start = startIndex(candidate, slice) else { continue }
             var copy = candidate
             var scratch: [ExecutionReport] = []
-            let last = isImmediate(candidate.order) ? start : slice.count - 1
+            let last = candidate.order.timeInForce.isImmediate ? start : slice.count - 1
             if let execution = execute(&copy, slice, start...last, instrument: instrument, reports: &scratch),
                best == nil || execution.time < best!.time {
                 best = (member, execution.time)
@@ -572,13 +562,23 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         compact()
     }
 
+    /// Where an order still on the book sits in ``working``.
+    private func workingIndex(of id: ClientOrderID) -> Int? {
+        working.firstIndex { $0.order.id == id && !$0.done }
+    }
+
     /// Cancels a working order and its OCO peers; `false` if it was no longer working.
     @discardableResult
     private mutating func cancelNow(_ id: ClientOrderID, at time: Timestamp, reports: inout [ExecutionReport]) -> Bool {
-        guard let index = working.firstIndex(where: { $0.order.id == id && !$0.done }) else { return false }
-        reports.append(ExecutionReport(orderID: id, event: .cancel(at: time)))
-        end(index, at: time, reports: &reports)
+        guard let index = workingIndex(of: id) else { return false }
+        cancelRemainder(index, at: time, reports: &reports)
         return true
+    }
+
+    /// Cancels what is left of the order at `index` (all of it, or an IOC/FOK remainder).
+    private mutating func cancelRemainder(_ index: Int, at time: Timestamp, reports: inout [ExecutionReport]) {
+        reports.append(ExecutionReport(orderID: working[index].order.id, event: .cancel(at: time)))
+        end(index, at: time, reports: &reports)
     }
 
     /// The order left the book without completing (cancel, expiry, IOC remainder): its OCO
@@ -613,7 +613,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     private mutating func cancelPeers(of index: Int, at time: Timestamp, reports: inout [ExecutionReport]) {
         for peer in working[index].order.ocoPeerIDs {
-            guard let peerIndex = working.firstIndex(where: { $0.order.id == peer && !$0.done }) else { continue }
+            guard let peerIndex = workingIndex(of: peer) else { continue }
             reports.append(ExecutionReport(orderID: peer, event: .cancel(at: time)))
             finish(peerIndex, at: time, reports: &reports)
         }
