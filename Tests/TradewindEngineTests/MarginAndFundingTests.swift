@@ -108,4 +108,34 @@ struct MarginAndFundingTests {
         #expect(throws: PortfolioError.self) { try FundingSchedule(rates: []) }
         #expect(throws: PortfolioError.self) { try MarginPolicy(initialRate: Rate("0.1"), maintenanceRate: Rate("0.2")) }
     }
+
+    @Test("on quote data a margin account is liquidated at the quote that breaches maintenance, and funding is paid on prints")
+    func quotesAndPrints() throws {
+        let t0 = Timestamp(iso8601: "2024-01-01T07:00:00Z")!
+        func quote(_ minute: Int64, _ bid: String, _ ask: String) -> MarketEvent {
+            .quote(QuoteEvent(instrument: 0, quote: Quote(time: t0 + .minutes(minute), bid: Price(bid), ask: Price(ask),
+                                                          bidSize: Quantity("0"), askSize: Quantity("0"))))
+        }
+        let configuration = BacktestConfiguration(startingCash: Money("10000"), accountType: .margin, margin: policy)
+        // 400 bought at the ask of 100.01; a mid of 83.00 leaves equity 10,000 − 400 × 17.01 = 3,196
+        // below 10 % of 33,200: liquidated at that quote's bid.
+        let quotes = [quote(0, "99.99", "100.01"), quote(1, "99.99", "100.01"), quote(2, "90.00", "90.02"), quote(3, "82.99", "83.01"),
+                      quote(4, "80.00", "80.02")]
+        let result = try Backtest.run(ScriptedStrategy(script: [0: [order(.buy, "400")]]), instruments: [BarBuilder.instrument],
+                                      events: quotes, configuration: configuration)
+        #expect(result.orders.last?.id.value == "liquidation-1")
+        #expect(result.fills.map(\.price) == [Price("100.01"), Price("82.99")])
+        #expect(result.fills.last?.timestamp == t0 + .minutes(3))
+        #expect(result.openPositions.isEmpty)
+
+        // Prints every hour across 08:00: a long of 10 at 100 pays 10 × 100 × 0.0001 at 08:00.
+        let prints = (0..<3).map { hour in
+            MarketEvent.trade(TradeTickEvent(instrument: 0, tick: Tick(time: t0 + .minutes(Int64(30 + 30 * hour)), price: Price("100"),
+                                                                        size: Quantity("0"))))
+        }
+        let funded = try Backtest.run(ScriptedStrategy(script: [0: [order(.buy, "10")]]), instruments: [BarBuilder.instrument],
+                                      events: prints, configuration: BacktestConfiguration(
+                                          startingCash: Money("10000"), funding: [id: try .constant(Rate("0.0001"))]))
+        #expect(funded.fundingPaid == Money("0.1"))
+    }
 }

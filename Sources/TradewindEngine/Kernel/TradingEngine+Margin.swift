@@ -6,51 +6,64 @@ import TradewindStrategy
 extension TradingEngine {
     /// Settles every funding time of the bar's instrument that falls within the bar.
     mutating func settleFunding(_ event: BarEvent) throws(EngineError) {
-        guard let schedule = funding[event.instrument] else { return }
-        let bar = event.bar
-        var next = nextFunding[event.instrument] ?? schedule.nextTime(after: bar.openTime)
-        while next <= bar.closeTime {
-            let quantity = portfolio.positions[event.instrument].quantity
+        try settleFunding(instrument: event.instrument, from: event.bar.openTime, through: event.bar.closeTime, mark: event.bar.close)
+    }
+
+    /// Settles every funding time of `instrument` up to `end` (the first one after `start` when
+    /// the instrument has not been seen before), at `mark`.
+    mutating func settleFunding(instrument: Int, from start: Timestamp, through end: Timestamp, mark: Price) throws(EngineError) {
+        guard let schedule = funding[instrument] else { return }
+        var next = nextFunding[instrument] ?? schedule.nextTime(after: start)
+        while next <= end {
+            let quantity = portfolio.positions[instrument].quantity
             if !quantity.isZero {
                 let rate = schedule.rate(at: next)
                 // Each strategy pays on its own position; the shares add up to the account's
                 // payment because the positions do.
                 var amount = Money.zero
                 for slot in strategies.indices {
-                    let held = attribution[slot].positions[event.instrument].quantity
+                    let held = attribution[slot].positions[instrument].quantity
                     guard !held.isZero else { continue }
-                    let share = (bar.close * held) * rate
+                    let share = (mark * held) * rate
                     attribution[slot].funding += share
                     amount += share
                 }
                 portfolio.applyFunding(amount)
-                try notifyStrategies(of: .funding(instrumentID: instruments[event.instrument].id, rate: rate, markPrice: bar.close,
+                try notifyStrategies(of: .funding(instrumentID: instruments[instrument].id, rate: rate, markPrice: mark,
                                                   amount: amount, at: next))
             }
             next = next + schedule.interval
         }
-        nextFunding[event.instrument] = next
+        nextFunding[instrument] = next
     }
 
     /// Liquidates if the bar's adverse extreme takes equity below maintenance; otherwise
     /// raises or clears the margin call.
     mutating func checkMargin(_ event: BarEvent) throws(EngineError) {
-        let index = event.instrument
         let bar = event.bar
+        let quantity = portfolio.positions[event.instrument].quantity
+        try checkMargin(instrument: event.instrument, adverse: quantity.isPositive ? bar.low : bar.high, mark: bar.close,
+                        at: bar.closeTime) { (engine: Self) in engine.liquidationPrice(event, quantity: quantity) }
+    }
+
+    /// The margin check at one price: the worst the event reached against the position
+    /// (`adverse`), then the mark it ended at; `liquidation` says where and when a breach at
+    /// the adverse price is executed.
+    mutating func checkMargin(instrument index: Int, adverse: Price, mark: Price, at time: Timestamp,
+                              liquidation: (Self) -> (Price, Timestamp)) throws(EngineError) {
         let quantity = portfolio.positions[index].quantity
         let maintenanceRate = margin.maintenanceRate
         if !quantity.isZero {
-            let adverse = quantity.isPositive ? bar.low : bar.high
             let (worstEquity, worstGross) = portfolio.revalued(index, at: adverse * quantity)
             if worstEquity < worstGross * maintenanceRate {
-                let (price, time) = liquidationPrice(event, quantity: quantity)
-                try liquidate(at: time, price: price, of: index, equity: worstEquity, maintenance: worstGross * maintenanceRate)
+                let (price, when) = liquidation(self)
+                try liquidate(at: when, price: price, of: index, equity: worstEquity, maintenance: worstGross * maintenanceRate)
                 return
             }
         }
         let maintenance = portfolio.grossExposure * maintenanceRate
         if !portfolio.grossExposure.isZero && portfolio.equity < maintenance {
-            try liquidate(at: bar.closeTime, price: bar.close, of: index, equity: portfolio.equity, maintenance: maintenance)
+            try liquidate(at: time, price: mark, of: index, equity: portfolio.equity, maintenance: maintenance)
             return
         }
         let initial = portfolio.grossExposure * margin.initialRate
@@ -58,7 +71,7 @@ extension TradingEngine {
             if !inMarginCall {
                 inMarginCall = true
                 try notifyStrategies(of: .marginCall(equity: portfolio.equity, initialMargin: initial, maintenanceMargin: maintenance,
-                                                   at: bar.closeTime))
+                                                   at: time))
             }
         } else {
             inMarginCall = false

@@ -246,7 +246,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         venue.onQuote(event, reports: &reports)
         if !reports.isEmpty { try applyReports() }
         let mid = quote.mid
-        try afterMatching(instrument: event.instrument, mark: mid, at: quote.time, hook: "onQuote") {
+        try afterMatching(instrument: event.instrument, mark: mid, exits: (buy: quote.ask, sell: quote.bid), at: quote.time, hook: "onQuote") {
             (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onQuote(event, context: &context)
         }
@@ -262,7 +262,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         try advance(to: tick.time)
         venue.onTrade(event, reports: &reports)
         if !reports.isEmpty { try applyReports() }
-        try afterMatching(instrument: event.instrument, mark: tick.price, at: tick.time, hook: "onTradeTick") {
+        try afterMatching(instrument: event.instrument, mark: tick.price, exits: (tick.price, tick.price), at: tick.time, hook: "onTradeTick") {
             (strategy: inout S, context: inout StrategyContext) throws in
             try strategy.onTradeTick(event, context: &context)
         }
@@ -304,9 +304,17 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         barCount += 1
     }
 
-    private mutating func afterMatching(instrument: Int, mark: Price, at time: Timestamp, hook: String,
-                                        _ callback: (inout S, inout StrategyContext) throws -> Void) throws(EngineError) {
+    /// Marks, settles funding and checks margin at a quote's mid or a print's price, then calls
+    /// the strategies. A margin breach is executed where a position can be closed: a long at
+    /// the bid (`exits.sell`), a short at the ask.
+    private mutating func afterMatching(instrument: Int, mark: Price, exits: (buy: Price, sell: Price), at time: Timestamp,
+                                        hook: String, _ callback: (inout S, inout StrategyContext) throws -> Void) throws(EngineError) {
         portfolio.mark(instrument, at: mark)
+        if hasFunding { try settleFunding(instrument: instrument, from: time, through: time, mark: mark) }
+        if portfolio.accountType == .margin {
+            let exit = portfolio.positions[instrument].quantity.isPositive ? exits.sell : exits.buy
+            try checkMargin(instrument: instrument, adverse: mark, mark: mark, at: time) { _ in (exit, time) }
+        }
         recordEquity(at: time)
         for slot in strategies.indices {
             contexts[slot].now = clock.now
