@@ -96,6 +96,7 @@ struct BacktestBench: ParsableCommand {
         guard let last else { return }
         print("sma-cross fast=\(fast) slow=\(slow), \(instruments) × \(bars) one-minute bars, seed \(seed): \(last.trades.count) trades, "
             + "\(last.fills.count) fills, final equity \(last.finalEquity.formatted(places: 2))")
+        print("sizes order \(MemoryLayout<Order>.stride) fill \(MemoryLayout<Fill>.stride) request \(MemoryLayout<OrderRequest>.stride) report \(MemoryLayout<ExecutionReport>.stride) event \(MemoryLayout<OrderEvent>.stride) type \(MemoryLayout<OrderType>.stride) cmd \(MemoryLayout<StrategyCommand>.stride) ctx \(MemoryLayout<StrategyContext>.stride) trade \(MemoryLayout<Trade>.stride) pos \(MemoryLayout<Position>.stride) iid \(MemoryLayout<InstrumentID>.stride)")
         print("memory held per bar: \(MemoryLayout<Bar>.stride) B input + \(MemoryLayout<EquityPoint>.stride) B equity curve")
         describe("backtest", items: total, seconds: seconds)
     }

@@ -9,7 +9,7 @@ public enum FixedPoint {
 
     /// `10^n` for `n` in `0...18`. A switch, not a global table: a global costs a lazy-init
     /// check (`swift_once`) on every access in the per-bar path.
-    @inlinable
+    @inlinable @inline(__always)
     public static func pow10(_ n: UInt8) -> Int64 {
         switch n {
         case 0: 1
@@ -31,8 +31,19 @@ public enum FixedPoint {
         case 16: 10000000000000000
         case 17: 100000000000000000
         case 18: 1000000000000000000
-        default: preconditionFailure("10^\(n) does not fit in Int64")
+        default: pow10OutOfRange(n)
         }
+    }
+
+    /// Kept out of line so that ``pow10(_:)`` stays small enough to inline everywhere.
+    @usableFromInline @inline(never)
+    static func pow10OutOfRange(_ n: UInt8) -> Never { preconditionFailure("10^\(n) does not fit in Int64") }
+
+    /// `a × b` exactly: the full 128-bit product of two 64-bit integers (never overflows).
+    @inlinable @inline(__always)
+    public static func fullProduct(_ a: Int64, _ b: Int64) -> Int128 {
+        let (high, low) = a.multipliedFullWidth(by: b)
+        return Int128(high) &<< 64 | Int128(low)
     }
 
     /// `10^n` for `n` in `0...38` as `Int128`.

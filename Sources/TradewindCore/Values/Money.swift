@@ -47,12 +47,22 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     @inlinable
-    public var doubleValue: Double {
+    public var doubleValue: Double { unscaledDouble / 1e12 }
+
+    /// `numerator / denominator` as a `Double`, with one division (the scales cancel).
+    @inlinable
+    public static func ratio(_ numerator: Money, _ denominator: Money) -> Double {
+        numerator.unscaledDouble / denominator.unscaledDouble
+    }
+
+    /// The raw value as a `Double`, without the 10^-12 scale.
+    @inlinable
+    public var unscaledDouble: Double {
         // The generic Int128 → Double conversion is not specialised and costs ~100 ns; two halves
         // cost two instructions (the result may differ from correct rounding in the last ulp).
         let low = UInt64(truncatingIfNeeded: raw)
         let high = Int64(truncatingIfNeeded: raw &>> 64)
-        return (Double(high) * 18_446_744_073_709_551_616.0 + Double(low)) / 1e12
+        return Double(high) * 18_446_744_073_709_551_616.0 + Double(low)
     }
 
     /// Rounded half-even to `digits` fractional digits, for display and reports.
@@ -131,9 +141,16 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// Exact notional value: `price × quantity`.
 @inlinable
 public func * (price: Price, quantity: Quantity) -> Money {
-    let product = Int128(price.raw) * Int128(quantity.raw)
+    // Int64 × Int64 always fits in Int128: one widening multiply, no overflow check.
+    let product = FixedPoint.fullProduct(price.raw, quantity.raw)
     let digits = Int(price.precision) + Int(quantity.precision)
-    if digits <= Money.scale { return Money(raw: product * FixedPoint.pow10Wide(Money.scale - digits)) }
+    if digits <= Money.scale {
+        // The usual case (a product that fits in 64 bits) scales with a second widening multiply.
+        if let narrow = Int64(exactly: product) {
+            return Money(raw: FixedPoint.fullProduct(narrow, FixedPoint.pow10(UInt8(Money.scale - digits))))
+        }
+        return Money(raw: product * FixedPoint.pow10Wide(Money.scale - digits))
+    }
     return Money(raw: FixedPoint.roundHalfEven(product, droppingDigits: digits - Money.scale))
 }
 

@@ -106,7 +106,7 @@ extension TradingEngine {
         for slot in strategies.indices {
             for index in instruments.indices where !attribution[slot].positions[index].isFlat {
                 let quantity = attribution[slot].positions[index].quantity
-                guard let fillPrice = index == breached ? price : portfolio.marks[index] else { continue }
+                guard let fillPrice = index == breached ? price : portfolio.mark(of: index) else { continue }
                 liquidationSequence += 1
                 let id = ClientOrderID(prefix: "liquidation", number: liquidationSequence)
                 let side: OrderSide = quantity.isPositive ? .sell : .buy

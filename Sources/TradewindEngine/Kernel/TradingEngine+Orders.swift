@@ -71,7 +71,7 @@ extension TradingEngine {
         guard portfolio.accountType == .cash else { return marginCheck(order, instrument: instrument) }
         switch order.side {
         case .buy:
-            let price = order.type.limitPrice ?? portfolio.marks[instrument]
+            let price = order.type.limitPrice ?? portfolio.mark(of: instrument)
             guard let price else { return nil }
             let cost = price * order.quantity
             if cost > portfolio.account.cash {
@@ -101,7 +101,7 @@ extension TradingEngine {
     /// An order that would raise gross exposure needs equity for the initial margin of the
     /// exposure it would leave, priced at its limit or trigger, else the latest mark.
     func marginCheck(_ order: Order, instrument: Int) -> String? {
-        guard let price = order.type.limitPrice ?? order.type.triggerPrice ?? portfolio.marks[instrument] else { return nil }
+        guard let price = order.type.limitPrice ?? order.type.triggerPrice ?? portfolio.mark(of: instrument) else { return nil }
         let signed = order.side == .buy ? order.quantity : -order.quantity
         let gross = portfolio.revalued(instrument, at: price * (portfolio.positions[instrument].quantity + signed)).grossExposure
         guard gross > portfolio.grossExposure else { return nil }

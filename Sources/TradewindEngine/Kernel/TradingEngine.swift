@@ -432,7 +432,8 @@ public struct ExposureTracker: Sendable {
         guard !gross.isZero else { return }
         samplesInMarket += 1
         if maxGross < gross { maxGross = gross }
-        let leverage = equity.isZero || equity.isNegative ? .infinity : gross.doubleValue / equity.doubleValue
+        // Both are in 10^-12 units: the ratio of the raw values is the ratio of the amounts.
+        let leverage = equity.raw <= 0 ? .infinity : Money.ratio(gross, equity)
         leverageSum += leverage
         maxLeverage = max(maxLeverage, leverage)
     }

@@ -15,12 +15,19 @@ public struct Portfolio: Sendable {
     public private(set) var account: Account
     public private(set) var positions: [Position]
     /// Latest price seen per instrument (a close, or a fill before any close).
-    public private(set) var marks: [Price?]
+    public var marks: [Price?] { books.map(\.mark) }
     /// Σ market value of positions at their marks, maintained incrementally.
     public private(set) var positionsValue: Money = .zero
     /// Σ |market value| of positions: the exposure margin requirements are computed on.
     public private(set) var grossExposure: Money = .zero
-    private var values: [Money]
+    /// Mark and market value per instrument, side by side: one array written per price update.
+    private var books: [MarkBook]
+
+    struct MarkBook: Sendable {
+        var mark: Price?
+        /// Position × mark (negative for a short).
+        var value: Money = .zero
+    }
 
     public init(instruments: [Instrument], startingCash: Money, accountType: AccountType) {
         self.accountType = accountType
@@ -28,8 +35,7 @@ public struct Portfolio: Sendable {
         self.positions = instruments.map {
             Position(instrumentID: $0.id, sizePrecision: $0.sizePrecision, pricePrecision: $0.pricePrecision)
         }
-        self.marks = Array(repeating: nil, count: instruments.count)
-        self.values = Array(repeating: .zero, count: instruments.count)
+        self.books = Array(repeating: MarkBook(), count: instruments.count)
     }
 
     /// Cash plus positions marked to their latest prices.
@@ -37,11 +43,14 @@ public struct Portfolio: Sendable {
     public var equity: Money { account.cash + positionsValue }
 
     /// Market value of the position in one instrument at its mark (negative for a short).
-    public func value(_ instrument: Int) -> Money { values[instrument] }
+    public func value(_ instrument: Int) -> Money { books[instrument].value }
+
+    /// The latest price seen for one instrument.
+    public func mark(of instrument: Int) -> Price? { books[instrument].mark }
 
     /// Equity and gross exposure if the position in `instrument` were worth `value` instead.
     public func revalued(_ instrument: Int, at value: Money) -> (equity: Money, grossExposure: Money) {
-        (equity + value - values[instrument], grossExposure - values[instrument].magnitude + value.magnitude)
+        (equity + value - books[instrument].value, grossExposure - books[instrument].value.magnitude + value.magnitude)
     }
 
     /// Gross PnL realised by all positions.
@@ -55,25 +64,31 @@ public struct Portfolio: Sendable {
 
     /// Records the latest price of an instrument.
     public mutating func mark(_ instrument: Int, at price: Price) {
-        marks[instrument] = price
-        revalue(instrument)
+        let quantity = positions[instrument].quantity
+        // Prices and values stay in registers: storing the mark and reading it back
+        // at another width stalls store-to-load forwarding on every bar.
+        let newValue = quantity.isZero ? Money.zero : price * quantity
+        let oldValue = books[instrument].value
+        books[instrument] = MarkBook(mark: price, value: newValue)
+        addToTotals(newValue, replacing: oldValue)
     }
 
     /// Applies a fill to cash and the position; returns what the position did.
     public mutating func apply(_ fill: Fill, instrument: Int) -> PositionChange {
         account.apply(fill)
         let change = positions[instrument].apply(fill)
-        if marks[instrument] == nil { marks[instrument] = fill.price }
-        revalue(instrument)
+        let quantity = positions[instrument].quantity
+        let price = books[instrument].mark ?? fill.price
+        let newValue = quantity.isZero ? Money.zero : price * quantity
+        let oldValue = books[instrument].value
+        books[instrument] = MarkBook(mark: price, value: newValue)
+        addToTotals(newValue, replacing: oldValue)
         return change
     }
 
-    private mutating func revalue(_ instrument: Int) {
-        let quantity = positions[instrument].quantity
-        let newValue = quantity.isZero ? .zero : marks[instrument].map { $0 * quantity } ?? .zero
-        let oldValue = values[instrument]
+    @inline(__always)
+    private mutating func addToTotals(_ newValue: Money, replacing oldValue: Money) {
         positionsValue += newValue - oldValue
         grossExposure += newValue.magnitude - oldValue.magnitude
-        values[instrument] = newValue
     }
 }

@@ -33,7 +33,7 @@ public struct SimpleMovingAverage: ScalarIndicator, Sendable {
 
     /// Update without the finiteness check, for composite indicators feeding values they
     /// derived themselves from already-checked input.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func push(_ input: Double) {
         if count == period {
             sum -= window[next]
