@@ -23,6 +23,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // Pure modules: no I/O, no wall clock, no unseeded randomness.
@@ -58,6 +62,19 @@ let package = Package(
             dependencies: ["TradewindCore", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: strict
         ),
+        // All persistent state behind repository protocols: SQLite (GRDB) by default, PostgreSQL in production.
+        .target(
+            name: "TradewindStorage",
+            dependencies: [
+                "TradewindCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindTesting",
             dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData", "TradewindStrategy"],
@@ -68,7 +85,7 @@ let package = Package(
             name: "TradewindCLI",
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
-                "TradewindSimulation", "TradewindAnalytics",
+                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -82,12 +99,17 @@ let package = Package(
             name: "tradewind-bench",
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
-                "TradewindSimulation", "TradewindAnalytics",
+                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
 
+        .testTarget(
+            name: "TradewindStorageTests",
+            dependencies: ["TradewindStorage", "TradewindCore", "TradewindTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),
         .testTarget(
             name: "TradewindMarketDataTests",

@@ -3,9 +3,10 @@ import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
 import TradewindMarketData
+import TradewindStorage
 
 /// `tradewind backtest`: run a strategy over a CSV file and report.
-struct BacktestCommand: ParsableCommand {
+struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Run a strategy over historical bars and report its performance.",
@@ -19,6 +20,10 @@ struct BacktestCommand: ParsableCommand {
               tradewind backtest --data examples/data/GOOG-1d.csv --json > result.json
               tradewind backtest --data examples/data/SP500-1d.csv \\
                   --output reports/sp500.json
+              tradewind backtest --symbol GOOG --timeframe 1d --from 2006-01-01 --to 2010-01-01
+
+            With --symbol and --timeframe and no --data, bars come from the database (--db), through an \
+            in-memory cache, after the data-quality gate: a series with gaps is refused unless --allow-gaps.
             """
     )
 
@@ -49,8 +54,21 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: "Whether the file's timestamps mark bar opens or closes: open|close.")
     var timestamps: String = "open"
 
-    @Option(name: .long, help: "Instrument symbol (default: the file name up to the first '-' or '.').")
+    @Option(name: .long, help: "Instrument symbol (default: the file name up to the first '-' or '.'); without --data, the stored series to read.")
     var symbol: String?
+
+    @Option(name: .long, help: "Venue of a stored instrument.")
+    var venue: String = "CSV"
+
+    @Option(name: .long, help: "Time frame of the stored series (1m, 1h, 1d…); with --symbol and no --data.")
+    var timeframe: String?
+
+    @OptionGroup var range: RangeOptions
+
+    @Flag(name: .long, help: "Run over a stored series even if it has gaps (the run reports how many bars are missing).")
+    var allowGaps = false
+
+    @OptionGroup var store: StoreOptions
 
     @Flag(name: .long, help: "Print the full result as JSON instead of the summary.")
     var json = false
@@ -65,7 +83,7 @@ struct BacktestCommand: ParsableCommand {
     var convention = BarTimestampConvention.open
 
     enum CodingKeys: String, CodingKey {
-        case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, json, output
+        case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, venue, timeframe, range, allowGaps, store, json, output
     }
 
     mutating func validate() throws {
@@ -84,7 +102,13 @@ struct BacktestCommand: ParsableCommand {
         }
         do { startingCash = try Money(parsing: cash) } catch { throw ValidationError("--cash: \(error)") }
         guard startingCash > .zero else { throw ValidationError("--cash must be positive") }
-        guard !data.isEmpty else { throw ValidationError("give at least one --data file") }
+        if data.isEmpty {
+            guard symbol != nil, timeframe != nil else {
+                throw ValidationError("give at least one --data file, or --symbol and --timeframe of a stored series")
+            }
+        } else if timeframe != nil || range.from != nil || range.to != nil {
+            throw ValidationError("--timeframe, --from and --to select a stored series; they do not apply to --data files")
+        }
         if symbol != nil && data.count > 1 { throw ValidationError("--symbol names the instrument of a single --data file") }
         settings = try execution.settings()
         if let bar {
@@ -97,23 +121,67 @@ struct BacktestCommand: ParsableCommand {
         self.convention = convention
     }
 
-    func run() throws {
-        try CLIFailure.run {
+    func run() async throws {
+        try await CLIFailure.run {
+            var stored: [BarSeries] = []
+            var notes: [String] = []
+            if data.isEmpty, let symbol, let timeframe {
+                let loaded = try await Self.loadStored(InstrumentID(symbol: symbol, venue: venue), timeframe: timeframe,
+                                                       from: try range.fromTime(), to: try range.toTime(), allowGaps: allowGaps, store: store)
+                stored = [loaded.series]
+                notes = loaded.notes
+            }
             let request = BacktestRequest(
                 dataPaths: data, strategyName: strategy, parameters: parsedParameters, startingCash: startingCash,
                 execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") },
-                barsFromTicks: barsFromTicks
+                barsFromTicks: barsFromTicks, series: stored
             )
             let report = try Tradewind.runBacktest(request)
             var document = report.json.renderedBytes(indent: 2)
             document.append(0x0A)
             if let output { try writeFile(document, to: output) }
+            for note in notes { CLIFailure.printError(note, prefix: "note") }
             if json {
                 writeToStandardOutput(document)
             } else {
                 print(report.summary)
                 if let output { print("\nReport written to \(output)") }
             }
+        }
+    }
+
+    /// Reads a stored series through the cache and passes it through the data-quality gate.
+    static func loadStored(_ id: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?, allowGaps: Bool,
+                           store: StoreOptions) async throws -> (series: BarSeries, notes: [String]) {
+        let database = try await store.open()
+        do {
+            guard let stored = try await database.instrument(id) else {
+                throw StorageError.notFound("instrument \(id) in \(database.location) (import it with `tradewind data import`)")
+            }
+            let cache = CandleCache(store: database)
+            let bars = try await cache.candles(instrument: id, timeframe: timeframe, from: from, to: to)
+            await database.close()
+            guard !bars.isEmpty else { throw StorageError.notFound("no \(timeframe) bars of \(id) in that range in \(database.location)") }
+            let interval = BarInterval(timeframe: timeframe)
+            let quality = DataQualityReport(bars: bars, interval: interval, calendar: stored.calendar.flatMap(TradingCalendar.init(rawValue:)))
+            if quality.hasErrors {
+                throw DataGateError(description: "\(id) \(timeframe) fails the data-quality gate: "
+                    + quality.problems.filter { $0.kind != .spike }.prefix(3).map(\.description).joined(separator: "; "))
+            }
+            var notes: [String] = []
+            if !quality.gaps.isEmpty {
+                let summary = "\(quality.missingBars) bars missing in \(quality.gaps.count) gaps (largest: "
+                    + (quality.gaps.max { $0.missingBars < $1.missingBars }.map { "\($0.after.iso8601) → \($0.before.iso8601)" } ?? "") + ")"
+                guard allowGaps else {
+                    throw DataGateError(description: "\(id) \(timeframe) has \(summary); run `tradewind data check` to list them, "
+                        + "give the instrument a calendar on import (--calendar XNYS) if they are holidays, or pass --allow-gaps")
+                }
+                notes.append("running over gaps: \(summary)")
+            }
+            return (BarSeries(instrument: stored.instrument, bars: bars, interval: interval), notes)
+        } catch {
+            await database.close()
+            throw error
         }
     }
 }

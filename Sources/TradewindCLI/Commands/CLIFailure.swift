@@ -4,6 +4,7 @@ import TradewindIndicators
 import TradewindMarketData
 import TradewindSimulation
 import TradewindStrategy
+import TradewindStorage
 
 /// Maps every error to one line on stderr and a stable exit code, once, at the edge.
 ///
@@ -12,7 +13,8 @@ import TradewindStrategy
 /// | 1    | the run failed (engine or strategy error) |
 /// | 64   | bad usage: unknown option, strategy or parameter |
 /// | 65   | bad input data: the message names file, line and column |
-/// | 74   | a file could not be read or written |
+/// | 74   | a file could not be read or written; the database could not be reached or written |
+/// | 78   | the database schema does not match this binary (newer, or not migrated) |
 enum CLIFailure {
     static func run<T>(_ body: () throws -> T) throws -> T {
         do {
@@ -26,8 +28,29 @@ enum CLIFailure {
         }
     }
 
+    static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (message, code) = describe(error)
+            printError(message)
+            throw ExitCode(code)
+        }
+    }
+
     static func describe(_ error: any Error) -> (String, Int32) {
         switch error {
+        case let error as StorageError:
+            switch error {
+            case .invalidURL: return (error.description, 64)
+            case .unavailable, .readOnly, .diskFull: return (error.description, 74)
+            case .constraintViolation, .invalidInput, .notFound: return (error.description, 65)
+            case .schemaTooNew, .schemaOutdated, .migrationMismatch, .migrationFailed: return (error.description, 78)
+            case .backend: return (error.description, 1)
+            }
+        case let error as DataGateError: return (error.description, 65)
         case let error as MarketDataError:
             if case .unreadable = error { return (error.description, 74) }
             return (error.description, 65)
@@ -42,8 +65,8 @@ enum CLIFailure {
         }
     }
 
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    static func printError(_ message: String, prefix: String = "error") {
+        FileHandle.standardError.write(Data("\(prefix): \(message)\n".utf8))
     }
 }
 

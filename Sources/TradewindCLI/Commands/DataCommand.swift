@@ -4,11 +4,11 @@ import TradewindCore
 import TradewindMarketData
 
 /// `tradewind data`: work with market-data files.
-struct DataCommand: ParsableCommand {
+struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Inspect market-data files.",
-        subcommands: [InspectCommand.self]
+        abstract: "Import, export, list and check market data (files and the database).",
+        subcommands: [InspectCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, CheckCommand.self]
     )
 }
 

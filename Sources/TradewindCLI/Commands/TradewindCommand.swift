@@ -1,7 +1,7 @@
 public import ArgumentParser
 
 /// `tradewind`: the root of the command tree.
-public struct TradewindCommand: ParsableCommand {
+public struct TradewindCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tradewind",
         abstract: "Algorithmic trading: data, research, backtests, paper and live trading.",
@@ -12,7 +12,7 @@ public struct TradewindCommand: ParsableCommand {
                   --param fast=10 --param slow=30 --size 10 --cash 100000 --commission 0.001
             """,
         version: "0.1.0",
-        subcommands: [BacktestCommand.self, DataCommand.self, IndicatorsCommand.self, BarsCommand.self, StrategiesCommand.self]
+        subcommands: [BacktestCommand.self, DataCommand.self, DatabaseCommand.self, IndicatorsCommand.self, BarsCommand.self, StrategiesCommand.self]
     )
 
     public init() {}

@@ -37,11 +37,14 @@ public struct BacktestRequest: Sendable {
     public var instrumentID: InstrumentID?
     /// For quote or trade-print files: the length of the bars built for the strategy.
     public var barsFromTicks: TimeSpan?
+    /// Bar series already loaded (e.g. from the database), used instead of files when given.
+    public var series: [BarSeries]
 
     public init(dataPaths: [String], strategyName: String, parameters: [(name: String, value: String)], startingCash: Money,
                 execution: ExecutionSettings, convention: BarTimestampConvention = .open, instrumentID: InstrumentID? = nil,
-                barsFromTicks: TimeSpan? = nil) {
+                barsFromTicks: TimeSpan? = nil, series: [BarSeries] = []) {
         self.barsFromTicks = barsFromTicks
+        self.series = series
         self.dataPaths = dataPaths
         self.strategyName = strategyName
         self.parameters = parameters
@@ -67,10 +70,10 @@ public enum Tradewind {
     /// - Throws: `MarketDataError`, `StrategyError` or `BacktestError`.
     public static func runBacktest(_ request: BacktestRequest) throws -> BacktestReport {
         let strategyType = try StrategyCatalog.strategy(named: request.strategyName)
-        let files = try request.dataPaths.map { path in
+        let files: [MarketDataFile] = request.series.isEmpty ? try request.dataPaths.map { path in
             try CSVBarFile.loadAny(path: path, instrumentID: request.dataPaths.count == 1 ? request.instrumentID : nil,
                                    convention: request.convention)
-        }
+        } : request.series.map { .bars($0) }
         let ids = files.map(\.instrument.id)
         if let duplicate = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
             throw MarketDataError.invalidInstrument("two data files give the same instrument \(duplicate); name the files by symbol")

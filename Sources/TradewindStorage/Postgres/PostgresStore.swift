@@ -1,0 +1,412 @@
+import Foundation
+import Logging
+import PostgresNIO
+public import TradewindCore
+
+/// PostgreSQL through postgres-nio's pooled `PostgresClient`.
+///
+/// Many processes may share one database: migrations take an advisory lock, so workers that
+/// start together upgrade the schema once. When the TimescaleDB extension is installed in the
+/// database, `candles` becomes a hypertable; without it, a plain table with the same key.
+/// Bulk inserts send whole columns as arrays (`unnest`), a few thousand rows per statement,
+/// all inside one transaction.
+public final class PostgresStore: Store {
+    public let location: StoreLocation
+    let settings: StoreLocation.PostgresLocation
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+    /// Rows per insert statement (each column is one array parameter).
+    static let insertChunk = 20_000
+    /// Key of the advisory lock held while migrating.
+    static let migrationLock: Int64 = 0x7472_6164_6577_696e  // "tradewin"
+
+    /// Connects (the pool opens connections on demand) and checks that the server answers.
+    public init(_ settings: StoreLocation.PostgresLocation) async throws(StorageError) {
+        self.settings = settings
+        self.location = .postgres(settings)
+        var logger = Logger(label: "tradewind.storage.postgres")
+        logger.logLevel = .error
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.user,
+                                                         password: settings.password, database: settings.database, tls: .disable)
+        configuration.options.maximumConnections = settings.poolSize
+        configuration.options.connectTimeout = .seconds(settings.connectTimeout)
+        if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+        let quiet = logger
+        do {
+            _ = try await withDeadline(seconds: settings.connectTimeout + 2) {
+                if let schema = settings.schema {
+                    try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: quiet)
+                } else {
+                    try await client.query("SELECT 1", logger: quiet)
+                }
+            }
+        } catch {
+            runner.cancel()
+            throw Self.map(error, location: location, opening: true)
+        }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    // MARK: - Schema
+
+    public func migrate() async throws(StorageError) -> [Int] {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                    """, logger: logger)
+                let applied = try await Self.appliedMigrations(connection, logger)
+                let current = applied.map(\.version).max() ?? 0
+                if current > Schema.latestVersion { throw StorageError.schemaTooNew(database: current, supported: Schema.latestVersion) }
+                for row in applied {
+                    if let migration = Schema.migrations.first(where: { $0.version == row.version }),
+                       migration.checksum(for: .postgres) != row.checksum {
+                        throw StorageError.migrationMismatch(version: row.version, name: row.name)
+                    }
+                }
+                // DDL is transactional in PostgreSQL: each migration commits whole or not at all
+                // (a savepoint per migration keeps earlier ones if a later one fails).
+                var done: [Int] = []
+                for migration in Schema.migrations where migration.version > current {
+                    try await connection.query("SAVEPOINT migration", logger: logger)
+                    do {
+                        for statement in migration.statements(for: .postgres) {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.query("""
+                            INSERT INTO schema_migrations (version, name, checksum, applied_at)
+                            VALUES (\(migration.version), \(migration.name), \(migration.checksum(for: .postgres)), \(StoredValues.now().nanosecondsSinceEpoch))
+                            """, logger: logger)
+                        try await connection.query("RELEASE SAVEPOINT migration", logger: logger)
+                    } catch {
+                        throw StorageError.migrationFailed(version: migration.version, name: migration.name,
+                                                           reason: Self.map(error, location: location, opening: false).description)
+                    }
+                    done.append(migration.version)
+                }
+                if try await Self.timescaleVersion(connection, logger) != nil {
+                    try await connection.query("""
+                        SELECT create_hypertable('candles', 'open_time', chunk_time_interval => 604800000000000::bigint,
+                                                 if_not_exists => TRUE, migrate_data => TRUE)
+                        """, logger: logger)
+                }
+                return done
+            }
+        } catch {
+            throw Self.map(error, location: location, opening: false)
+        }
+    }
+
+    public func schemaStatus() async throws(StorageError) -> SchemaStatus {
+        do {
+            return try await client.withConnection { connection in
+                let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+                    .collect().first?.decode(Bool.self) ?? false
+                let applied = exists ? try await Self.appliedMigrations(connection, logger) : []
+                let server = try await connection.query("SHOW server_version", logger: logger).collect().first?.decode(String.self) ?? "?"
+                var engine = "PostgreSQL \(server)"
+                if let timescale = try await Self.timescaleVersion(connection, logger) {
+                    engine += ", TimescaleDB \(timescale) (candles is a hypertable)"
+                } else {
+                    engine += ", no TimescaleDB (candles is a plain table)"
+                }
+                let version = applied.map(\.version).max() ?? 0
+                return SchemaStatus(
+                    databaseVersion: version, supportedVersion: Schema.latestVersion,
+                    applied: applied.map { .init(version: $0.version, name: $0.name, appliedAt: Timestamp(nanosecondsSinceEpoch: $0.appliedAt)) },
+                    pending: Schema.migrations.map(\.version).filter { v in !applied.contains { $0.version == v } },
+                    engine: engine)
+            }
+        } catch {
+            throw Self.map(error, location: location, opening: false)
+        }
+    }
+
+    struct AppliedRow { var version: Int; var name: String; var checksum: String; var appliedAt: Int64 }
+
+    static func appliedMigrations(_ connection: PostgresConnection, _ logger: Logger) async throws -> [AppliedRow] {
+        var rows: [AppliedRow] = []
+        for try await (version, name, checksum, appliedAt) in try await connection.query(
+            "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version", logger: logger
+        ).decode((Int32, String, String, Int64).self) {
+            rows.append(AppliedRow(version: Int(version), name: name, checksum: checksum, appliedAt: appliedAt))
+        }
+        return rows
+    }
+
+    static func timescaleVersion(_ connection: PostgresConnection, _ logger: Logger) async throws -> String? {
+        try await connection.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'", logger: logger)
+            .collect().first?.decode(String.self)
+    }
+
+    func requireCurrentSchema(_ connection: PostgresConnection) async throws {
+        let version = try await connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations", logger: logger)
+            .collect().first?.decode(Int32.self) ?? 0
+        if Int(version) > Schema.latestVersion { throw StorageError.schemaTooNew(database: Int(version), supported: Schema.latestVersion) }
+        if Int(version) < Schema.latestVersion { throw StorageError.schemaOutdated(database: Int(version), supported: Schema.latestVersion) }
+    }
+
+    // MARK: - Instruments and candles
+
+    public func register(_ instrument: Instrument, calendar: String?) async throws(StorageError) -> StoredInstrument {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            let id = instrument.id
+            try await connection.query("""
+                INSERT INTO instruments (symbol, venue, price_precision, size_precision, tick_size, lot_size, calendar, created_at)
+                VALUES (\(id.symbol), \(id.venue), \(Int16(instrument.pricePrecision)), \(Int16(instrument.sizePrecision)),
+                        \(instrument.tickSize.description), \(instrument.lotSize.description), \(calendar), \(StoredValues.now().nanosecondsSinceEpoch))
+                ON CONFLICT (symbol, venue) DO NOTHING
+                """, logger: self.logger)
+            guard var stored = try await self.fetchInstrument(connection, id) else { throw StorageError.notFound("instrument \(id)") }
+            guard stored.instrument == instrument else {
+                throw StorageError.constraintViolation("instrument \(id) is stored with a different definition "
+                    + "(\(SQLiteStore.summary(stored.instrument)) vs \(SQLiteStore.summary(instrument)))")
+            }
+            if let calendar, calendar != stored.calendar {
+                try await connection.query("UPDATE instruments SET calendar = \(calendar) WHERE id = \(stored.key)", logger: self.logger)
+                stored.calendar = calendar
+            }
+            return stored
+        }
+    }
+
+    public func instruments() async throws(StorageError) -> [StoredInstrument] {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            var result: [StoredInstrument] = []
+            for try await row in try await connection.query("""
+                SELECT id, symbol, venue, price_precision, size_precision, tick_size, lot_size, calendar FROM instruments ORDER BY symbol, venue
+                """, logger: self.logger).decode((Int64, String, String, Int16, Int16, String, String, String?).self) {
+                result.append(try Self.instrument(row))
+            }
+            return result
+        }
+    }
+
+    public func instrument(_ id: InstrumentID) async throws(StorageError) -> StoredInstrument? {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            return try await self.fetchInstrument(connection, id)
+        }
+    }
+
+    func fetchInstrument(_ connection: PostgresConnection, _ id: InstrumentID) async throws -> StoredInstrument? {
+        for try await row in try await connection.query("""
+            SELECT id, symbol, venue, price_precision, size_precision, tick_size, lot_size, calendar
+            FROM instruments WHERE symbol = \(id.symbol) AND venue = \(id.venue)
+            """, logger: logger).decode((Int64, String, String, Int16, Int16, String, String, String?).self) {
+            return try Self.instrument(row)
+        }
+        return nil
+    }
+
+    static func instrument(_ row: (Int64, String, String, Int16, Int16, String, String, String?)) throws -> StoredInstrument {
+        StoredInstrument(key: row.0, instrument: try StoredValues.instrument(symbol: row.1, venue: row.2, pricePrecision: Int(row.3),
+                                                                             sizePrecision: Int(row.4), tickSize: row.5, lotSize: row.6),
+                         calendar: row.7)
+    }
+
+    public func insertCandles(_ bars: [Bar], instrument: InstrumentID, timeframe: String) async throws(StorageError) -> Int {
+        guard !bars.isEmpty else { return 0 }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await self.requireCurrentSchema(connection)
+                guard let key = try await self.fetchInstrument(connection, instrument)?.key else {
+                    throw StorageError.notFound("instrument \(instrument) (register it first)")
+                }
+                var inserted = 0
+                var start = 0
+                while start < bars.count {
+                    let chunk = bars[start..<min(start + Self.insertChunk, bars.count)]
+                    start += chunk.count
+                    let result = try await connection.query("""
+                        WITH added AS (
+                            INSERT INTO candles (instrument_id, timeframe, open_time, close_time, open, high, low, close, volume, price_precision, size_precision)
+                            SELECT \(key), \(timeframe), * FROM unnest(
+                                \(chunk.map(\.openTime.nanosecondsSinceEpoch))::bigint[], \(chunk.map(\.closeTime.nanosecondsSinceEpoch))::bigint[],
+                                \(chunk.map(\.openRaw))::bigint[], \(chunk.map(\.highRaw))::bigint[], \(chunk.map(\.lowRaw))::bigint[],
+                                \(chunk.map(\.closeRaw))::bigint[], \(chunk.map(\.volumeRaw))::bigint[],
+                                \(chunk.map { Int16($0.pricePrecision) })::smallint[], \(chunk.map { Int16($0.sizePrecision) })::smallint[])
+                            ON CONFLICT DO NOTHING
+                            RETURNING 1)
+                        SELECT count(*) FROM added
+                        """, logger: self.logger)
+                    inserted += Int(try await result.collect().first?.decode(Int64.self) ?? 0)
+                }
+                return inserted
+            }
+        } catch {
+            throw Self.map(error, location: location, opening: false)
+        }
+    }
+
+    public func candles(instrument: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?) async throws(StorageError) -> [Bar] {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            var bars: [Bar] = []
+            let rows = try await connection.query("""
+                SELECT c.open_time, c.close_time, c.open, c.high, c.low, c.close, c.volume, c.price_precision, c.size_precision
+                FROM candles c JOIN instruments i ON i.id = c.instrument_id
+                WHERE i.symbol = \(instrument.symbol) AND i.venue = \(instrument.venue) AND c.timeframe = \(timeframe)
+                  AND c.open_time >= \(from?.nanosecondsSinceEpoch ?? Int64.min) AND c.open_time < \(to?.nanosecondsSinceEpoch ?? Int64.max)
+                ORDER BY c.open_time
+                """, logger: self.logger)
+            for try await row in rows.decode((Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int16, Int16).self) {
+                bars.append(Bar(openTime: Timestamp(nanosecondsSinceEpoch: row.0), closeTime: Timestamp(nanosecondsSinceEpoch: row.1),
+                                openRaw: row.2, highRaw: row.3, lowRaw: row.4, closeRaw: row.5, volumeRaw: row.6,
+                                pricePrecision: UInt8(truncatingIfNeeded: row.7), sizePrecision: UInt8(truncatingIfNeeded: row.8)))
+            }
+            return bars
+        }
+    }
+
+    public func candleSeries() async throws(StorageError) -> [CandleSeriesSummary] {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            var result: [CandleSeriesSummary] = []
+            for try await row in try await connection.query("""
+                SELECT i.symbol, i.venue, c.timeframe, min(c.open_time), max(c.open_time), count(*)
+                FROM candles c JOIN instruments i ON i.id = c.instrument_id
+                GROUP BY i.symbol, i.venue, c.timeframe ORDER BY i.symbol, i.venue, c.timeframe
+                """, logger: self.logger).decode((String, String, String, Int64, Int64, Int64).self) {
+                result.append(CandleSeriesSummary(instrument: InstrumentID(symbol: row.0, venue: row.1), timeframe: row.2,
+                                                  first: Timestamp(nanosecondsSinceEpoch: row.3), last: Timestamp(nanosecondsSinceEpoch: row.4),
+                                                  count: Int(row.5)))
+            }
+            return result
+        }
+    }
+
+    // MARK: - Backtest runs and audit
+
+    public func record(_ run: BacktestRunRecord) async throws(StorageError) -> Int64 {
+        try await self.run { connection in
+            try await self.requireCurrentSchema(connection)
+            let rows = try await connection.query("""
+                INSERT INTO backtest_runs (created_at, strategy, parameters, data_description, data_hash, final_equity, trade_count, results)
+                VALUES (\(run.createdAt.nanosecondsSinceEpoch), \(run.strategy), \(run.parameters), \(run.dataDescription), \(run.dataHash),
+                        \(run.finalEquity.description), \(Int64(run.tradeCount)), \(run.results))
+                RETURNING id
+                """, logger: self.logger)
+            guard let id = try await rows.collect().first?.decode(Int64.self) else { throw StorageError.backend("insert returned no id") }
+            return id
+        }
+    }
+
+    public func backtestRuns(limit: Int) async throws(StorageError) -> [BacktestRunRecord] {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            var result: [BacktestRunRecord] = []
+            for try await row in try await connection.query("""
+                SELECT id, created_at, strategy, parameters, data_description, data_hash, final_equity, trade_count, results
+                FROM backtest_runs ORDER BY id DESC LIMIT \(Int64(limit))
+                """, logger: self.logger).decode((Int64, Int64, String, String, String, String, String, Int64, String).self) {
+                result.append(try StoredValues.backtestRun(id: row.0, createdAt: row.1, strategy: row.2, parameters: row.3, dataDescription: row.4,
+                                                           dataHash: row.5, finalEquity: row.6, tradeCount: Int(row.7), results: row.8))
+            }
+            return result
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws(StorageError) {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            try await connection.query("""
+                INSERT INTO audit_log (time, actor, action, target, details)
+                VALUES (\(entry.time.nanosecondsSinceEpoch), \(entry.actor), \(entry.action), \(entry.target), \(entry.details))
+                """, logger: self.logger)
+        }
+    }
+
+    public func auditLog(limit: Int) async throws(StorageError) -> [AuditEntry] {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            var result: [AuditEntry] = []
+            for try await row in try await connection.query("""
+                SELECT time, actor, action, target, details FROM audit_log ORDER BY id DESC LIMIT \(Int64(limit))
+                """, logger: self.logger).decode((Int64, String, String, String, String).self) {
+                result.append(AuditEntry(time: Timestamp(nanosecondsSinceEpoch: row.0), actor: row.1, action: row.2, target: row.3, details: row.4))
+            }
+            return result
+        }
+    }
+
+    // MARK: - Backup
+
+    public func backup(to path: String) async throws(StorageError) -> String {
+        let schema = settings.schema.map { " --schema=\($0)" } ?? ""
+        return """
+            PostgreSQL databases are backed up with the server's own tools, consistent while in use:
+              pg_dump --format=custom --host=\(settings.host) --port=\(settings.port) --username=\(settings.user)\(schema) --file=\(path) \(settings.database)
+            restore with:
+              pg_restore --host=HOST --port=PORT --username=USER --dbname=DATABASE \(path)
+            """
+    }
+
+    // MARK: - Access and error mapping
+
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StorageError) -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.map(error, location: location, opening: false)
+        }
+    }
+
+    static func map(_ error: any Error, location: StoreLocation, opening: Bool) -> StorageError {
+        if let error = error as? StorageError { return error }
+        guard let error = error as? PSQLError else {
+            if error is DeadlineExceeded { return .unavailable(location.description, reason: "no answer within the connect timeout") }
+            return .backend("\(error)")
+        }
+        if let info = error.serverInfo {
+            let state = info[.sqlState] ?? ""
+            let message = info[.message] ?? "server error"
+            let detail = info[.detail].map { " (\($0))" } ?? ""
+            switch state {
+            case let code where code.hasPrefix("23"): return .constraintViolation(message + detail)
+            case "25006": return .readOnly(location.description)
+            case "53100": return .diskFull(location.description)
+            case "28P01", "28000": return .unavailable(location.description, reason: "authentication failed: \(message)")
+            case "3D000": return .unavailable(location.description, reason: message)
+            default: return .backend("\(message)\(detail) [SQLSTATE \(state)]")
+            }
+        }
+        let underlying = error.underlying.map { "\($0)" } ?? "\(error.code)"
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .sslUnsupported, .poolClosed, .clientClosedConnection:
+            return .unavailable(location.description, reason: "cannot connect: \(underlying)")
+        case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
+            return .unavailable(location.description, reason: "authentication failed: \(error.code)")
+        default:
+            return opening ? .unavailable(location.description, reason: underlying) : .backend(underlying)
+        }
+    }
+}
+
+struct DeadlineExceeded: Error {}
+
+/// Runs `body`, giving up after `seconds` (a server that accepts TCP but never answers).
+func withDeadline<T: Sendable>(seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw DeadlineExceeded()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

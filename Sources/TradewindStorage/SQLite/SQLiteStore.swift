@@ -1,0 +1,356 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+public import TradewindCore
+
+/// The embedded default: one SQLite file through GRDB.
+///
+/// A `DatabasePool` in WAL mode: readers run concurrently with the single writer, and a busy
+/// database is waited for (up to ``busyTimeout``) instead of surfacing "database is locked".
+/// Bulk paths (candle insert and range read) bind and step SQLite statements directly,
+/// inside GRDB's serialized access, to avoid a value box per column.
+public final class SQLiteStore: Store {
+    public let location: StoreLocation
+    let path: String
+    let writer: any DatabaseWriter
+    /// How long a writer waits for another before giving up.
+    public static let busyTimeout: Double = 30
+
+    /// Opens (creating if needed) the database file. Does not migrate: see ``openStore(_:migrate:)``.
+    public init(path: String, readers: Int = 8) throws(StorageError) {
+        self.path = path
+        self.location = .sqlite(path: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.maximumReaderCount = max(1, readers)
+        configuration.prepareDatabase { db in
+            // WAL makes NORMAL durable against application crashes; only power loss can drop the last commits.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            if path == ":memory:" {
+                writer = try DatabaseQueue(configuration: configuration)
+            } else {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                    throw StorageError.unavailable(path, reason: "directory \(directory) does not exist")
+                }
+                writer = try DatabasePool(path: path, configuration: configuration)
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw Self.map(error, target: path, opening: true)
+        }
+    }
+
+    public func close() async {
+        try? (writer as? DatabasePool)?.close()
+        try? (writer as? DatabaseQueue)?.close()
+    }
+
+    // MARK: - Schema
+
+    public func migrate() async throws(StorageError) -> [Int] {
+        let databaseVersion = try await write { db in
+            try Self.ensureMigrationTable(db)
+            let applied = try Self.appliedMigrations(db)
+            let version = applied.map(\.version).max() ?? 0
+            if version > Schema.latestVersion {
+                throw StorageError.schemaTooNew(database: version, supported: Schema.latestVersion)
+            }
+            try Self.verifyChecksums(applied)
+            return version
+        }
+        var done: [Int] = []
+        for migration in Schema.migrations where migration.version > databaseVersion {
+            do {
+                try await write { db in
+                    for statement in migration.statements(for: .sqlite) { try db.execute(sql: statement) }
+                    try db.execute(sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                                   arguments: [migration.version, migration.name, migration.checksum(for: .sqlite), StoredValues.now().nanosecondsSinceEpoch])
+                }
+            } catch {
+                throw .migrationFailed(version: migration.version, name: migration.name, reason: error.description)
+            }
+            done.append(migration.version)
+        }
+        return done
+    }
+
+    public func schemaStatus() async throws(StorageError) -> SchemaStatus {
+        try await read { db in
+            let exists = try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") ?? false
+            let applied = exists ? try Self.appliedMigrations(db) : []
+            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?"
+            let version = try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "?"
+            return SchemaStatus(applied: applied, engine: "SQLite \(version), journal \(journal)")
+        }
+    }
+
+    struct AppliedRow { var version: Int; var name: String; var checksum: String; var appliedAt: Int64 }
+
+    static func ensureMigrationTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)
+            """)
+    }
+
+    static func appliedMigrations(_ db: Database) throws -> [AppliedRow] {
+        try Row.fetchAll(db, sql: "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").map {
+            AppliedRow(version: $0["version"], name: $0["name"], checksum: $0["checksum"], appliedAt: $0["applied_at"])
+        }
+    }
+
+    static func verifyChecksums(_ applied: [AppliedRow]) throws {
+        for row in applied {
+            guard let migration = Schema.migrations.first(where: { $0.version == row.version }) else { continue }
+            if migration.checksum(for: .sqlite) != row.checksum {
+                throw StorageError.migrationMismatch(version: row.version, name: row.name)
+            }
+        }
+    }
+
+    /// Refuses to work on a database that is not exactly at this binary's schema.
+    func requireCurrentSchema(_ db: Database) throws {
+        let version = try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0
+        if version > Schema.latestVersion { throw StorageError.schemaTooNew(database: version, supported: Schema.latestVersion) }
+        if version < Schema.latestVersion { throw StorageError.schemaOutdated(database: version, supported: Schema.latestVersion) }
+    }
+
+    // MARK: - Instruments and candles
+
+    public func register(_ instrument: Instrument, calendar: String?) async throws(StorageError) -> StoredInstrument {
+        try await write { db in
+            try self.requireCurrentSchema(db)
+            if var existing = try Self.fetchInstrument(db, instrument.id) {
+                guard existing.instrument == instrument else {
+                    throw StorageError.constraintViolation("instrument \(instrument.id) is stored with a different definition "
+                        + "(\(Self.summary(existing.instrument)) vs \(Self.summary(instrument)))")
+                }
+                if let calendar, calendar != existing.calendar {
+                    try db.execute(sql: "UPDATE instruments SET calendar = ? WHERE id = ?", arguments: [calendar, existing.key])
+                    existing.calendar = calendar
+                }
+                return existing
+            }
+            try db.execute(sql: """
+                INSERT INTO instruments (symbol, venue, price_precision, size_precision, tick_size, lot_size, calendar, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [instrument.id.symbol, instrument.id.venue, Int(instrument.pricePrecision), Int(instrument.sizePrecision),
+                                 instrument.tickSize.description, instrument.lotSize.description, calendar, StoredValues.now().nanosecondsSinceEpoch])
+            return StoredInstrument(key: db.lastInsertedRowID, instrument: instrument, calendar: calendar)
+        }
+    }
+
+    static func summary(_ instrument: Instrument) -> String {
+        "prices \(instrument.pricePrecision) dp, sizes \(instrument.sizePrecision) dp, tick \(instrument.tickSize), lot \(instrument.lotSize)"
+    }
+
+    public func instruments() async throws(StorageError) -> [StoredInstrument] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM instruments ORDER BY symbol, venue").map(Self.decodeInstrument)
+        }
+    }
+
+    public func instrument(_ id: InstrumentID) async throws(StorageError) -> StoredInstrument? {
+        try await read { db in try Self.fetchInstrument(db, id) }
+    }
+
+    static func fetchInstrument(_ db: Database, _ id: InstrumentID) throws -> StoredInstrument? {
+        try Row.fetchOne(db, sql: "SELECT * FROM instruments WHERE symbol = ? AND venue = ?", arguments: [id.symbol, id.venue])
+            .map(decodeInstrument)
+    }
+
+    static func decodeInstrument(_ row: Row) throws -> StoredInstrument {
+        try StoredInstrument(
+            key: row["id"],
+            instrument: StoredValues.instrument(symbol: row["symbol"], venue: row["venue"], pricePrecision: row["price_precision"],
+                                                sizePrecision: row["size_precision"], tickSize: row["tick_size"], lotSize: row["lot_size"]),
+            calendar: row["calendar"])
+    }
+
+    public func insertCandles(_ bars: [Bar], instrument: InstrumentID, timeframe: String) async throws(StorageError) -> Int {
+        guard !bars.isEmpty else { return 0 }
+        return try await write { db in
+            try self.requireCurrentSchema(db)
+            guard let key = try Int64.fetchOne(db, sql: "SELECT id FROM instruments WHERE symbol = ? AND venue = ?",
+                                               arguments: [instrument.symbol, instrument.venue]) else {
+                throw StorageError.notFound("instrument \(instrument) (register it first)")
+            }
+            let statement = try db.makeStatement(sql: """
+                INSERT INTO candles (instrument_id, timeframe, open_time, close_time, open, high, low, close, volume, price_precision, size_precision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            let handle = statement.sqliteStatement
+            let connection = db.sqliteConnection
+            var inserted = 0
+            try timeframe.withCString { frame in
+                for bar in bars {
+                    sqlite3_bind_int64(handle, 1, key)
+                    sqlite3_bind_text(handle, 2, frame, -1, nil)
+                    sqlite3_bind_int64(handle, 3, bar.openTime.nanosecondsSinceEpoch)
+                    sqlite3_bind_int64(handle, 4, bar.closeTime.nanosecondsSinceEpoch)
+                    sqlite3_bind_int64(handle, 5, bar.openRaw)
+                    sqlite3_bind_int64(handle, 6, bar.highRaw)
+                    sqlite3_bind_int64(handle, 7, bar.lowRaw)
+                    sqlite3_bind_int64(handle, 8, bar.closeRaw)
+                    sqlite3_bind_int64(handle, 9, bar.volumeRaw)
+                    sqlite3_bind_int64(handle, 10, Int64(bar.pricePrecision))
+                    sqlite3_bind_int64(handle, 11, Int64(bar.sizePrecision))
+                    let code = sqlite3_step(handle)
+                    guard code == SQLITE_DONE else {
+                        let message = String(cString: sqlite3_errmsg(connection))
+                        sqlite3_reset(handle)
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+                    }
+                    inserted += Int(sqlite3_changes(connection))
+                    sqlite3_reset(handle)
+                }
+            }
+            return inserted
+        }
+    }
+
+    public func candles(instrument: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?) async throws(StorageError) -> [Bar] {
+        try await read { db in
+            try self.requireCurrentSchema(db)
+            let statement = try db.makeStatement(sql: """
+                SELECT c.open_time, c.close_time, c.open, c.high, c.low, c.close, c.volume, c.price_precision, c.size_precision
+                FROM candles c JOIN instruments i ON i.id = c.instrument_id
+                WHERE i.symbol = ? AND i.venue = ? AND c.timeframe = ? AND c.open_time >= ? AND c.open_time < ?
+                ORDER BY c.open_time
+                """)
+            try statement.setArguments([instrument.symbol, instrument.venue, timeframe,
+                                        from?.nanosecondsSinceEpoch ?? Int64.min, to?.nanosecondsSinceEpoch ?? Int64.max])
+            let handle = statement.sqliteStatement
+            var bars: [Bar] = []
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                bars.append(Bar(
+                    openTime: Timestamp(nanosecondsSinceEpoch: sqlite3_column_int64(handle, 0)),
+                    closeTime: Timestamp(nanosecondsSinceEpoch: sqlite3_column_int64(handle, 1)),
+                    openRaw: sqlite3_column_int64(handle, 2), highRaw: sqlite3_column_int64(handle, 3),
+                    lowRaw: sqlite3_column_int64(handle, 4), closeRaw: sqlite3_column_int64(handle, 5),
+                    volumeRaw: sqlite3_column_int64(handle, 6),
+                    pricePrecision: UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 7)),
+                    sizePrecision: UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 8))))
+            }
+            sqlite3_reset(handle)
+            return bars
+        }
+    }
+
+    public func candleSeries() async throws(StorageError) -> [CandleSeriesSummary] {
+        try await read { db in
+            try self.requireCurrentSchema(db)
+            return try Row.fetchAll(db, sql: """
+                SELECT i.symbol, i.venue, c.timeframe, min(c.open_time) AS first, max(c.open_time) AS last, count(*) AS n
+                FROM candles c JOIN instruments i ON i.id = c.instrument_id
+                GROUP BY i.symbol, i.venue, c.timeframe ORDER BY i.symbol, i.venue, c.timeframe
+                """).map {
+                CandleSeriesSummary(instrument: InstrumentID(symbol: $0["symbol"], venue: $0["venue"]), timeframe: $0["timeframe"],
+                                    first: Timestamp(nanosecondsSinceEpoch: $0["first"]), last: Timestamp(nanosecondsSinceEpoch: $0["last"]),
+                                    count: $0["n"])
+            }
+        }
+    }
+
+    // MARK: - Backtest runs and audit
+
+    public func record(_ run: BacktestRunRecord) async throws(StorageError) -> Int64 {
+        try await write { db in
+            try self.requireCurrentSchema(db)
+            try db.execute(sql: """
+                INSERT INTO backtest_runs (created_at, strategy, parameters, data_description, data_hash, final_equity, trade_count, results)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.createdAt.nanosecondsSinceEpoch, run.strategy, run.parameters, run.dataDescription, run.dataHash,
+                                 run.finalEquity.description, run.tradeCount, run.results])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func backtestRuns(limit: Int) async throws(StorageError) -> [BacktestRunRecord] {
+        try await read { db in
+            try self.requireCurrentSchema(db)
+            return try Row.fetchAll(db, sql: "SELECT * FROM backtest_runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                try StoredValues.backtestRun(id: row["id"], createdAt: row["created_at"], strategy: row["strategy"], parameters: row["parameters"],
+                                             dataDescription: row["data_description"], dataHash: row["data_hash"],
+                                             finalEquity: row["final_equity"], tradeCount: row["trade_count"], results: row["results"])
+            }
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws(StorageError) {
+        try await write { db in
+            try self.requireCurrentSchema(db)
+            try db.execute(sql: "INSERT INTO audit_log (time, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [entry.time.nanosecondsSinceEpoch, entry.actor, entry.action, entry.target, entry.details])
+        }
+    }
+
+    public func auditLog(limit: Int) async throws(StorageError) -> [AuditEntry] {
+        try await read { db in
+            try self.requireCurrentSchema(db)
+            return try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                AuditEntry(time: Timestamp(nanosecondsSinceEpoch: $0["time"]), actor: $0["actor"], action: $0["action"],
+                           target: $0["target"], details: $0["details"])
+            }
+        }
+    }
+
+    // MARK: - Backup
+
+    public func backup(to path: String) async throws(StorageError) -> String {
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try writer.backup(to: destination)
+            try destination.close()
+        } catch {
+            throw Self.map(error, target: path, opening: false)
+        }
+        return "online backup of \(self.path) written to \(path)"
+    }
+
+    // MARK: - Access and error mapping
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do { return try await writer.write(body) } catch { throw Self.map(error, target: path, opening: false) }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do { return try await writer.read(body) } catch { throw Self.map(error, target: path, opening: false) }
+    }
+
+    static func map(_ error: any Error, target: String, opening: Bool) -> StorageError {
+        if let error = error as? StorageError { return error }
+        guard let error = error as? DatabaseError else { return .backend("\(error)") }
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT: return .constraintViolation(message)
+        case .SQLITE_READONLY: return .readOnly(target)
+        case .SQLITE_FULL: return .diskFull(target)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH: return .unavailable(target, reason: message)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .unavailable(target, reason: "not a Tradewind SQLite database (\(message))")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .backend("the database stayed busy for \(Int(busyTimeout)) s (another process holds a long write): \(message)")
+        default: return opening ? .unavailable(target, reason: message) : .backend(message)
+        }
+    }
+}
+
+extension SchemaStatus {
+    init(applied: [SQLiteStore.AppliedRow], engine: String) {
+        let version = applied.map(\.version).max() ?? 0
+        self.init(databaseVersion: version, supportedVersion: Schema.latestVersion,
+                  applied: applied.map { AppliedMigration(version: $0.version, name: $0.name, appliedAt: Timestamp(nanosecondsSinceEpoch: $0.appliedAt)) },
+                  pending: Schema.migrations.map(\.version).filter { v in !applied.contains { $0.version == v } },
+                  engine: engine)
+    }
+}
