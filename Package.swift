@@ -107,7 +107,8 @@ let package = Package(
 
         .testTarget(
             name: "TradewindStorageTests",
-            dependencies: ["TradewindStorage", "TradewindCore", "TradewindTesting"],
+            dependencies: ["TradewindStorage", "TradewindCore", "TradewindMarketData", "TradewindTesting",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),

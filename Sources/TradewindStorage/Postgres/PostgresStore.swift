@@ -367,6 +367,10 @@ public final class PostgresStore: Store {
 
     static func map(_ error: any Error, location: StoreLocation, opening: Bool) -> StorageError {
         if let error = error as? StorageError { return error }
+        if let error = error as? PostgresTransactionError {
+            // The transaction's own failure matters, not the wrapper.
+            if let cause = error.closureError ?? error.beginError ?? error.commitError { return map(cause, location: location, opening: opening) }
+        }
         guard let error = error as? PSQLError else {
             if error is DeadlineExceeded { return .unavailable(location.description, reason: "no answer within the connect timeout") }
             return .backend("\(error)")
