@@ -32,7 +32,16 @@ struct StorageCLITests {
             #expect(fromDatabase.stdout.contains("Final equity   107,430.08"))
             #expect(fromDatabase.stdout.contains("Trades         32 closed"))
             let status = try CLIRunner.run(["db", "status", "--db", db])
-            #expect(status.stdout.contains("Schema     version 3 (this tradewind: 3)"), "\(status.stdout)")
+            #expect(status.stdout.contains("Schema     version \(4) (this tradewind: \(4))"), "\(status.stdout)")
+            let backupPath = NSTemporaryDirectory() + "tradewind-backup-\(UUID().uuidString).db"
+            let backup = try CLIRunner.run(["db", "backup", backupPath, "--db", db])
+            #expect(backup.status == 0, "\(backup.stderr)")
+            if db.hasPrefix("sqlite:") {
+                let restored = try CLIRunner.run(["data", "list", "--db", "sqlite:" + backupPath])
+                #expect(restored.stdout.contains("GOOG.CSV  1d  2004-08-19T00:00:00Z → 2013-03-01T00:00:00Z  2148 rows"), "\(restored.stdout)")
+            } else {
+                #expect(backup.stdout.contains("pg_dump --format=custom"))
+            }
         }
     }
 

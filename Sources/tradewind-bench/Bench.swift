@@ -11,11 +11,12 @@ import TradewindStrategy
 /// `tradewind-bench`: measured figures for docs/PERFORMANCE.md. Always run a release build:
 ///
 ///     swift run -c release tradewind-bench backtest --bars 1000000
-struct Bench: ParsableCommand {
+@main
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tradewind-bench",
         abstract: "Benchmarks of Tradewind's hot paths (use a release build).",
-        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self]
+        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self]
     )
 }
 
@@ -235,5 +236,3 @@ struct IndicatorsBench: ParsableCommand {
         return results.values
     }
 }
-
-Bench.main()
