@@ -65,8 +65,11 @@ struct BacktestCommand: AsyncParsableCommand {
 
     @OptionGroup var range: RangeOptions
 
-    @Flag(name: .long, help: "Run over a stored series even if it has gaps (the run reports how many bars are missing).")
+    @Flag(name: .long, help: "Run even if the bars have gaps (the run reports how many bars are missing).")
     var allowGaps = false
+
+    @Option(name: .long, help: "Trading calendar of the bars (XNYS, weekdays, 24x7): its closed days are not gaps. Default: the stored instrument's, else detected.")
+    var calendar: String?
 
     @OptionGroup var store: StoreOptions
 
@@ -83,7 +86,7 @@ struct BacktestCommand: AsyncParsableCommand {
     var convention = BarTimestampConvention.open
 
     enum CodingKeys: String, CodingKey {
-        case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, venue, timeframe, range, allowGaps, store, json, output
+        case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, venue, timeframe, range, allowGaps, calendar, store, json, output
     }
 
     mutating func validate() throws {
@@ -125,18 +128,24 @@ struct BacktestCommand: AsyncParsableCommand {
         try await CLIFailure.run {
             var stored: [BarSeries] = []
             var notes: [String] = []
+            let chosenCalendar = try calendar.map { name in
+                guard let value = TradingCalendar(rawValue: name) else { throw ValidationError("--calendar must be XNYS, weekdays or 24x7") }
+                return value
+            }
             if data.isEmpty, let symbol, let timeframe {
                 let loaded = try await Self.loadStored(InstrumentID(symbol: symbol, venue: venue), timeframe: timeframe,
-                                                       from: try range.fromTime(), to: try range.toTime(), allowGaps: allowGaps, store: store)
+                                                       from: try range.fromTime(), to: try range.toTime(), allowGaps: allowGaps,
+                                                       calendar: chosenCalendar, store: store)
                 stored = [loaded.series]
                 notes = loaded.notes
             }
             let request = BacktestRequest(
                 dataPaths: data, strategyName: strategy, parameters: parsedParameters, startingCash: startingCash,
                 execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") },
-                barsFromTicks: barsFromTicks, series: stored
+                barsFromTicks: barsFromTicks, series: stored,
+                gate: stored.isEmpty ? DataGate(calendar: chosenCalendar, allowGaps: allowGaps) : nil
             )
-            let report = try Tradewind.runBacktest(request)
+            let report = try Tradewind.runBacktest(request, notes: &notes)
             var document = report.json.renderedBytes(indent: 2)
             document.append(0x0A)
             if let output { try writeFile(document, to: output) }
@@ -152,10 +161,10 @@ struct BacktestCommand: AsyncParsableCommand {
 
     /// Reads a stored series through the cache and passes it through the data-quality gate.
     static func loadStored(_ id: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?, allowGaps: Bool,
-                           store: StoreOptions) async throws -> (series: BarSeries, notes: [String]) {
+                           calendar: TradingCalendar?, store: StoreOptions) async throws -> (series: BarSeries, notes: [String]) {
         let database = try await store.open()
         do {
-            guard let stored = try await database.instrument(id) else {
+            guard var stored = try await database.instrument(id) else {
                 throw StorageError.notFound("instrument \(id) in \(database.location) (import it with `tradewind data import`)")
             }
             let cache = CandleCache(store: database)
@@ -163,22 +172,11 @@ struct BacktestCommand: AsyncParsableCommand {
             await database.close()
             guard !bars.isEmpty else { throw StorageError.notFound("no \(timeframe) bars of \(id) in that range in \(database.location)") }
             let interval = BarInterval(timeframe: timeframe)
-            let quality = DataQualityReport(bars: bars, interval: interval, calendar: stored.calendar.flatMap(TradingCalendar.init(rawValue:)))
-            if quality.hasErrors {
-                throw DataGateError(description: "\(id) \(timeframe) fails the data-quality gate: "
-                    + quality.problems.filter { $0.kind != .spike }.prefix(3).map(\.description).joined(separator: "; "))
-            }
-            var notes: [String] = []
-            if !quality.gaps.isEmpty {
-                let summary = "\(quality.missingBars) bars missing in \(quality.gaps.count) gaps (largest: "
-                    + (quality.gaps.max { $0.missingBars < $1.missingBars }.map { "\($0.after.iso8601) → \($0.before.iso8601)" } ?? "") + ")"
-                guard allowGaps else {
-                    throw DataGateError(description: "\(id) \(timeframe) has \(summary); run `tradewind data check` to list them, "
-                        + "give the instrument a calendar on import (--calendar XNYS) if they are holidays, or pass --allow-gaps")
-                }
-                notes.append("running over gaps: \(summary)")
-            }
-            return (BarSeries(instrument: stored.instrument, bars: bars, interval: interval), notes)
+            let series = BarSeries(instrument: stored.instrument, bars: bars, interval: interval)
+            if let calendar { stored.calendar = calendar.rawValue }
+            let notes = try DataGate(calendar: stored.calendar.flatMap(TradingCalendar.init(rawValue:)), allowGaps: allowGaps)
+                .check(series, label: "\(id) \(timeframe)")
+            return (series, notes)
         } catch {
             await database.close()
             throw error

@@ -5,11 +5,6 @@ import TradewindCore
 import TradewindMarketData
 import TradewindStorage
 
-/// A series that failed the data-quality gate.
-struct DataGateError: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// `tradewind data import FILE --symbol S --timeframe T`.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -180,7 +175,8 @@ struct CheckCommand: AsyncParsableCommand {
     static func render(_ report: DataQualityReport, limit: Int) -> String {
         var lines = [
             "Bars        \(report.barCount)  (\(report.first?.iso8601 ?? "-") → \(report.last?.iso8601 ?? "-"))",
-            "Interval    \(report.interval?.description ?? "unknown")" + (report.calendar.map { ", calendar \($0.rawValue)" } ?? ""),
+            "Interval    \(report.interval?.description ?? "unknown")"
+                + (report.calendar.map { ", calendar \($0.rawValue)\(report.calendarDetected ? " (detected)" : "")" } ?? ""),
             "Gaps        \(report.gaps.isEmpty ? "none" : "\(report.gaps.count) (\(report.missingBars) missing bars)")",
         ]
         for kind in DataQualityReport.ProblemKind.allCases {

@@ -39,12 +39,15 @@ public struct BacktestRequest: Sendable {
     public var barsFromTicks: TimeSpan?
     /// Bar series already loaded (e.g. from the database), used instead of files when given.
     public var series: [BarSeries]
+    /// Checks bar files before the run (``DataGate``); `nil` runs over them as they are.
+    public var gate: DataGate?
 
     public init(dataPaths: [String], strategyName: String, parameters: [(name: String, value: String)], startingCash: Money,
                 execution: ExecutionSettings, convention: BarTimestampConvention = .open, instrumentID: InstrumentID? = nil,
-                barsFromTicks: TimeSpan? = nil, series: [BarSeries] = []) {
+                barsFromTicks: TimeSpan? = nil, series: [BarSeries] = [], gate: DataGate? = nil) {
         self.barsFromTicks = barsFromTicks
         self.series = series
+        self.gate = gate
         self.dataPaths = dataPaths
         self.strategyName = strategyName
         self.parameters = parameters
@@ -69,6 +72,12 @@ public enum Tradewind {
     /// Loads the data, builds the strategy and runs the backtest.
     /// - Throws: `MarketDataError`, `StrategyError` or `BacktestError`.
     public static func runBacktest(_ request: BacktestRequest) throws -> BacktestReport {
+        var notes: [String] = []
+        return try runBacktest(request, notes: &notes)
+    }
+
+    /// As ``runBacktest(_:)``; what the data gate let through with a warning goes to `notes`.
+    public static func runBacktest(_ request: BacktestRequest, notes: inout [String]) throws -> BacktestReport {
         let strategyType = try StrategyCatalog.strategy(named: request.strategyName)
         let files: [MarketDataFile] = request.series.isEmpty ? try request.dataPaths.map { path in
             try CSVBarFile.loadAny(path: path, instrumentID: request.dataPaths.count == 1 ? request.instrumentID : nil,
@@ -87,6 +96,9 @@ public enum Tradewind {
                                                   fillModel: execution.fillModel, margin: execution.margin, funding: funding,
                                                   barsFromTicks: request.barsFromTicks)
         let series = files.compactMap { if case .bars(let series) = $0 { series } else { nil } }
+        if let gate = request.gate {
+            for one in series { notes += try gate.check(one, label: one.instrument.id.description) }
+        }
         if series.count == files.count {
             let result = try run(strategyType, request.parameters, data: .bars(series), configuration: configuration)
             return BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
@@ -146,4 +158,40 @@ public enum Tradewind {
                                     configuration: configuration)
         }
     }
+}
+
+/// The data-quality gate in front of a backtest: a series with errors is refused; one with gaps
+/// is refused unless gaps are allowed, and then the missing bars are reported.
+public struct DataGate: Sendable {
+    /// The series' trading calendar; detected from the bars when `nil`.
+    public var calendar: TradingCalendar?
+    public var allowGaps: Bool
+
+    public init(calendar: TradingCalendar? = nil, allowGaps: Bool = false) {
+        self.calendar = calendar
+        self.allowGaps = allowGaps
+    }
+
+    /// - Returns: warnings to show (gaps that were allowed).
+    /// - Throws: ``DataGateError`` naming the series and what is wrong.
+    public func check(_ series: BarSeries, label: String) throws -> [String] {
+        let quality = DataQualityReport(bars: series.bars, interval: series.interval, calendar: calendar)
+        if quality.hasErrors {
+            throw DataGateError(description: "\(label) fails the data-quality gate: "
+                + quality.problems.filter { $0.kind != .spike }.prefix(3).map(\.description).joined(separator: "; "))
+        }
+        guard !quality.gaps.isEmpty else { return [] }
+        let largest = quality.gaps.max { $0.missingBars < $1.missingBars }!
+        let summary = "\(quality.missingBars) bars missing in \(quality.gaps.count) gaps (largest: \(largest.after.iso8601) → \(largest.before.iso8601))"
+        guard allowGaps else {
+            throw DataGateError(description: "\(label) has \(summary); run `tradewind data check` to list them, "
+                + "give the calendar (--calendar XNYS) if they are holidays, or pass --allow-gaps")
+        }
+        return ["running over gaps: \(summary)"]
+    }
+}
+
+/// A series that failed the data-quality gate.
+public struct DataGateError: Error, CustomStringConvertible {
+    public var description: String
 }

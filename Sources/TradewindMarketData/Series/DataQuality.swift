@@ -45,7 +45,7 @@ public struct DataQualityReport: Sendable {
     ///   - interval: the expected spacing; detected from the bars when `nil`.
     ///   - calendar: days that are not trading days are not gaps (daily and intraday data);
     ///     intraday bars only count gaps within one trading day, since sessions close overnight.
-    ///     Without a calendar, daily data with no weekend bars is treated as `weekdays`.
+    ///     Without one, the calendar is detected (see ``detectCalendar(_:interval:)``).
     public init(bars: [Bar], interval: BarInterval? = nil, calendar: TradingCalendar? = nil, spikeDeviations: Double = 8) {
         barCount = bars.count
         first = bars.first?.openTime
@@ -54,13 +54,34 @@ public struct DataQualityReport: Sendable {
         let times = bars.map(\.openTime)
         let interval = interval ?? BarInterval.detect(times)
         self.interval = interval
-        let daily = interval == .fixed(.days(1))
-        let impliedCalendar: TradingCalendar? = calendar ?? (daily && !times.contains { $0.weekday >= 5 } ? .weekdays : nil)
-        self.calendar = impliedCalendar
         problems = Self.barProblems(bars)
         problems += Self.spikes(bars, deviations: spikeDeviations)
         problems.sort { ($0.time, $0.kind.rawValue) < ($1.time, $1.kind.rawValue) }
-        gaps = Self.gaps(times, interval: interval, calendar: impliedCalendar)
+        if let calendar {
+            self.calendar = calendar
+            calendarDetected = false
+            gaps = Self.gaps(times, interval: interval, calendar: calendar)
+        } else {
+            (self.calendar, gaps) = Self.detectCalendar(times, interval: interval)
+            calendarDetected = self.calendar != nil
+        }
+    }
+
+    /// Whether ``calendar`` was inferred from the data rather than given.
+    public var calendarDetected: Bool
+
+    /// Without a given calendar, the most specific one the data fits: bars on weekends mean
+    /// 24×7; otherwise the exchange calendar if it explains every missing weekday (only XNYS is
+    /// known), else weekdays. A gap is reported only if no known calendar explains it.
+    static func detectCalendar(_ times: [Timestamp], interval: BarInterval?) -> (TradingCalendar?, [Gap]) {
+        guard case .fixed(let span) = interval, span.nanoseconds <= TimeSpan.days(1).nanoseconds else {
+            return (nil, gaps(times, interval: interval, calendar: nil))
+        }
+        if times.contains(where: { $0.weekday >= 5 }) { return (.always, gaps(times, interval: interval, calendar: .always)) }
+        let weekdays = gaps(times, interval: interval, calendar: .weekdays)
+        guard !weekdays.isEmpty, span == .days(1) else { return (.weekdays, weekdays) }
+        let exchange = gaps(times, interval: interval, calendar: .xnys)
+        return exchange.isEmpty ? (.xnys, exchange) : (.weekdays, weekdays)
     }
 
     static func barProblems(_ bars: [Bar]) -> [Problem] {
