@@ -71,7 +71,7 @@ public struct PerformanceMetrics: Hashable, Sendable {
         } else {
             self.annualizedReturn = nil
         }
-        let stats = ReturnStatistics(returns)
+        let stats = ReturnMoments(returns)
         if let barsPerYear, let deviation = stats.standardDeviation {
             let scale = barsPerYear.squareRoot()
             self.annualizedVolatility = deviation * scale
@@ -109,7 +109,7 @@ public struct PerformanceMetrics: Hashable, Sendable {
 }
 
 /// Mean, sample standard deviation and downside deviation of a return series.
-struct ReturnStatistics {
+struct ReturnMoments {
     var mean = 0.0
     var standardDeviation: Double?
     var downsideDeviation = 0.0

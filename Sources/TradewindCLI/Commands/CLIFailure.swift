@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradewindAnalytics
 import TradewindIndicators
 import TradewindMarketData
 import TradewindSimulation
@@ -51,6 +52,7 @@ enum CLIFailure {
             case .backend: return (error.description, 1)
             }
         case let error as DataGateError: return (error.description, 65)
+        case let error as ReturnSeriesError: return (error.description, 65)
         case let error as MarketDataError:
             if case .unreadable = error { return (error.description, 74) }
             return (error.description, 65)
