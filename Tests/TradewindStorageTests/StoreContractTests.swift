@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TradewindCore
-import TradewindStorage
+@testable import TradewindStorage
 
 /// Where the contract runs: a fresh SQLite file, and a fresh schema in the test PostgreSQL
 /// (started by scripts/test.sh; `TRADEWIND_TEST_POSTGRES_URL`).
@@ -192,27 +192,31 @@ struct SQLiteSpecificTests {
         await reopened.close()
     }
 
-    @Test("an older database is upgraded in place, keeping its data")
+    @Test("a version-1 database is upgraded in place: its row-per-bar candles move into blocks intact")
     func upgradeInPlace() async throws {
         let path = NSTemporaryDirectory() + "tradewind-older-\(UUID().uuidString).db"
-        // Build a version-1 database by hand, as an older tradewind would have left it.
+        let bars = minuteBars(3_000) + minuteBars(5, start: 1_800_000_000, precision: 4)
+        // Exactly what a version-1 tradewind left behind.
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
             try db.execute(sql: "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+            let first = Schema.migrations[0]
+            for statement in first.statements(for: .sqlite) { try db.execute(sql: statement) }
+            try db.execute(sql: "INSERT INTO schema_migrations VALUES (1, ?, ?, 0)", arguments: [first.name, first.checksum(for: .sqlite)])
+            try db.execute(sql: "INSERT INTO instruments (symbol, venue, price_precision, size_precision, tick_size, lot_size, created_at) VALUES ('GOOG', 'XNAS', 2, 0, '0.01', '1', 0)")
+            for bar in bars {
+                try db.execute(sql: "INSERT INTO candles VALUES (1, '1m', ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
+                    bar.openTime.nanosecondsSinceEpoch, bar.closeTime.nanosecondsSinceEpoch, bar.openRaw, bar.highRaw, bar.lowRaw,
+                    bar.closeRaw, bar.volumeRaw, Int(bar.pricePrecision), Int(bar.sizePrecision)])
+            }
         }
         try queue.close()
-        let partial = try SQLiteStore(path: path)
-        _ = try await partial.migrate()
-        await partial.close()
-        let older = try DatabaseQueue(path: path)
-        try await older.write { db in try db.execute(sql: "DELETE FROM schema_migrations WHERE version > 1; DROP TABLE trials; DROP TABLE studies; DROP TABLE metrics_snapshots; DROP TABLE alerts; DROP TABLE notifications; DROP TABLE positions; DROP TABLE fills; DROP TABLE orders; DROP TABLE bot_events; DROP TABLE bots") }
-        try await older.write { db in
-            try db.execute(sql: "INSERT INTO instruments (symbol, venue, price_precision, size_precision, tick_size, lot_size, created_at) VALUES ('GOOG', 'XNAS', 2, 0, '0.01', '1', 0)")
-        }
-        try older.close()
         let upgraded = try SQLiteStore(path: path)
-        #expect(try await upgraded.migrate() == [2, 3, 4])
+        #expect(try await upgraded.migrate() == Array(2...Schema.latestVersion))
         #expect(try await upgraded.instruments().map(\.instrument.id) == [goog.id])
+        #expect(try await upgraded.candles(instrument: goog.id, timeframe: "1m", from: nil, to: nil) == bars)
+        #expect(try await upgraded.candleSeries().first?.count == bars.count)
+        #expect(try await upgraded.insertCandles(bars, instrument: goog.id, timeframe: "1m") == 0)
         await upgraded.close()
     }
 
@@ -257,5 +261,36 @@ struct PostgresSpecificTests {
         guard let base = Backend.postgresURL else { return }
         let wrong = base.replacingOccurrences(of: "tradewind-test@", with: "wrong@")
         await #expect(throws: StorageError.self) { _ = try await openStore(wrong) }
+    }
+}
+
+@Suite("Candle blocks")
+struct CandleBlockTests {
+    @Test("packing round-trips exactly; batches are sorted, de-duplicated and cut at block boundaries (also before 1970)")
+    func packing() throws {
+        let bars = minuteBars(2_500, start: -100_000) + minuteBars(3, start: 1_700_000_000, precision: 6)
+        #expect(try CandleBlocks.decode(CandleBlocks.encode(bars[...])) == bars)
+        let span = CandleBlocks.span(timeframe: "1m")
+        #expect(span == 1_024 * 60_000_000_000)
+        let groups = CandleBlocks.group(bars.reversed() + bars.prefix(10), span: span)
+        #expect(groups.flatMap(\.bars) == bars)
+        for group in groups {
+            #expect(group.bars.allSatisfy { CandleBlocks.blockStart($0.openTime.nanosecondsSinceEpoch, span: span) == group.start })
+        }
+        #expect(CandleBlocks.blockStart(-1, span: 10) == -10)
+        let merged = CandleBlocks.merge(existing: Array(bars[0..<10]), adding: bars[5..<20])
+        #expect(merged.added == 10 && merged.bars == Array(bars[0..<20]))
+    }
+
+    @Test("a batch landing inside stored blocks adds only its new bars", arguments: Backend.allCases)
+    func mergeIntoStored(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            _ = try await store.register(goog)
+            let all = minuteBars(3_000)
+            let evens = all.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+            #expect(try await store.insertCandles(evens, instrument: goog.id, timeframe: "1m") == 1_500)
+            #expect(try await store.insertCandles(all.reversed(), instrument: goog.id, timeframe: "1m") == 1_500)
+            #expect(try await store.candles(instrument: goog.id, timeframe: "1m", from: nil, to: nil) == all)
+        }
     }
 }

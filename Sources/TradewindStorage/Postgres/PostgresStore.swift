@@ -94,6 +94,10 @@ public final class PostgresStore: Store {
                         for statement in migration.statements(for: .postgres) {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
+                        if migration.dataStep == .candlesIntoBlocks { try await Self.moveCandlesIntoBlocks(connection, logger) }
+                        for statement in migration.finally {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
                         try await connection.query("""
                             INSERT INTO schema_migrations (version, name, checksum, applied_at)
                             VALUES (\(migration.version), \(migration.name), \(migration.checksum(for: .postgres)), \(StoredValues.now().nanosecondsSinceEpoch))
@@ -107,7 +111,7 @@ public final class PostgresStore: Store {
                 }
                 if try await Self.timescaleVersion(connection, logger) != nil {
                     try await connection.query("""
-                        SELECT create_hypertable('candles', 'open_time', chunk_time_interval => 604800000000000::bigint,
+                        SELECT create_hypertable('candle_blocks', 'block_start', chunk_time_interval => 2592000000000000::bigint,
                                                  if_not_exists => TRUE, migrate_data => TRUE)
                         """, logger: logger)
                 }
@@ -127,9 +131,9 @@ public final class PostgresStore: Store {
                 let server = try await connection.query("SHOW server_version", logger: logger).collect().first?.decode(String.self) ?? "?"
                 var engine = "PostgreSQL \(server)"
                 if let timescale = try await Self.timescaleVersion(connection, logger) {
-                    engine += ", TimescaleDB \(timescale) (candles is a hypertable)"
+                    engine += ", TimescaleDB \(timescale) (candle_blocks is a hypertable)"
                 } else {
-                    engine += ", no TimescaleDB (candles is a plain table)"
+                    engine += ", no TimescaleDB (candle_blocks is a plain table)"
                 }
                 let version = applied.map(\.version).max() ?? 0
                 return SchemaStatus(
@@ -231,89 +235,104 @@ public final class PostgresStore: Store {
     public func insertCandles(_ bars: [Bar], instrument: InstrumentID, timeframe: String) async throws(StorageError) -> Int {
         guard !bars.isEmpty else { return 0 }
         do {
-            return try await insert(bars, instrument: instrument, timeframe: timeframe, racing: false)
-        } catch StorageError.constraintViolation {
-            // Another importer wrote some of these bars between our check and our insert:
-            // the whole batch was rolled back; once more, letting the database skip duplicates.
-            return try await insert(bars, instrument: instrument, timeframe: timeframe, racing: true)
-        }
-    }
-
-    /// Inserts in one transaction. Plain `INSERT` of the bars not yet stored (found with one
-    /// index range scan) is twice as fast as `ON CONFLICT DO NOTHING`, whose speculative
-    /// insertion costs per row; `racing` uses the latter after a concurrent import collided.
-    private func insert(_ bars: [Bar], instrument: InstrumentID, timeframe: String, racing: Bool) async throws(StorageError) -> Int {
-        do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await self.requireCurrentSchema(connection)
                 guard let key = try await self.fetchInstrument(connection, instrument)?.key else {
                     throw StorageError.notFound("instrument \(instrument) (register it first)")
                 }
-                var fresh = bars
-                if !racing {
-                    let times = bars.map(\.openTime.nanosecondsSinceEpoch)
-                    var stored = Set<Int64>()
-                    for try await time in try await connection.query("""
-                        SELECT open_time FROM candles WHERE instrument_id = \(key) AND timeframe = \(timeframe)
-                          AND open_time BETWEEN \(times.min()!) AND \(times.max()!)
-                        """, logger: self.logger).decode(Int64.self) {
-                        stored.insert(time)
-                    }
-                    // Skips stored bars and repeats within the batch (the first one wins).
-                    if !stored.isEmpty || Set(times).count != times.count {
-                        fresh = bars.filter { stored.insert($0.openTime.nanosecondsSinceEpoch).inserted }
-                    }
-                }
-                var inserted = 0
-                var start = 0
-                while start < fresh.count {
-                    let chunk = fresh[start..<min(start + Self.insertChunk, fresh.count)]
-                    start += chunk.count
-                    let conflict = racing ? "ON CONFLICT DO NOTHING" : ""
-                    let result = try await connection.query("""
-                        WITH added AS (
-                            INSERT INTO candles (instrument_id, timeframe, open_time, close_time, open, high, low, close, volume, price_precision, size_precision)
-                            SELECT \(key), \(timeframe), * FROM unnest(
-                                \(chunk.map(\.openTime.nanosecondsSinceEpoch))::bigint[], \(chunk.map(\.closeTime.nanosecondsSinceEpoch))::bigint[],
-                                \(chunk.map(\.openRaw))::bigint[], \(chunk.map(\.highRaw))::bigint[], \(chunk.map(\.lowRaw))::bigint[],
-                                \(chunk.map(\.closeRaw))::bigint[], \(chunk.map(\.volumeRaw))::bigint[],
-                                \(chunk.map { Int16($0.pricePrecision) })::smallint[], \(chunk.map { Int16($0.sizePrecision) })::smallint[])
-                            \(unescaped: conflict)
-                            RETURNING 1)
-                        SELECT count(*) FROM added
-                        """, logger: self.logger)
-                    inserted += Int(try await result.collect().first?.decode(Int64.self) ?? 0)
-                }
-                return inserted
+                try await connection.query("""
+                    INSERT INTO candle_series (instrument_id, timeframe) VALUES (\(key), \(timeframe)) ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+                let series = try await connection.query("SELECT id FROM candle_series WHERE instrument_id = \(key) AND timeframe = \(timeframe)",
+                                                        logger: self.logger).collect().first!.decode(Int64.self)
+                return try await Self.writeBlocks(connection, self.logger, series: series, timeframe: timeframe, bars: bars)
             }
         } catch {
             throw Self.map(error, location: location, opening: false)
         }
     }
 
+    /// Merges bars into their blocks; returns how many were new. Writers of one series take
+    /// turns (a transaction-scoped advisory lock), so two imports never both rewrite a block
+    /// from the same old copy.
+    static func writeBlocks(_ connection: PostgresConnection, _ logger: Logger, series: Int64, timeframe: String, bars: [Bar]) async throws -> Int {
+        let lock = Int64(0x7477) << 48 | (series & 0xFFFF_FFFF_FFFF)
+        try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
+        let span = CandleBlocks.span(timeframe: timeframe)
+        let groups = CandleBlocks.group(bars, span: span)
+        guard let first = groups.first, let last = groups.last else { return 0 }
+        var existing: [Int64: [Bar]] = [:]
+        for try await row in try await connection.query("""
+            SELECT block_start, bars FROM candle_blocks WHERE series_id = \(series) AND block_start BETWEEN \(first.start) AND \(last.start)
+            """, logger: logger) {
+            let cells = Array(row)
+            let start = try integer(cells[0])
+            var decoded: [Bar] = []
+            if let bytes = cells[1].bytes {
+                try bytes.withUnsafeReadableBytes { (raw: UnsafeRawBufferPointer) throws in
+                    try CandleBlocks.decode(raw, from: .min, to: .max, into: &decoded)
+                }
+            }
+            existing[start] = decoded
+        }
+        var added = 0
+        for group in groups {
+            let (merged, new) = CandleBlocks.merge(existing: existing[group.start] ?? [], adding: group.bars)
+            guard new > 0 else { continue }
+            added += new
+            let packed = ByteBuffer(bytes: CandleBlocks.encode(merged[...]))
+            try await connection.query("""
+                INSERT INTO candle_blocks (series_id, block_start, bar_count, first_open, last_open, bars)
+                VALUES (\(series), \(group.start), \(Int32(merged.count)), \(merged.first!.openTime.nanosecondsSinceEpoch),
+                        \(merged.last!.openTime.nanosecondsSinceEpoch), \(packed))
+                ON CONFLICT (series_id, block_start) DO UPDATE SET bar_count = excluded.bar_count, first_open = excluded.first_open,
+                    last_open = excluded.last_open, bars = excluded.bars
+                """, logger: logger)
+        }
+        return added
+    }
+
+    /// Migration 5's data step: every series of the row-per-bar table, packed into blocks.
+    static func moveCandlesIntoBlocks(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        var pairs: [(Int64, String)] = []
+        for try await pair in try await connection.query("SELECT DISTINCT instrument_id, timeframe FROM candles", logger: logger)
+            .decode((Int64, String).self) {
+            pairs.append(pair)
+        }
+        for (instrument, timeframe) in pairs {
+            let series = try await connection.query("""
+                INSERT INTO candle_series (instrument_id, timeframe) VALUES (\(instrument), \(timeframe)) RETURNING id
+                """, logger: logger).collect().first!.decode(Int64.self)
+            var bars: [Bar] = []
+            for try await row in try await connection.query("""
+                SELECT open_time, close_time, open, high, low, close, volume, price_precision, size_precision FROM candles
+                WHERE instrument_id = \(instrument) AND timeframe = \(timeframe) ORDER BY open_time
+                """, logger: logger) {
+                let v = try row.map(integer)
+                bars.append(Bar(openTime: Timestamp(nanosecondsSinceEpoch: v[0]), closeTime: Timestamp(nanosecondsSinceEpoch: v[1]),
+                                openRaw: v[2], highRaw: v[3], lowRaw: v[4], closeRaw: v[5], volumeRaw: v[6],
+                                pricePrecision: UInt8(truncatingIfNeeded: v[7]), sizePrecision: UInt8(truncatingIfNeeded: v[8])))
+            }
+            _ = try await writeBlocks(connection, logger, series: series, timeframe: timeframe, bars: bars)
+        }
+    }
+
     public func candles(instrument: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?) async throws(StorageError) -> [Bar] {
         try await run { connection in
             try await self.requireCurrentSchema(connection)
+            let lower = from?.nanosecondsSinceEpoch ?? Int64.min, upper = to?.nanosecondsSinceEpoch ?? Int64.max
             var bars: [Bar] = []
-            let rows = try await connection.query("""
-                SELECT c.open_time, c.close_time, c.open, c.high, c.low, c.close, c.volume, c.price_precision, c.size_precision
-                FROM candles c JOIN instruments i ON i.id = c.instrument_id
-                WHERE i.symbol = \(instrument.symbol) AND i.venue = \(instrument.venue) AND c.timeframe = \(timeframe)
-                  AND c.open_time >= \(from?.nanosecondsSinceEpoch ?? Int64.min) AND c.open_time < \(to?.nanosecondsSinceEpoch ?? Int64.max)
-                ORDER BY c.open_time
-                """, logger: self.logger)
-            // Cells read straight from their binary form: decoding the row as a tuple goes through
-            // generic metadata lookups and runs several times slower.
-            var values = [Int64](repeating: 0, count: 9)
-            for try await row in rows {
-                var column = 0
-                for cell in row {
-                    values[column] = try Self.integer(cell)
-                    column += 1
+            for try await row in try await connection.query("""
+                SELECT b.bars FROM candle_blocks b
+                JOIN candle_series s ON s.id = b.series_id JOIN instruments i ON i.id = s.instrument_id
+                WHERE i.symbol = \(instrument.symbol) AND i.venue = \(instrument.venue) AND s.timeframe = \(timeframe)
+                  AND b.last_open >= \(lower) AND b.first_open < \(upper)
+                ORDER BY b.block_start
+                """, logger: self.logger) {
+                guard let bytes = row.first?.bytes else { continue }
+                try bytes.withUnsafeReadableBytes { (raw: UnsafeRawBufferPointer) throws in
+                    try CandleBlocks.decode(raw, from: lower, to: upper, into: &bars)
                 }
-                bars.append(Bar(openTime: Timestamp(nanosecondsSinceEpoch: values[0]), closeTime: Timestamp(nanosecondsSinceEpoch: values[1]),
-                                openRaw: values[2], highRaw: values[3], lowRaw: values[4], closeRaw: values[5], volumeRaw: values[6],
-                                pricePrecision: UInt8(truncatingIfNeeded: values[7]), sizePrecision: UInt8(truncatingIfNeeded: values[8])))
             }
             return bars
         }
@@ -324,9 +343,9 @@ public final class PostgresStore: Store {
             try await self.requireCurrentSchema(connection)
             var result: [CandleSeriesSummary] = []
             for try await row in try await connection.query("""
-                SELECT i.symbol, i.venue, c.timeframe, min(c.open_time), max(c.open_time), count(*)
-                FROM candles c JOIN instruments i ON i.id = c.instrument_id
-                GROUP BY i.symbol, i.venue, c.timeframe ORDER BY i.symbol, i.venue, c.timeframe
+                SELECT i.symbol, i.venue, s.timeframe, min(b.first_open), max(b.last_open), sum(b.bar_count)::bigint
+                FROM candle_blocks b JOIN candle_series s ON s.id = b.series_id JOIN instruments i ON i.id = s.instrument_id
+                GROUP BY i.symbol, i.venue, s.timeframe ORDER BY i.symbol, i.venue, s.timeframe
                 """, logger: self.logger).decode((String, String, String, Int64, Int64, Int64).self) {
                 result.append(CandleSeriesSummary(instrument: InstrumentID(symbol: row.0, venue: row.1), timeframe: row.2,
                                                   first: Timestamp(nanosecondsSinceEpoch: row.3), last: Timestamp(nanosecondsSinceEpoch: row.4),

@@ -72,6 +72,8 @@ public final class SQLiteStore: Store {
             do {
                 try await write { db in
                     for statement in migration.statements(for: .sqlite) { try db.execute(sql: statement) }
+                    if migration.dataStep == .candlesIntoBlocks { try Self.moveCandlesIntoBlocks(db) }
+                    for statement in migration.finally { try db.execute(sql: statement) }
                     try db.execute(sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                                    arguments: [migration.version, migration.name, migration.checksum(for: .sqlite), StoredValues.now().nanosecondsSinceEpoch])
                 }
@@ -184,70 +186,87 @@ public final class SQLiteStore: Store {
                                                arguments: [instrument.symbol, instrument.venue]) else {
                 throw StorageError.notFound("instrument \(instrument) (register it first)")
             }
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO candles (instrument_id, timeframe, open_time, close_time, open, high, low, close, volume, price_precision, size_precision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """)
-            let handle = statement.sqliteStatement
-            let connection = db.sqliteConnection
-            var inserted = 0
-            try timeframe.withCString { frame in
-                // Bindings survive sqlite3_reset: the series' key and time frame are bound once.
-                sqlite3_bind_int64(handle, 1, key)
-                sqlite3_bind_text(handle, 2, frame, -1, nil)
-                for bar in bars {
-                    sqlite3_bind_int64(handle, 3, bar.openTime.nanosecondsSinceEpoch)
-                    sqlite3_bind_int64(handle, 4, bar.closeTime.nanosecondsSinceEpoch)
-                    sqlite3_bind_int64(handle, 5, bar.openRaw)
-                    sqlite3_bind_int64(handle, 6, bar.highRaw)
-                    sqlite3_bind_int64(handle, 7, bar.lowRaw)
-                    sqlite3_bind_int64(handle, 8, bar.closeRaw)
-                    sqlite3_bind_int64(handle, 9, bar.volumeRaw)
-                    sqlite3_bind_int64(handle, 10, Int64(bar.pricePrecision))
-                    sqlite3_bind_int64(handle, 11, Int64(bar.sizePrecision))
-                    let code = sqlite3_step(handle)
-                    guard code == SQLITE_DONE else {
-                        let message = String(cString: sqlite3_errmsg(connection))
-                        sqlite3_reset(handle)
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-                    }
-                    inserted += Int(sqlite3_changes(connection))
-                    sqlite3_reset(handle)
-                }
+            try db.execute(sql: "INSERT INTO candle_series (instrument_id, timeframe) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [key, timeframe])
+            let series = try Int64.fetchOne(db, sql: "SELECT id FROM candle_series WHERE instrument_id = ? AND timeframe = ?",
+                                            arguments: [key, timeframe])!
+            return try Self.writeBlocks(db, series: series, timeframe: timeframe, bars: bars)
+        }
+    }
+
+    /// Merges bars into their blocks (reading the blocks they land in first); returns how many were new.
+    static func writeBlocks(_ db: Database, series: Int64, timeframe: String, bars: [Bar]) throws -> Int {
+        let span = CandleBlocks.span(timeframe: timeframe)
+        let groups = CandleBlocks.group(bars, span: span)
+        guard let first = groups.first, let last = groups.last else { return 0 }
+        var existing: [Int64: [UInt8]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT block_start, bars FROM candle_blocks WHERE series_id = ? AND block_start BETWEEN ? AND ?",
+                                    arguments: [series, first.start, last.start]) {
+            let bytes: Data = row["bars"]
+            existing[row["block_start"]] = [UInt8](bytes)
+        }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO candle_blocks (series_id, block_start, bar_count, first_open, last_open, bars) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (series_id, block_start) DO UPDATE SET bar_count = excluded.bar_count, first_open = excluded.first_open,
+                last_open = excluded.last_open, bars = excluded.bars
+            """)
+        var added = 0
+        for group in groups {
+            let stored = try existing[group.start].map { bytes throws in try CandleBlocks.decode(bytes) } ?? []
+            let (merged, new) = CandleBlocks.merge(existing: stored, adding: group.bars)
+            guard new > 0 else { continue }
+            added += new
+            try statement.execute(arguments: [series, group.start, merged.count, merged.first!.openTime.nanosecondsSinceEpoch,
+                                              merged.last!.openTime.nanosecondsSinceEpoch, Data(CandleBlocks.encode(merged[...]))])
+        }
+        return added
+    }
+
+    /// Migration 5's data step: every series of the row-per-bar table, packed into blocks.
+    static func moveCandlesIntoBlocks(_ db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT DISTINCT instrument_id, timeframe FROM candles") {
+            let instrument: Int64 = row["instrument_id"]
+            let timeframe: String = row["timeframe"]
+            try db.execute(sql: "INSERT INTO candle_series (instrument_id, timeframe) VALUES (?, ?)", arguments: [instrument, timeframe])
+            let series = db.lastInsertedRowID
+            let bars = try Row.fetchAll(db, sql: """
+                SELECT open_time, close_time, open, high, low, close, volume, price_precision, size_precision FROM candles
+                WHERE instrument_id = ? AND timeframe = ? ORDER BY open_time
+                """, arguments: [instrument, timeframe]).map { r in
+                Bar(openTime: Timestamp(nanosecondsSinceEpoch: r[0]), closeTime: Timestamp(nanosecondsSinceEpoch: r[1]), openRaw: r[2], highRaw: r[3],
+                    lowRaw: r[4], closeRaw: r[5], volumeRaw: r[6], pricePrecision: UInt8(r[7] as Int), sizePrecision: UInt8(r[8] as Int))
             }
-            return inserted
+            _ = try writeBlocks(db, series: series, timeframe: timeframe, bars: bars)
         }
     }
 
     public func candles(instrument: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?) async throws(StorageError) -> [Bar] {
         try await read { db in
             try self.requireCurrentSchema(db)
+            let lower = from?.nanosecondsSinceEpoch ?? Int64.min, upper = to?.nanosecondsSinceEpoch ?? Int64.max
             let statement = try db.makeStatement(sql: """
-                SELECT c.open_time, c.close_time, c.open, c.high, c.low, c.close, c.volume, c.price_precision, c.size_precision
-                FROM candles c JOIN instruments i ON i.id = c.instrument_id
-                WHERE i.symbol = ? AND i.venue = ? AND c.timeframe = ? AND c.open_time >= ? AND c.open_time < ?
-                ORDER BY c.open_time
+                SELECT b.bar_count, b.bars FROM candle_blocks b
+                JOIN candle_series s ON s.id = b.series_id JOIN instruments i ON i.id = s.instrument_id
+                WHERE i.symbol = ? AND i.venue = ? AND s.timeframe = ? AND b.last_open >= ? AND b.first_open < ?
+                ORDER BY b.block_start
                 """)
-            try statement.setArguments([instrument.symbol, instrument.venue, timeframe,
-                                        from?.nanosecondsSinceEpoch ?? Int64.min, to?.nanosecondsSinceEpoch ?? Int64.max])
+            try statement.setArguments([instrument.symbol, instrument.venue, timeframe, lower, upper])
             let handle = statement.sqliteStatement
             var bars: [Bar] = []
+            defer { sqlite3_reset(handle) }
             while true {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { break }
                 guard code == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
-                bars.append(Bar(
-                    openTime: Timestamp(nanosecondsSinceEpoch: sqlite3_column_int64(handle, 0)),
-                    closeTime: Timestamp(nanosecondsSinceEpoch: sqlite3_column_int64(handle, 1)),
-                    openRaw: sqlite3_column_int64(handle, 2), highRaw: sqlite3_column_int64(handle, 3),
-                    lowRaw: sqlite3_column_int64(handle, 4), closeRaw: sqlite3_column_int64(handle, 5),
-                    volumeRaw: sqlite3_column_int64(handle, 6),
-                    pricePrecision: UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 7)),
-                    sizePrecision: UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 8))))
+                // The blob stays valid until the next step: decode it now.
+                let length = Int(sqlite3_column_bytes(handle, 1))
+                let pointer = sqlite3_column_blob(handle, 1)
+                if bars.isEmpty { bars.reserveCapacity(Int(sqlite3_column_int64(handle, 0)) * 4) }
+                if let pointer {
+                    try CandleBlocks.decode(UnsafeRawBufferPointer(start: pointer, count: length), from: lower, to: upper, into: &bars)
+                }
             }
-            sqlite3_reset(handle)
             return bars
         }
     }
@@ -256,9 +275,9 @@ public final class SQLiteStore: Store {
         try await read { db in
             try self.requireCurrentSchema(db)
             return try Row.fetchAll(db, sql: """
-                SELECT i.symbol, i.venue, c.timeframe, min(c.open_time) AS first, max(c.open_time) AS last, count(*) AS n
-                FROM candles c JOIN instruments i ON i.id = c.instrument_id
-                GROUP BY i.symbol, i.venue, c.timeframe ORDER BY i.symbol, i.venue, c.timeframe
+                SELECT i.symbol, i.venue, s.timeframe, min(b.first_open) AS first, max(b.last_open) AS last, sum(b.bar_count) AS n
+                FROM candle_blocks b JOIN candle_series s ON s.id = b.series_id JOIN instruments i ON i.id = s.instrument_id
+                GROUP BY i.symbol, i.venue, s.timeframe ORDER BY i.symbol, i.venue, s.timeframe
                 """).map {
                 CandleSeriesSummary(instrument: InstrumentID(symbol: $0["symbol"], venue: $0["venue"]), timeframe: $0["timeframe"],
                                     first: Timestamp(nanosecondsSinceEpoch: $0["first"]), last: Timestamp(nanosecondsSinceEpoch: $0["last"]),

@@ -8,12 +8,30 @@ public struct Migration: Sendable {
     public let name: String
     let sqlite: [String]
     let postgres: [String]
+    /// Work SQL cannot express, run by the store between ``sqlite``/``postgres`` and ``finally``.
+    let dataStep: DataStep?
+    /// Statements for both dialects after the data step.
+    let finally: [String]
+
+    enum DataStep: Sendable {
+        /// Packs the rows of `candles` into `candle_series` and `candle_blocks`.
+        case candlesIntoBlocks
+    }
+
+    init(version: Int, name: String, sqlite: [String], postgres: [String], dataStep: DataStep? = nil, finally: [String] = []) {
+        self.version = version
+        self.name = name
+        self.sqlite = sqlite
+        self.postgres = postgres
+        self.dataStep = dataStep
+        self.finally = finally
+    }
 
     /// A stable fingerprint of the statements (FNV-1a, 64-bit), recorded when applied, so a
     /// database migrated by a different build of the same version is noticed.
     func checksum(for dialect: SQLDialect) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (dialect == .sqlite ? sqlite : postgres).joined(separator: ";\n").utf8 {
+        for byte in ((dialect == .sqlite ? sqlite : postgres) + finally).joined(separator: ";\n").utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3
         }
@@ -206,5 +224,40 @@ public enum Schema {
         Migration(version: 4, name: "candles without a per-row foreign-key trigger", sqlite: [], postgres: [
             "ALTER TABLE candles DROP CONSTRAINT IF EXISTS candles_instrument_id_fkey",
         ]),
+        // A row per bar kept both engines busy per row; blocks of up to 1,024 packed bars per
+        // series and time window (see CandleBlocks) make bulk reads and writes a few thousand rows.
+        Migration(version: 5, name: "candles stored in blocks", sqlite: [
+            """
+            CREATE TABLE candle_series (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+                timeframe TEXT NOT NULL,
+                UNIQUE (instrument_id, timeframe))
+            """,
+            """
+            CREATE TABLE candle_blocks (
+                series_id INTEGER NOT NULL REFERENCES candle_series(id) ON DELETE CASCADE,
+                block_start INTEGER NOT NULL,
+                bar_count INTEGER NOT NULL, first_open INTEGER NOT NULL, last_open INTEGER NOT NULL,
+                bars BLOB NOT NULL,
+                PRIMARY KEY (series_id, block_start))
+            """,
+        ], postgres: [
+            """
+            CREATE TABLE candle_series (
+                id BIGSERIAL PRIMARY KEY,
+                instrument_id BIGINT NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+                timeframe TEXT NOT NULL,
+                UNIQUE (instrument_id, timeframe))
+            """,
+            """
+            CREATE TABLE candle_blocks (
+                series_id BIGINT NOT NULL REFERENCES candle_series(id) ON DELETE CASCADE,
+                block_start BIGINT NOT NULL,
+                bar_count INTEGER NOT NULL, first_open BIGINT NOT NULL, last_open BIGINT NOT NULL,
+                bars BYTEA NOT NULL,
+                PRIMARY KEY (series_id, block_start))
+            """,
+        ], dataStep: .candlesIntoBlocks, finally: ["DROP TABLE candles"]),
     ]
 }
