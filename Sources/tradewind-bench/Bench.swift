@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
 import TradewindIndicators
@@ -16,7 +17,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tradewind-bench",
         abstract: "Benchmarks of Tradewind's hot paths (use a release build).",
-        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self]
+        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self, MonteCarloBench.self]
     )
 }
 
@@ -234,5 +235,29 @@ struct IndicatorsBench: ParsableCommand {
         }
         if let error = results.error { throw error }
         return results.values
+    }
+}
+
+struct MonteCarloBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "montecarlo",
+        abstract: "Monte Carlo resampling of a trade list (reshuffle and bootstrap), paths spread over all cores."
+    )
+    @Option(help: "Paths.") var paths = 10_000
+    @Option(help: "Trades per path.") var trades = 1_000
+    @Option(help: "Timed runs.") var runs = 5
+
+    func run() throws {
+        var random = SplitMix64(seed: 9)
+        let pnl = (0..<trades).map { _ in (random.nextUnitDouble() - 0.47) * 1_000 }
+        for method in MonteCarlo.Method.allCases {
+            var last: MonteCarlo.Result?
+            let seconds = measure(runs: runs) {
+                last = MonteCarlo.run(tradePnL: pnl, startingEquity: 100_000, configuration: .init(paths: paths, method: method))
+            }
+            print("\(method.rawValue): \(paths) paths × \(trades) trades: median \(String(format: "%.1f", seconds[seconds.count / 2] * 1000)) ms, "
+                + "best \(String(format: "%.1f", seconds[0] * 1000)) ms; median final equity \(Int(last!.finalEquity.p50)), "
+                + "p5 max drawdown \(String(format: "%.2f", last!.maxDrawdown.p5 * 100)) %")
+        }
     }
 }

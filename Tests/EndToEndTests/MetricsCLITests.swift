@@ -26,3 +26,23 @@ struct MetricsCLITests {
         #expect(output.stderr.contains("r.csv:3: return '-2' must be a finite number above -1"))
     }
 }
+
+@Suite("tradewind backtest --monte-carlo, end to end")
+struct MonteCarloCLITests {
+    @Test("the JSON carries seeded percentiles; the same seed prints the same document")
+    func monteCarlo() throws {
+        let command = ["backtest", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=10", "--param", "slow=30", "--size", "10",
+                       "--commission", "0.001", "--monte-carlo", "2000", "--monte-carlo-method", "bootstrap", "--seed", "7", "--json"]
+        let first = try CLIRunner.run(command)
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try CLIRunner.run(command)
+        #expect(first.stdout == second.stdout)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        let mc = try #require(object["monte_carlo"] as? [String: Any])
+        #expect(mc["paths"] as? Int == 2000 && mc["trades"] as? Int == 32 && mc["method"] as? String == "bootstrap")
+        let finals = try #require(mc["final_equity"] as? [String: Double])
+        #expect(finals["p5"]! < finals["p50"]! && finals["p50"]! < finals["p95"]!)
+        let bad = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--monte-carlo", "10", "--monte-carlo-method", "x"])
+        #expect(bad.status == 64)
+    }
+}

@@ -8,6 +8,8 @@ public struct BacktestReport: Sendable {
     public var metrics: PerformanceMetrics
     /// The data's bar interval, for display (`1d`, `1 month`).
     public var intervalDescription: String?
+    /// Resampled paths of the closed trades, when asked for (``addMonteCarlo(_:)``).
+    public var monteCarlo: MonteCarlo.Result?
 
     public init(result: BacktestResult, intervalDescription: String? = nil) {
         self.result = result
@@ -17,6 +19,25 @@ public struct BacktestReport: Sendable {
             equityCurve: result.equityCurve,
             trades: result.trades, feesPaid: result.feesPaid, start: result.start, end: result.end
         )
+    }
+
+    /// Resamples the closed trades' net PnL from the starting cash; Sharpe per path is
+    /// annualised by the run's trades per year.
+    public mutating func addMonteCarlo(_ configuration: MonteCarlo.Configuration) {
+        var configuration = configuration
+        let pnl = result.trades.map(\.pnl.doubleValue)
+        if metrics.years > 0 { configuration.tradesPerYear = Double(pnl.count) / metrics.years }
+        monteCarlo = MonteCarlo.run(tradePnL: pnl, startingEquity: result.configuration.startingCash.doubleValue, configuration: configuration)
+    }
+
+    var monteCarloJSON: JSONValue {
+        guard let mc = monteCarlo else { return .null }
+        func percentiles(_ p: MonteCarlo.Percentiles) -> JSONValue {
+            .object([("p5", .double(p.p5)), ("p25", .double(p.p25)), ("p50", .double(p.p50)), ("p75", .double(p.p75)), ("p95", .double(p.p95))])
+        }
+        return .object([("method", .string(mc.method.rawValue)), ("paths", .int(mc.paths)), ("trades", .int(mc.trades)),
+                        ("final_equity", percentiles(mc.finalEquity)), ("max_drawdown", percentiles(mc.maxDrawdown)),
+                        ("sharpe", percentiles(mc.sharpe)), ("probability_of_ruin", .double(mc.probabilityOfRuin))])
     }
 
     // MARK: JSON
@@ -38,6 +59,7 @@ public struct BacktestReport: Sendable {
             ("fees_paid", .number(result.feesPaid.description)),
             ("funding_paid", .number(result.fundingPaid.description)),
             ("execution", executionJSON),
+            ("monte_carlo", monteCarloJSON),
             ("orders", ordersJSON),
             ("trades", .array(result.trades.map(Self.json(trade:)))),
             ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
@@ -203,7 +225,19 @@ public struct BacktestReport: Sendable {
             ("Fees paid", Self.money(result.feesPaid)),
         ]
         let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
+        var text = rows.map { $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
+        if let mc = monteCarlo {
+            let kind = mc.method == .reshuffle ? "reshuffled" : "bootstrapped"
+            func line(_ name: String, _ p: MonteCarlo.Percentiles, _ show: (Double) -> String) -> String {
+                "\n  \(name.padding(to: 13))  p5 \(show(p.p5))   median \(show(p.p50))   p95 \(show(p.p95))"
+            }
+            text += "\n\nMonte Carlo  \(Self.grouped(mc.paths)) \(kind) paths of \(mc.trades) trades"
+            text += line("final equity", mc.finalEquity) { Self.money(Money(raw: Int128(($0 * 100).rounded()) * 10_000_000_000)) }
+            text += line("max drawdown", mc.maxDrawdown) { Self.percent($0) }
+            text += line("Sharpe", mc.sharpe) { Self.fixed($0, 2) }
+            text += "\n  \("ruin".padding(to: 13))  \(Self.percent(mc.probabilityOfRuin)) of paths"
+        }
+        return text
     }
 
     /// `64 filled` or `64 filled, 3 denied (first: insufficient cash: …)`.

@@ -73,6 +73,18 @@ struct BacktestCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Option(name: .customLong("monte-carlo"), help: ArgumentHelp("Resample the closed trades this many times (e.g. 10000) and report percentiles.", valueName: "paths"))
+    var monteCarloPaths: Int?
+
+    @Option(name: .customLong("monte-carlo-method"), help: "reshuffle (trade order) or bootstrap (draw with replacement).")
+    var monteCarloMethod: String = "reshuffle"
+
+    @Option(name: .long, help: "Seed of the Monte Carlo paths.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Monte Carlo ruin: the fraction of starting equity lost that counts as ruin.")
+    var ruin: Double = 0.5
+
     @Flag(name: .long, help: "Print the full result as JSON instead of the summary.")
     var json = false
 
@@ -87,6 +99,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     enum CodingKeys: String, CodingKey {
         case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, venue, timeframe, range, allowGaps, calendar, store, json, output
+        case monteCarloPaths, monteCarloMethod, seed, ruin
     }
 
     mutating func validate() throws {
@@ -114,6 +127,9 @@ struct BacktestCommand: AsyncParsableCommand {
         }
         if symbol != nil && data.count > 1 { throw ValidationError("--symbol names the instrument of a single --data file") }
         settings = try execution.settings()
+        if let paths = monteCarloPaths, !(1...10_000_000).contains(paths) { throw ValidationError("--monte-carlo must be 1…10000000 paths") }
+        guard MonteCarlo.Method(rawValue: monteCarloMethod) != nil else { throw ValidationError("--monte-carlo-method must be reshuffle or bootstrap") }
+        guard ruin > 0 && ruin <= 1 else { throw ValidationError("--ruin must be in (0, 1]") }
         if let bar {
             guard let span = TimeSpan(compact: bar), span > .zero else { throw ValidationError("--bar must look like 1m, 5m or 1h, got '\(bar)'") }
             barsFromTicks = span
@@ -145,7 +161,11 @@ struct BacktestCommand: AsyncParsableCommand {
                 barsFromTicks: barsFromTicks, series: stored,
                 gate: stored.isEmpty ? DataGate(calendar: chosenCalendar, allowGaps: allowGaps) : nil
             )
-            let report = try Tradewind.runBacktest(request, notes: &notes)
+            var report = try Tradewind.runBacktest(request, notes: &notes)
+            if let paths = monteCarloPaths {
+                report.addMonteCarlo(MonteCarlo.Configuration(paths: paths, method: MonteCarlo.Method(rawValue: monteCarloMethod)!,
+                                                              seed: seed, ruinThreshold: ruin))
+            }
             var document = report.json.renderedBytes(indent: 2)
             document.append(0x0A)
             if let output { try writeFile(document, to: output) }
