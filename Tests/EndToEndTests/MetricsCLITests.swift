@@ -46,3 +46,26 @@ struct MonteCarloCLITests {
         #expect(bad.status == 64)
     }
 }
+
+@Suite("trade statistics in the backtest report")
+struct TradeStatisticsCLITests {
+    @Test("expectancy, average win and loss, Kelly and SQN agree with the trade list")
+    func tradeStatistics() throws {
+        let output = try CLIRunner.run(BacktestCLITests.readmeCommand + ["--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let metrics = try #require(document["metrics"] as? [String: Any])
+        let trades = try #require(document["trades"] as? [[String: Any]])
+        let pnl = trades.compactMap { ($0["pnl"] as? NSNumber)?.doubleValue ?? Double($0["pnl"] as? String ?? "") }
+        #expect(pnl.count == 32)
+        let wins = pnl.filter { $0 > 0 }, losses = pnl.filter { $0 < 0 }
+        let averageWin = wins.reduce(0, +) / Double(wins.count), averageLoss = losses.reduce(0, +) / Double(losses.count)
+        #expect(abs(try #require(metrics["average_win"] as? Double) - averageWin) < 1e-6)
+        #expect(abs(try #require(metrics["average_loss"] as? Double) - averageLoss) < 1e-6)
+        let rate = Double(wins.count) / Double(pnl.count)
+        #expect(abs(try #require(metrics["kelly_fraction"] as? Double) - (rate - (1 - rate) / (averageWin / -averageLoss))) < 1e-9)
+        let mean = pnl.reduce(0, +) / Double(pnl.count)
+        let sd = (pnl.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(pnl.count - 1)).squareRoot()
+        #expect(abs(try #require(metrics["sqn"] as? Double) - Double(pnl.count).squareRoot() * mean / sd) < 1e-9)
+        #expect(try #require(metrics["average_holding_days"] as? Double) > 0)
+    }
+}

@@ -41,6 +41,15 @@ public struct PerformanceMetrics: Hashable, Sendable {
     public var averageTradePnL: Money?
     public var bestTrade: Money?
     public var worstTrade: Money?
+    /// Mean net PnL of winning and of losing trades (the latter negative).
+    public var averageWin: Money?
+    public var averageLoss: Money?
+    /// Kelly fraction W − (1 − W) ÷ R, with W the win rate and R = average win ÷ |average loss|.
+    public var kellyFraction: Double?
+    /// System quality number: √n × mean ÷ sample standard deviation of trade net PnL.
+    public var sqn: Double?
+    /// Mean time from entry to exit of the closed trades.
+    public var averageHoldingTime: TimeSpan?
     public var feesPaid: Money
 
     public init(startingEquity: Money, equityCurve: [EquityPoint], trades: [Trade], feesPaid: Money,
@@ -104,6 +113,20 @@ public struct PerformanceMetrics: Hashable, Sendable {
             self.averageTradePnL = Money(raw: total.raw / Int128(trades.count))
             self.bestTrade = trades.map(\.pnl).max()
             self.worstTrade = trades.map(\.pnl).min()
+            let losses = trades.filter { $0.pnl < .zero }
+            averageWin = wins.isEmpty ? nil : Money(raw: grossWin.raw / Int128(wins.count))
+            averageLoss = losses.isEmpty ? nil : Money(raw: grossLoss.raw / Int128(losses.count))
+            if let win = averageWin, let loss = averageLoss, let rate = winRate {
+                kellyFraction = rate - (1 - rate) / (win.doubleValue / -loss.doubleValue)
+            }
+            let pnl = trades.map(\.pnl.doubleValue)
+            let mean = pnl.reduce(0, +) / Double(pnl.count)
+            if pnl.count >= 2 {
+                let deviation = (pnl.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(pnl.count - 1)).squareRoot()
+                sqn = deviation > 0 ? Double(pnl.count).squareRoot() * mean / deviation : nil
+            }
+            let held = trades.reduce(Int64(0)) { $0 + ($1.exitTime - $1.entryTime).nanoseconds }
+            averageHoldingTime = TimeSpan(nanoseconds: held / Int64(trades.count))
         }
     }
 }

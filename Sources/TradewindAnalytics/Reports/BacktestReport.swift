@@ -144,6 +144,11 @@ public struct BacktestReport: Sendable {
             ("average_trade_pnl", m.averageTradePnL.map { .number($0.description) } ?? .null),
             ("best_trade_pnl", m.bestTrade.map { .number($0.description) } ?? .null),
             ("worst_trade_pnl", m.worstTrade.map { .number($0.description) } ?? .null),
+            ("average_win", m.averageWin.map { .number($0.description) } ?? .null),
+            ("average_loss", m.averageLoss.map { .number($0.description) } ?? .null),
+            ("kelly_fraction", .double(m.kellyFraction)),
+            ("sqn", .double(m.sqn)),
+            ("average_holding_days", .double(m.averageHoldingTime?.days)),
             ("years", .double(m.years)),
             ("bars_per_year", .double(m.barsPerYear)),
         ])
@@ -222,6 +227,10 @@ public struct BacktestReport: Sendable {
             ("Sharpe", m.sharpeRatio.map { Self.fixed($0, 2) } ?? "n/a"),
             ("Win rate", Self.percent(m.winRate)),
             ("Profit factor", m.profitFactor.map { Self.fixed($0, 2) } ?? (m.tradeCount > 0 ? "n/a (no losing trade)" : "n/a")),
+            ("Expectancy", m.averageTradePnL.map(Self.money) ?? "n/a"),
+            ("Avg win/loss", (m.averageWin.map(Self.money) ?? "n/a") + " / " + (m.averageLoss.map(Self.money) ?? "n/a")),
+            ("Kelly, SQN", (m.kellyFraction.map { Self.fixed($0, 2) } ?? "n/a") + ", " + (m.sqn.map { Self.fixed($0, 2) } ?? "n/a")),
+            ("Avg holding", m.averageHoldingTime.map { Self.fixed($0.days, 1) + " days" } ?? "n/a"),
             ("Fees paid", Self.money(result.feesPaid)),
         ]
         let width = rows.map(\.0.count).max() ?? 0
