@@ -69,3 +69,19 @@ struct TradeStatisticsCLITests {
         #expect(try #require(metrics["average_holding_days"] as? Double) > 0)
     }
 }
+
+@Suite("tradewind compare, end to end")
+struct CompareCLITests {
+    @Test("runs are ranked on the metric and each matches its own backtest")
+    func ranking() throws {
+        let output = try CLIRunner.run(["compare", "--data", "examples/data/GOOG-1d.csv", "--size", "10", "--commission", "0.001",
+                                        "--run", "sma-cross fast=50 slow=200", "--run", "sma-cross fast=10 slow=30", "--rank", "total-return", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["run"] as? String } == ["sma-cross fast=10 slow=30", "sma-cross fast=50 slow=200"])
+        #expect(runs.first?["final_equity"] as? Double == 107430.0841)
+        let bad = try CLIRunner.run(["compare", "--data", "examples/data/GOOG-1d.csv", "--run", "sma-cross fast"])
+        #expect(bad.status == 64)
+    }
+}

@@ -51,6 +51,7 @@ enum CLIFailure {
             case .schemaTooNew, .schemaOutdated, .migrationMismatch, .migrationFailed: return (error.description, 78)
             case .backend: return (error.description, 1)
             }
+        case let error as ValidationError: return (error.message, 64)
         case let error as DataGateError: return (error.description, 65)
         case let error as ReturnSeriesError: return (error.description, 65)
         case let error as MarketDataError:
