@@ -73,7 +73,7 @@ public enum MonteCarlo {
         var sharpes = [Double](repeating: .nan, count: paths)
         var ruined = [Bool](repeating: false, count: paths)
         let floor = startingEquity * (1 - configuration.ruinThreshold)
-        let chunks = max(1, min(paths, ProcessInfo.activeCores * 4))
+        let chunks = max(1, min(paths, Cores.online * 4))
         finals.withUnsafeMutableBufferPointer { finals in
             drawdowns.withUnsafeMutableBufferPointer { drawdowns in
                 sharpes.withUnsafeMutableBufferPointer { sharpes in
@@ -128,7 +128,7 @@ public enum MonteCarlo {
     }
 }
 
-enum ProcessInfo {
+enum Cores {
     /// Cores to spread paths over (the work is split in more chunks than cores to balance load).
-    static var activeCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

@@ -183,23 +183,25 @@ struct BacktestCommand: AsyncParsableCommand {
     static func loadStored(_ id: InstrumentID, timeframe: String, from: Timestamp?, to: Timestamp?, allowGaps: Bool,
                            calendar: TradingCalendar?, store: StoreOptions) async throws -> (series: BarSeries, notes: [String]) {
         let database = try await store.open()
+        let read: (StoredInstrument?, [Bar])
         do {
-            guard var stored = try await database.instrument(id) else {
-                throw StorageError.notFound("instrument \(id) in \(database.location) (import it with `tradewind data import`)")
-            }
-            let cache = CandleCache(store: database)
-            let bars = try await cache.candles(instrument: id, timeframe: timeframe, from: from, to: to)
+            let stored = try await database.instrument(id)
+            read = (stored, stored == nil ? [] : try await CandleCache(store: database).candles(instrument: id, timeframe: timeframe, from: from, to: to))
             await database.close()
-            guard !bars.isEmpty else { throw StorageError.notFound("no \(timeframe) bars of \(id) in that range in \(database.location)") }
-            let interval = BarInterval(timeframe: timeframe)
-            let series = BarSeries(instrument: stored.instrument, bars: bars, interval: interval)
-            if let calendar { stored.calendar = calendar.rawValue }
-            let notes = try DataGate(calendar: stored.calendar.flatMap(TradingCalendar.init(rawValue:)), allowGaps: allowGaps)
-                .check(series, label: "\(id) \(timeframe)")
-            return (series, notes)
         } catch {
             await database.close()
             throw error
         }
+        guard var stored = read.0 else {
+            throw StorageError.notFound("instrument \(id) in \(database.location) (import it with `tradewind data import`)")
+        }
+        let bars = read.1
+        guard !bars.isEmpty else { throw StorageError.notFound("no \(timeframe) bars of \(id) in that range in \(database.location)") }
+        let interval = BarInterval(timeframe: timeframe)
+        let series = BarSeries(instrument: stored.instrument, bars: bars, interval: interval)
+        if let calendar { stored.calendar = calendar.rawValue }
+        let notes = try DataGate(calendar: stored.calendar.flatMap(TradingCalendar.init(rawValue:)), allowGaps: allowGaps)
+            .check(series, label: "\(id) \(timeframe)")
+        return (series, notes)
     }
 }

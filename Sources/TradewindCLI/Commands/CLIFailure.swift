@@ -18,27 +18,19 @@ import TradewindStorage
 /// | 78   | the database schema does not match this binary (newer, or not migrated) |
 enum CLIFailure {
     static func run<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let (message, code) = describe(error)
-            printError(message)
-            throw ExitCode(code)
-        }
+        do { return try body() } catch { throw exit(for: error) }
     }
 
     static func run<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let (message, code) = describe(error)
-            printError(message)
-            throw ExitCode(code)
-        }
+        do { return try await body() } catch { throw exit(for: error) }
+    }
+
+    /// Prints the error's one line (once) and gives the exit code to leave with.
+    static func exit(for error: any Error) -> ExitCode {
+        if let code = error as? ExitCode { return code }
+        let (message, code) = describe(error)
+        printError(message)
+        return ExitCode(code)
     }
 
     static func describe(_ error: any Error) -> (String, Int32) {

@@ -19,6 +19,14 @@ enum StoredValues {
         }
     }
 
+    /// A stored instrument keeps its definition: registering a different one is refused.
+    static func conflict(stored: Instrument, given: Instrument) -> StorageError {
+        func summary(_ i: Instrument) -> String {
+            "prices \(i.pricePrecision) dp, sizes \(i.sizePrecision) dp, tick \(i.tickSize), lot \(i.lotSize)"
+        }
+        return .constraintViolation("instrument \(given.id) is stored with a different definition (\(summary(stored)) vs \(summary(given)))")
+    }
+
     static func backtestRun(id: Int64, createdAt: Int64, strategy: String, parameters: String, dataDescription: String,
                             dataHash: String, finalEquity: String, tradeCount: Int, results: String) throws -> BacktestRunRecord {
         guard let equity = try? Money(parsing: finalEquity) else { throw StorageError.backend("backtest run \(id): bad final equity \(finalEquity)") }

@@ -16,8 +16,6 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
-    /// Rows per insert statement (each column is one array parameter).
-    static let insertChunk = 20_000
     /// Key of the advisory lock held while migrating.
     static let migrationLock: Int64 = 0x7472_6164_6577_696e  // "tradewin"
 
@@ -76,15 +74,7 @@ public final class PostgresStore: Store {
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)
                     """, logger: logger)
-                let applied = try await Self.appliedMigrations(connection, logger)
-                let current = applied.map(\.version).max() ?? 0
-                if current > Schema.latestVersion { throw StorageError.schemaTooNew(database: current, supported: Schema.latestVersion) }
-                for row in applied {
-                    if let migration = Schema.migrations.first(where: { $0.version == row.version }),
-                       migration.checksum(for: .postgres) != row.checksum {
-                        throw StorageError.migrationMismatch(version: row.version, name: row.name)
-                    }
-                }
+                let current = try Schema.checkedVersion(of: try await Self.appliedMigrations(connection, logger), dialect: .postgres)
                 // DDL is transactional in PostgreSQL: each migration commits whole or not at all
                 // (a savepoint per migration keeps earlier ones if a later one fails).
                 var done: [Int] = []
@@ -135,26 +125,19 @@ public final class PostgresStore: Store {
                 } else {
                     engine += ", no TimescaleDB (candle_blocks is a plain table)"
                 }
-                let version = applied.map(\.version).max() ?? 0
-                return SchemaStatus(
-                    databaseVersion: version, supportedVersion: Schema.latestVersion,
-                    applied: applied.map { .init(version: $0.version, name: $0.name, appliedAt: Timestamp(nanosecondsSinceEpoch: $0.appliedAt)) },
-                    pending: Schema.migrations.map(\.version).filter { v in !applied.contains { $0.version == v } },
-                    engine: engine)
+                return SchemaStatus(applied: applied, engine: engine)
             }
         } catch {
             throw Self.map(error, location: location, opening: false)
         }
     }
 
-    struct AppliedRow { var version: Int; var name: String; var checksum: String; var appliedAt: Int64 }
-
-    static func appliedMigrations(_ connection: PostgresConnection, _ logger: Logger) async throws -> [AppliedRow] {
-        var rows: [AppliedRow] = []
+    static func appliedMigrations(_ connection: PostgresConnection, _ logger: Logger) async throws -> [AppliedMigrationRow] {
+        var rows: [AppliedMigrationRow] = []
         for try await (version, name, checksum, appliedAt) in try await connection.query(
             "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version", logger: logger
         ).decode((Int32, String, String, Int64).self) {
-            rows.append(AppliedRow(version: Int(version), name: name, checksum: checksum, appliedAt: appliedAt))
+            rows.append(AppliedMigrationRow(version: Int(version), name: name, checksum: checksum, appliedAt: appliedAt))
         }
         return rows
     }
@@ -167,8 +150,7 @@ public final class PostgresStore: Store {
     func requireCurrentSchema(_ connection: PostgresConnection) async throws {
         let version = try await connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations", logger: logger)
             .collect().first?.decode(Int32.self) ?? 0
-        if Int(version) > Schema.latestVersion { throw StorageError.schemaTooNew(database: Int(version), supported: Schema.latestVersion) }
-        if Int(version) < Schema.latestVersion { throw StorageError.schemaOutdated(database: Int(version), supported: Schema.latestVersion) }
+        try Schema.requireCurrent(Int(version))
     }
 
     // MARK: - Instruments and candles
@@ -185,8 +167,7 @@ public final class PostgresStore: Store {
                 """, logger: self.logger)
             guard var stored = try await self.fetchInstrument(connection, id) else { throw StorageError.notFound("instrument \(id)") }
             guard stored.instrument == instrument else {
-                throw StorageError.constraintViolation("instrument \(id) is stored with a different definition "
-                    + "(\(SQLiteStore.summary(stored.instrument)) vs \(SQLiteStore.summary(instrument)))")
+                throw StoredValues.conflict(stored: stored.instrument, given: instrument)
             }
             if let calendar, calendar != stored.calendar {
                 try await connection.query("UPDATE instruments SET calendar = \(calendar) WHERE id = \(stored.key)", logger: self.logger)

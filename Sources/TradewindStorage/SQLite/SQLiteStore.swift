@@ -59,13 +59,7 @@ public final class SQLiteStore: Store {
     public func migrate() async throws(StorageError) -> [Int] {
         let databaseVersion = try await write { db in
             try Self.ensureMigrationTable(db)
-            let applied = try Self.appliedMigrations(db)
-            let version = applied.map(\.version).max() ?? 0
-            if version > Schema.latestVersion {
-                throw StorageError.schemaTooNew(database: version, supported: Schema.latestVersion)
-            }
-            try Self.verifyChecksums(applied)
-            return version
+            return try Schema.checkedVersion(of: try Self.appliedMigrations(db), dialect: .sqlite)
         }
         var done: [Int] = []
         for migration in Schema.migrations where migration.version > databaseVersion {
@@ -95,8 +89,6 @@ public final class SQLiteStore: Store {
         }
     }
 
-    struct AppliedRow { var version: Int; var name: String; var checksum: String; var appliedAt: Int64 }
-
     static func ensureMigrationTable(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -104,26 +96,15 @@ public final class SQLiteStore: Store {
             """)
     }
 
-    static func appliedMigrations(_ db: Database) throws -> [AppliedRow] {
+    static func appliedMigrations(_ db: Database) throws -> [AppliedMigrationRow] {
         try Row.fetchAll(db, sql: "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").map {
-            AppliedRow(version: $0["version"], name: $0["name"], checksum: $0["checksum"], appliedAt: $0["applied_at"])
-        }
-    }
-
-    static func verifyChecksums(_ applied: [AppliedRow]) throws {
-        for row in applied {
-            guard let migration = Schema.migrations.first(where: { $0.version == row.version }) else { continue }
-            if migration.checksum(for: .sqlite) != row.checksum {
-                throw StorageError.migrationMismatch(version: row.version, name: row.name)
-            }
+            AppliedMigrationRow(version: $0["version"], name: $0["name"], checksum: $0["checksum"], appliedAt: $0["applied_at"])
         }
     }
 
     /// Refuses to work on a database that is not exactly at this binary's schema.
     func requireCurrentSchema(_ db: Database) throws {
-        let version = try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0
-        if version > Schema.latestVersion { throw StorageError.schemaTooNew(database: version, supported: Schema.latestVersion) }
-        if version < Schema.latestVersion { throw StorageError.schemaOutdated(database: version, supported: Schema.latestVersion) }
+        try Schema.requireCurrent(try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0)
     }
 
     // MARK: - Instruments and candles
@@ -133,8 +114,7 @@ public final class SQLiteStore: Store {
             try self.requireCurrentSchema(db)
             if var existing = try Self.fetchInstrument(db, instrument.id) {
                 guard existing.instrument == instrument else {
-                    throw StorageError.constraintViolation("instrument \(instrument.id) is stored with a different definition "
-                        + "(\(Self.summary(existing.instrument)) vs \(Self.summary(instrument)))")
+                    throw StoredValues.conflict(stored: existing.instrument, given: instrument)
                 }
                 if let calendar, calendar != existing.calendar {
                     try db.execute(sql: "UPDATE instruments SET calendar = ? WHERE id = ?", arguments: [calendar, existing.key])
@@ -149,10 +129,6 @@ public final class SQLiteStore: Store {
                                  instrument.tickSize.description, instrument.lotSize.description, calendar, StoredValues.now().nanosecondsSinceEpoch])
             return StoredInstrument(key: db.lastInsertedRowID, instrument: instrument, calendar: calendar)
         }
-    }
-
-    static func summary(_ instrument: Instrument) -> String {
-        "prices \(instrument.pricePrecision) dp, sizes \(instrument.sizePrecision) dp, tick \(instrument.tickSize), lot \(instrument.lotSize)"
     }
 
     public func instruments() async throws(StorageError) -> [StoredInstrument] {
@@ -366,15 +342,5 @@ public final class SQLiteStore: Store {
             return .backend("the database stayed busy for \(Int(busyTimeout)) s (another process holds a long write): \(message)")
         default: return opening ? .unavailable(target, reason: message) : .backend(message)
         }
-    }
-}
-
-extension SchemaStatus {
-    init(applied: [SQLiteStore.AppliedRow], engine: String) {
-        let version = applied.map(\.version).max() ?? 0
-        self.init(databaseVersion: version, supportedVersion: Schema.latestVersion,
-                  applied: applied.map { AppliedMigration(version: $0.version, name: $0.name, appliedAt: Timestamp(nanosecondsSinceEpoch: $0.appliedAt)) },
-                  pending: Schema.migrations.map(\.version).filter { v in !applied.contains { $0.version == v } },
-                  engine: engine)
     }
 }
