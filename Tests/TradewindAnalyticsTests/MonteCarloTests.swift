@@ -41,3 +41,19 @@ struct MonteCarloTests {
         #expect(safe.probabilityOfRuin == 0 && safe.maxDrawdown.p5 == 0)
     }
 }
+
+@Suite("Monte Carlo fan chart")
+struct MonteCarloFanTests {
+    @Test("the fan's last point is the final-equity distribution; points are spread over the trades")
+    func fan() {
+        let trades: [Double] = (0..<100).map { Double(($0 * 31) % 17) - 8 }
+        let result = MonteCarlo.run(tradePnL: trades, startingEquity: 1_000, configuration: .init(paths: 500, method: .bootstrap, seed: 2))
+        #expect(result.fan.count == MonteCarlo.fanSteps)
+        #expect(result.fan.last?.trades == 100)
+        #expect(result.fan.last?.equity == result.finalEquity)
+        #expect(zip(result.fan, result.fan.dropFirst()).allSatisfy { $0.trades < $1.trades })
+        #expect(result.fan.allSatisfy { $0.equity.p5 <= $0.equity.p50 && $0.equity.p50 <= $0.equity.p95 })
+        let short = MonteCarlo.run(tradePnL: [5, -3, 2], startingEquity: 100, configuration: .init(paths: 50, seed: 1))
+        #expect(short.fan.map(\.trades) == [1, 2, 3])
+    }
+}

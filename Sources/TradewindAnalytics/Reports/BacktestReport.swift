@@ -1,4 +1,4 @@
-import TradewindCore
+public import TradewindCore
 import TradewindEngine
 public import TradewindSimulation
 
@@ -10,6 +10,42 @@ public struct BacktestReport: Sendable {
     public var intervalDescription: String?
     /// Resampled paths of the closed trades, when asked for (``addMonteCarlo(_:)``).
     public var monteCarlo: MonteCarlo.Result?
+    /// Closing prices per instrument, thinned for charts (``addPriceChart(instrument:bars:)``).
+    public var priceCharts: [PriceChart] = []
+
+    /// An instrument's closes for the report's price chart.
+    public struct PriceChart: Sendable {
+        public var instrument: String
+        public var points: [(time: Timestamp, close: Price)]
+    }
+
+    /// Points a price chart keeps at most; longer series keep each bucket's lowest and highest close.
+    public static let priceChartPoints = 4_000
+
+    /// Adds the instrument's closes for the trade-marker chart. Series longer than
+    /// ``priceChartPoints`` keep the lowest and highest close of each bucket, in time order, so
+    /// spikes survive the thinning.
+    public mutating func addPriceChart(instrument: String, bars: [Bar]) {
+        var points: [(time: Timestamp, close: Price)] = []
+        if bars.count <= Self.priceChartPoints {
+            points = bars.map { ($0.closeTime, $0.close) }
+        } else {
+            let buckets = Self.priceChartPoints / 2
+            points.reserveCapacity(Self.priceChartPoints)
+            for bucket in 0..<buckets {
+                let slice = bars[bars.count * bucket / buckets ..< bars.count * (bucket + 1) / buckets]
+                guard var low = slice.first else { continue }
+                var high = low
+                for bar in slice {
+                    if bar.close < low.close { low = bar }
+                    if bar.close > high.close { high = bar }
+                }
+                let pair = low.closeTime <= high.closeTime ? [low, high] : [high, low]
+                points += pair.map { ($0.closeTime, $0.close) }
+            }
+        }
+        priceCharts.append(PriceChart(instrument: instrument, points: points))
+    }
 
     public init(result: BacktestResult, intervalDescription: String? = nil) {
         self.result = result
@@ -37,7 +73,10 @@ public struct BacktestReport: Sendable {
         }
         return .object([("method", .string(mc.method.rawValue)), ("paths", .int(mc.paths)), ("trades", .int(mc.trades)),
                         ("final_equity", percentiles(mc.finalEquity)), ("max_drawdown", percentiles(mc.maxDrawdown)),
-                        ("sharpe", percentiles(mc.sharpe)), ("probability_of_ruin", .double(mc.probabilityOfRuin))])
+                        ("sharpe", percentiles(mc.sharpe)), ("probability_of_ruin", .double(mc.probabilityOfRuin)),
+                        ("fan", .array(mc.fan.map { point in
+                            .object([("trades", .int(point.trades)), ("equity", percentiles(point.equity))])
+                        }))])
     }
 
     // MARK: JSON
@@ -83,6 +122,15 @@ public struct BacktestReport: Sendable {
                 ])
             })),
             ("metrics", metricsJSON),
+            ("price_chart", .array(priceCharts.map { chart in
+                .object([("instrument", .string(chart.instrument)), ("points", .rows(count: chart.points.count) { index, bytes in
+                    bytes.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\"")])
+                    chart.points[index].time.appendISO8601(to: &bytes)
+                    bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ","), 0x20])
+                    bytes.append(contentsOf: chart.points[index].close.description.utf8)
+                    bytes.append(UInt8(ascii: "]"))
+                })])
+            })),
         ])
     }
 

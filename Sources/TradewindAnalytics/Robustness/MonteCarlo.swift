@@ -61,7 +61,19 @@ public enum MonteCarlo {
         public var sharpe: Percentiles
         /// Fraction of paths that were ruined.
         public var probabilityOfRuin: Double
+        /// Percentiles of equity after a given number of trades, at up to ``fanSteps`` points
+        /// spread over the path (the fan chart).
+        public var fan: [FanPoint]
     }
+
+    /// Equity percentiles over the paths after `trades` trades.
+    public struct FanPoint: Hashable, Sendable {
+        public var trades: Int
+        public var equity: Percentiles
+    }
+
+    /// Points of the fan chart: enough for a smooth band, few enough to keep 10,000 paths cheap.
+    public static let fanSteps = 40
 
     /// - Parameters:
     ///   - tradePnL: net PnL of each closed trade, in time order.
@@ -74,12 +86,16 @@ public enum MonteCarlo {
         var ruined = [Bool](repeating: false, count: paths)
         let floor = startingEquity * (1 - configuration.ruinThreshold)
         let chunks = max(1, min(paths, Cores.online * 4))
+        // Trade counts after which each path's equity is kept for the fan chart.
+        let fanAt = (0..<min(count, fanSteps)).map { (count * ($0 + 1) + min(count, fanSteps) - 1) / min(count, fanSteps) }
+        var fanEquity = [Double](repeating: startingEquity, count: paths * fanAt.count)
         finals.withUnsafeMutableBufferPointer { finals in
             drawdowns.withUnsafeMutableBufferPointer { drawdowns in
                 sharpes.withUnsafeMutableBufferPointer { sharpes in
                     ruined.withUnsafeMutableBufferPointer { ruined in
+                      fanEquity.withUnsafeMutableBufferPointer { fanEquity in
                         // Disjoint slices per chunk: no two threads write one element.
-                        nonisolated(unsafe) let (f, d, s, r) = (finals, drawdowns, sharpes, ruined)
+                        nonisolated(unsafe) let (f, d, s, r, fe) = (finals, drawdowns, sharpes, ruined, fanEquity)
                         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                             var order = Array(0..<count)
                             let first = paths * chunk / chunks, end = paths * (chunk + 1) / chunks
@@ -88,6 +104,7 @@ public enum MonteCarlo {
                                 var equity = startingEquity, peak = startingEquity, deepest = 0.0
                                 var sum = 0.0, squares = 0.0
                                 var broke = false
+                                var nextFan = 0
                                 if configuration.method == .reshuffle {
                                     // Fisher–Yates on the trade order.
                                     var i = count - 1
@@ -107,6 +124,10 @@ public enum MonteCarlo {
                                     let fall = peak > 0 ? equity / peak - 1 : -1
                                     if fall < deepest { deepest = fall }
                                     if equity <= floor { broke = true }
+                                    if nextFan < fanAt.count && step + 1 == fanAt[nextFan] {
+                                        fe[path * fanAt.count + nextFan] = equity
+                                        nextFan += 1
+                                    }
                                 }
                                 f[path] = equity
                                 d[path] = deepest
@@ -118,13 +139,17 @@ public enum MonteCarlo {
                                 }
                             }
                         }
+                      }
                     }
                 }
             }
         }
+        let fan = fanAt.enumerated().map { column, trades in
+            FanPoint(trades: trades, equity: Percentiles((0..<paths).map { fanEquity[$0 * fanAt.count + column] }))
+        }
         return Result(paths: paths, trades: count, method: configuration.method, finalEquity: Percentiles(finals),
                       maxDrawdown: Percentiles(drawdowns), sharpe: Percentiles(sharpes.filter { !$0.isNaN }),
-                      probabilityOfRuin: paths == 0 ? 0 : Double(ruined.filter { $0 }.count) / Double(paths))
+                      probabilityOfRuin: paths == 0 ? 0 : Double(ruined.filter { $0 }.count) / Double(paths), fan: fan)
     }
 }
 

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Foundation
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
 import TradewindMarketData
+import TradewindSimulation
 import TradewindStorage
 
 /// `tradewind backtest`: run a strategy over a CSV file and report.
@@ -85,6 +87,12 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Monte Carlo ruin: the fraction of starting equity lost that counts as ruin.")
     var ruin: Double = 0.5
 
+    @Option(name: .long, help: ArgumentHelp("Write a report directory: report.html (charts), results.json, trades.csv, report.xlsx.", valueName: "dir"))
+    var report: String?
+
+    @Flag(name: .long, help: "Record the run in the database (--db) so `tradewind report ID` can redraw its report later.")
+    var save = false
+
     @Flag(name: .long, help: "Print the full result as JSON instead of the summary.")
     var json = false
 
@@ -99,7 +107,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     enum CodingKeys: String, CodingKey {
         case data, strategy, parameters, size, cash, bar, execution, timestamps, symbol, venue, timeframe, range, allowGaps, calendar, store, json, output
-        case monteCarloPaths, monteCarloMethod, seed, ruin
+        case monteCarloPaths, monteCarloMethod, seed, ruin, report, save
     }
 
     mutating func validate() throws {
@@ -161,21 +169,61 @@ struct BacktestCommand: AsyncParsableCommand {
                 barsFromTicks: barsFromTicks, series: stored,
                 gate: stored.isEmpty ? DataGate(calendar: chosenCalendar, allowGaps: allowGaps) : nil
             )
-            var report = try Tradewind.runBacktest(request, notes: &notes)
+            var outcome = try Tradewind.runBacktest(request, notes: &notes)
             if let paths = monteCarloPaths {
-                report.addMonteCarlo(MonteCarlo.Configuration(paths: paths, method: MonteCarlo.Method(rawValue: monteCarloMethod)!,
+                outcome.addMonteCarlo(MonteCarlo.Configuration(paths: paths, method: MonteCarlo.Method(rawValue: monteCarloMethod)!,
                                                               seed: seed, ruinThreshold: ruin))
             }
-            var document = report.json.renderedBytes(indent: 2)
+            var document = outcome.json.renderedBytes(indent: 2)
             document.append(0x0A)
             if let output { try writeFile(document, to: output) }
+            if let report { try ReportCommand.write(results: document, to: report) }
+            var savedID: Int64?
+            if save {
+                savedID = try await Self.record(outcome, results: document, dataDescription: dataDescription, store: store)
+            }
             for note in notes { CLIFailure.printError(note, prefix: "note") }
             if json {
                 writeToStandardOutput(document)
             } else {
-                print(report.summary)
-                if let output { print("\nReport written to \(output)") }
+                print(outcome.summary)
+                if output != nil || report != nil || savedID != nil { print("") }
+                if let output { print("Results written to \(output)") }
+                if let report { print("Report written to \(report)/report.html (with results.json, trades.csv, report.xlsx)") }
+                if let savedID { print("Saved as run \(savedID); `tradewind report \(savedID) --out DIR` redraws its report") }
             }
+        }
+    }
+
+    /// What the run read, for the run record: the files, or the stored series and range.
+    var dataDescription: String {
+        if !data.isEmpty { return data.joined(separator: " ") }
+        var text = "\(symbol ?? "?").\(venue) \(timeframe ?? "?")"
+        if let from = range.from { text += " from \(from)" }
+        if let to = range.to { text += " to \(to)" }
+        return text
+    }
+
+    /// Records the run with a fingerprint of its data (FNV-1a of the files' bytes, or of the
+    /// stored series' description) and returns its id.
+    static func record(_ report: BacktestReport, results: [UInt8], dataDescription: String, store: StoreOptions) async throws -> Int64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 } }
+        for path in dataDescription.split(separator: " ") where FileManager.default.fileExists(atPath: String(path)) {
+            mix(FileManager.default.contents(atPath: String(path)) ?? Data())
+        }
+        mix(dataDescription.utf8)
+        let database = try await store.open()
+        do {
+            let id = try await database.record(BacktestRunRecord(
+                createdAt: now(), strategy: report.result.strategyName,
+                parameters: report.result.parameters, dataDescription: dataDescription, dataHash: String(hash, radix: 16),
+                finalEquity: report.result.finalEquity, tradeCount: report.metrics.tradeCount, results: String(decoding: results, as: UTF8.self)))
+            await database.close()
+            return id
+        } catch {
+            await database.close()
+            throw error
         }
     }
 

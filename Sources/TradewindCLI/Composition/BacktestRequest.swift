@@ -101,7 +101,9 @@ public enum Tradewind {
         }
         if series.count == files.count {
             let result = try run(strategyType, request.parameters, data: .bars(series), configuration: configuration)
-            return BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
+            var report = BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
+            for one in series { report.addPriceChart(instrument: one.instrument.id.description, bars: one.bars) }
+            return report
         }
         guard let bar = request.barsFromTicks else {
             throw MarketDataError.invalidInstrument("quote and trade files need --bar (e.g. --bar 1m): the length of the bars "

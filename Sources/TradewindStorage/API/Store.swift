@@ -29,6 +29,7 @@ public protocol BacktestRunRepository: Sendable {
     func record(_ run: BacktestRunRecord) async throws(StorageError) -> Int64
     /// Most recent first.
     func backtestRuns(limit: Int) async throws(StorageError) -> [BacktestRunRecord]
+    func backtestRun(id: Int64) async throws(StorageError) -> BacktestRunRecord?
 }
 
 /// Who changed what, when.

@@ -354,17 +354,31 @@ public final class PostgresStore: Store {
 
     public func backtestRuns(limit: Int) async throws(StorageError) -> [BacktestRunRecord] {
         try await run { connection in
-            try await self.requireCurrentSchema(connection)
-            var result: [BacktestRunRecord] = []
-            for try await row in try await connection.query("""
+            try await self.fetchRuns(connection, """
                 SELECT id, created_at, strategy, parameters, data_description, data_hash, final_equity, trade_count, results
                 FROM backtest_runs ORDER BY id DESC LIMIT \(Int64(limit))
-                """, logger: self.logger).decode((Int64, Int64, String, String, String, String, String, Int64, String).self) {
-                result.append(try StoredValues.backtestRun(id: row.0, createdAt: row.1, strategy: row.2, parameters: row.3, dataDescription: row.4,
-                                                           dataHash: row.5, finalEquity: row.6, tradeCount: Int(row.7), results: row.8))
-            }
-            return result
+                """)
         }
+    }
+
+    public func backtestRun(id: Int64) async throws(StorageError) -> BacktestRunRecord? {
+        try await run { connection in
+            try await self.fetchRuns(connection, """
+                SELECT id, created_at, strategy, parameters, data_description, data_hash, final_equity, trade_count, results
+                FROM backtest_runs WHERE id = \(id)
+                """).first
+        }
+    }
+
+    private func fetchRuns(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [BacktestRunRecord] {
+        try await requireCurrentSchema(connection)
+        var result: [BacktestRunRecord] = []
+        for try await row in try await connection.query(query, logger: logger)
+            .decode((Int64, Int64, String, String, String, String, String, Int64, String).self) {
+            result.append(try StoredValues.backtestRun(id: row.0, createdAt: row.1, strategy: row.2, parameters: row.3, dataDescription: row.4,
+                                                       dataHash: row.5, finalEquity: row.6, tradeCount: Int(row.7), results: row.8))
+        }
+        return result
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws(StorageError) {

@@ -277,13 +277,19 @@ public final class SQLiteStore: Store {
     }
 
     public func backtestRuns(limit: Int) async throws(StorageError) -> [BacktestRunRecord] {
-        try await read { db in
-            try self.requireCurrentSchema(db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM backtest_runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
-                try StoredValues.backtestRun(id: row["id"], createdAt: row["created_at"], strategy: row["strategy"], parameters: row["parameters"],
-                                             dataDescription: row["data_description"], dataHash: row["data_hash"],
-                                             finalEquity: row["final_equity"], tradeCount: row["trade_count"], results: row["results"])
-            }
+        try await read { db in try self.fetchRuns(db, "ORDER BY id DESC LIMIT ?", [limit]) }
+    }
+
+    public func backtestRun(id: Int64) async throws(StorageError) -> BacktestRunRecord? {
+        try await read { db in try self.fetchRuns(db, "WHERE id = ?", [id]).first }
+    }
+
+    private func fetchRuns(_ db: Database, _ clause: String, _ arguments: StatementArguments) throws -> [BacktestRunRecord] {
+        try requireCurrentSchema(db)
+        return try Row.fetchAll(db, sql: "SELECT * FROM backtest_runs \(clause)", arguments: arguments).map { row in
+            try StoredValues.backtestRun(id: row["id"], createdAt: row["created_at"], strategy: row["strategy"], parameters: row["parameters"],
+                                         dataDescription: row["data_description"], dataHash: row["data_hash"],
+                                         finalEquity: row["final_equity"], tradeCount: row["trade_count"], results: row["results"])
         }
     }
 
