@@ -7,8 +7,9 @@ public import TradewindEngine
 /// - Returns are simple per-bar returns of the equity curve, the first measured
 ///   from the starting cash.
 /// - Years are calendar time from the first bar's open to the last bar's close,
-///   divided by 365.2425 days. Bars per year are observed (returns ÷ years), so
-///   daily equity data annualises with ≈252 and 24/7 crypto data with ≈365.
+///   divided by 365.2425 days. Bars per year come from the bar interval and the
+///   instrument's calendar (``Annualization``: 252 daily bars a year on an exchange,
+///   365 on a 24/7 market); when not given they are observed (returns ÷ years).
 /// - Annualised return is the compound annual growth rate.
 /// - Volatility is the sample standard deviation (n − 1) of per-bar returns × √(bars per year).
 /// - Sharpe is mean ÷ standard deviation of per-bar returns × √(bars per year), risk-free rate 0.
@@ -53,7 +54,7 @@ public struct PerformanceMetrics: Hashable, Sendable {
     public var feesPaid: Money
 
     public init(startingEquity: Money, equityCurve: [EquityPoint], trades: [Trade], feesPaid: Money,
-                start: Timestamp, end: Timestamp) {
+                start: Timestamp, end: Timestamp, periodsPerYear: Double? = nil) {
         self.startingEquity = startingEquity
         let final = equityCurve.last?.equity ?? startingEquity
         self.finalEquity = final
@@ -72,7 +73,7 @@ public struct PerformanceMetrics: Hashable, Sendable {
             if previous != 0 { returns.append(value / previous - 1) }
             previous = value
         }
-        let barsPerYear = years > 0 && !returns.isEmpty ? Double(returns.count) / years : nil
+        let barsPerYear = periodsPerYear ?? (years > 0 && !returns.isEmpty ? Double(returns.count) / years : nil)
         self.barsPerYear = barsPerYear
         if years > 0 && initial > 0 {
             let growth = final.doubleValue / initial

@@ -38,23 +38,8 @@ public struct ReturnSeries: Sendable {
         self.returns = returns
     }
 
-    /// Periods per year implied by the timestamps: daily data is 252 without weekend rows and
-    /// 365 with them; weekly 52; monthly 12; intraday scales the daily figure by the typical
-    /// number of periods per day.
-    public var periodsPerYear: Double {
-        let tradingDays = times.contains { $0.weekday >= 5 } ? 365.0 : 252.0
-        switch BarInterval.detect(times) {
-        case .months(let count): return 12 / Double(count)
-        case .fixed(let span) where span.nanoseconds >= TimeSpan.days(7).nanoseconds: return 52 * 7 * 86_400e9 / Double(span.nanoseconds)
-        case .fixed(let span) where span.nanoseconds >= TimeSpan.days(1).nanoseconds: return tradingDays
-        case .fixed:
-            var perDay: [Int64: Int] = [:]
-            for time in times { perDay[time.startOfUTCDay.nanosecondsSinceEpoch, default: 0] += 1 }
-            let counts = perDay.values.sorted()
-            return tradingDays * Double(counts[counts.count / 2])
-        case nil: return 252
-        }
-    }
+    /// Periods per year implied by the timestamps (``Annualization``); 252 when they cannot tell.
+    public var periodsPerYear: Double { Annualization.periodsPerYear(times: times) ?? 252 }
 }
 
 public enum ReturnSeriesError: Error, Equatable, CustomStringConvertible {

@@ -47,13 +47,16 @@ public struct BacktestReport: Sendable {
         priceCharts.append(PriceChart(instrument: instrument, points: points))
     }
 
-    public init(result: BacktestResult, intervalDescription: String? = nil) {
+    /// - Parameter periodsPerYear: bars a year for annualising Sharpe, Sortino and volatility
+    ///   (``Annualization``); `nil` uses the observed count.
+    public init(result: BacktestResult, intervalDescription: String? = nil, periodsPerYear: Double? = nil) {
         self.result = result
         self.intervalDescription = intervalDescription
         self.metrics = PerformanceMetrics(
             startingEquity: result.configuration.startingCash,
             equityCurve: result.equityCurve,
-            trades: result.trades, feesPaid: result.feesPaid, start: result.start, end: result.end
+            trades: result.trades, feesPaid: result.feesPaid, start: result.start, end: result.end,
+            periodsPerYear: periodsPerYear
         )
     }
 
@@ -307,7 +310,7 @@ public struct BacktestReport: Sendable {
         return text
     }
 
-    static func day(_ t: Timestamp) -> String { String(t.iso8601.prefix(10)) }
+    public static func day(_ t: Timestamp) -> String { String(t.iso8601.prefix(10)) }
 
     static func money(_ value: Money) -> String {
         let text = value.formatted(places: 2)
@@ -328,13 +331,13 @@ public struct BacktestReport: Sendable {
         return String(result.reversed())
     }
 
-    static func percent(_ value: Double?) -> String {
+    public static func percent(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "n/a" }
         return fixed(value * 100, 2) + " %"
     }
 
     /// `value` with exactly `places` decimals, rounded half away from zero.
-    static func fixed(_ value: Double, _ places: Int) -> String {
+    public static func fixed(_ value: Double, _ places: Int) -> String {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()

@@ -163,9 +163,11 @@ struct BacktestCommand: AsyncParsableCommand {
                 stored = [loaded.series]
                 notes = loaded.notes
             }
+            var execution = settings!
+            execution.calendar = chosenCalendar
             let request = BacktestRequest(
                 dataPaths: data, strategyName: strategy, parameters: parsedParameters, startingCash: startingCash,
-                execution: settings!, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") },
+                execution: execution, convention: convention, instrumentID: symbol.map { InstrumentID(symbol: $0, venue: "CSV") },
                 barsFromTicks: barsFromTicks, series: stored,
                 gate: stored.isEmpty ? DataGate(calendar: chosenCalendar, allowGaps: allowGaps) : nil
             )

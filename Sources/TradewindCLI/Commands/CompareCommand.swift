@@ -20,18 +20,13 @@ struct CompareCommand: ParsableCommand {
             """
     )
 
-    enum Metric: String, CaseIterable, ExpressibleByArgument {
-        case sharpe, sortino, totalReturn = "total-return", annualReturn = "annual-return", maxDrawdown = "max-drawdown",
-             profitFactor = "profit-factor", winRate = "win-rate", sqn
-    }
-
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("CSV of bars; repeat for a portfolio.", valueName: "file")) var data: [String]
     @Option(name: .customLong("run"), parsing: .singleValue, help: ArgumentHelp("A strategy and its parameters, e.g. \"sma-cross fast=10 slow=30\".", valueName: "spec"))
     var runs: [String]
     @Option(name: .long, help: "Order size (the size parameter) for every run.") var size: String?
     @Option(name: .long, help: "Starting cash.") var cash: String = "100000"
     @Option(name: .long, help: "Commission rate on notional.") var commission: String = "0"
-    @Option(name: .long, help: "Metric to rank on: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")).") var rank: Metric = .sharpe
+    @Option(name: .long, help: "Metric to rank on: \(RankingMetric.names).") var rank: RankingMetric = .sharpe
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     struct Row {
@@ -60,37 +55,17 @@ struct CompareCommand: ParsableCommand {
                 return BacktestRequest(dataPaths: data, strategyName: name, parameters: parameters, startingCash: startingCash,
                                        execution: ExecutionSettings(fees: .init(rate: rate)), gate: DataGate())
             }
-            nonisolated(unsafe) var outcomes = [Result<BacktestReport, any Error>?](repeating: nil, count: requests.count)
-            outcomes.withUnsafeMutableBufferPointer { slots in
-                nonisolated(unsafe) let slots = slots
-                DispatchQueue.concurrentPerform(iterations: requests.count) { index in
-                    slots[index] = Result { try Tradewind.runBacktest(requests[index]) }
-                }
-            }
-            var rows: [Row] = []
-            for (index, outcome) in outcomes.enumerated() { rows.append(Row(spec: runs[index], report: try outcome!.get())) }
+            let reports = try requests.parallelMap { try Tradewind.runBacktest($0) }
+            var rows = zip(runs, reports).map { Row(spec: $0, report: $1) }
             rows.sort { Self.score($0.report, rank) > Self.score($1.report, rank) }
             print(json ? Self.json(rows, rank).rendered(indent: 2) : Self.table(rows, rank))
         }
     }
 
     /// Higher is better; missing values rank last.
-    static func score(_ report: BacktestReport, _ metric: Metric) -> Double {
-        let m = report.metrics
-        let value: Double? = switch metric {
-        case .sharpe: m.sharpeRatio
-        case .sortino: m.sortinoRatio
-        case .totalReturn: m.totalReturn
-        case .annualReturn: m.annualizedReturn
-        case .maxDrawdown: -m.maxDrawdown
-        case .profitFactor: m.profitFactor
-        case .winRate: m.winRate
-        case .sqn: m.sqn
-        }
-        return value.flatMap { $0.isNaN ? nil : $0 } ?? -.infinity
-    }
+    static func score(_ report: BacktestReport, _ metric: RankingMetric) -> Double { metric.score(report.metrics) ?? -.infinity }
 
-    static func table(_ rows: [Row], _ metric: Metric) -> String {
+    static func table(_ rows: [Row], _ metric: RankingMetric) -> String {
         let header = ["#", "run", "final equity", "return", "sharpe", "max dd", "trades", "win rate", "profit f."]
         var lines: [[String]] = [header]
         for (index, row) in rows.enumerated() {
@@ -110,7 +85,7 @@ struct CompareCommand: ParsableCommand {
         return "ranked on \(metric.rawValue)\n" + body.joined(separator: "\n")
     }
 
-    static func json(_ rows: [Row], _ metric: Metric) -> JSONValue {
+    static func json(_ rows: [Row], _ metric: RankingMetric) -> JSONValue {
         .object([
             ("rank", .string(metric.rawValue)),
             ("runs", .array(rows.enumerated().map { index, row in

@@ -13,9 +13,12 @@ public struct ExecutionSettings: Sendable {
     public var margin: MarginPolicy
     /// A funding rate and interval applied to every instrument (they are perpetuals).
     public var funding: (rate: Rate, interval: TimeSpan)?
+    /// The instruments' trading calendar for annualisation; `nil` detects it from the bars.
+    public var calendar: TradingCalendar?
 
     public init(fees: FeeModel, fillModel: FillModel = .standard, accountType: AccountType = .cash, margin: MarginPolicy = .standard,
-                funding: (rate: Rate, interval: TimeSpan)? = nil) {
+                funding: (rate: Rate, interval: TimeSpan)? = nil, calendar: TradingCalendar? = nil) {
+        self.calendar = calendar
         self.fees = fees
         self.fillModel = fillModel
         self.accountType = accountType
@@ -101,7 +104,9 @@ public enum Tradewind {
         }
         if series.count == files.count {
             let result = try run(strategyType, request.parameters, data: .bars(series), configuration: configuration)
-            var report = BacktestReport(result: result, intervalDescription: series.first?.interval?.description)
+            let calendar = execution.calendar ?? (series.contains { TradingCalendar.detect($0.bars.lazy.map(\.openTime)) == .always } ? .always : .weekdays)
+            let perYear = series.first.flatMap { Annualization.periodsPerYear(times: $0.bars.map(\.openTime), calendar: calendar) }
+            var report = BacktestReport(result: result, intervalDescription: series.first?.interval?.description, periodsPerYear: perYear)
             for one in series { report.addPriceChart(instrument: one.instrument.id.description, bars: one.bars) }
             return report
         }
@@ -121,7 +126,15 @@ public enum Tradewind {
             ($0.element.time, $0.element.file, $0.offset) < ($1.element.time, $1.element.file, $1.offset)
         }.map(\.element.event)
         let result = try run(strategyType, request.parameters, data: .events(files.map(\.instrument), ordered), configuration: configuration)
-        return BacktestReport(result: result, intervalDescription: bar.description)
+        let times = result.equityCurve.map(\.time)
+        let calendar = execution.calendar ?? TradingCalendar.detect(files.flatMap { file -> [Timestamp] in
+            switch file {
+            case .bars(let series): series.bars.map(\.openTime)
+            case .ticks(let ticks): ticks.quotes.isEmpty ? ticks.trades.map(\.time) : ticks.quotes.map(\.time)
+            }
+        })
+        return BacktestReport(result: result, intervalDescription: bar.description,
+                              periodsPerYear: Annualization.periodsPerYear(times: times, calendar: calendar))
     }
 
     /// What a run replays: bar series, or any mix of market events in time order.

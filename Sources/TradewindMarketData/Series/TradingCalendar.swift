@@ -13,6 +13,15 @@ public enum TradingCalendar: String, Hashable, Sendable, CaseIterable {
     case weekdays
     case always = "24x7"
 
+    /// Trading days in a year, for annualising: 252 on an exchange, 365 on a 24/7 market.
+    public var daysPerYear: Double { self == .always ? 365 : 252 }
+
+    /// The calendar bar times imply for annualising: any bar on a Saturday or Sunday (UTC)
+    /// means the market trades every day; otherwise weekdays.
+    public static func detect(_ times: some Sequence<Timestamp>) -> TradingCalendar {
+        times.contains { $0.weekday >= 5 } ? .always : .weekdays
+    }
+
     /// Whether the exchange trades on the UTC calendar day containing `time`.
     public func isTradingDay(_ time: Timestamp) -> Bool {
         switch self {

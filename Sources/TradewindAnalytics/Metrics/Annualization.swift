@@ -1,0 +1,30 @@
+public import TradewindCore
+public import TradewindMarketData
+
+/// How many return periods make a year, from the spacing of the timestamps and the
+/// instrument's calendar: daily bars are 252 a year on an exchange calendar and 365 on a 24/7
+/// one; weekly 52; monthly 12; intraday bars scale the daily figure by the typical (median)
+/// number of bars in a day, so a 6.5-hour session of 1-minute bars is 252 × 390.
+public enum Annualization {
+    /// - Parameter calendar: `nil` detects it from the times (``TradingCalendar/detect(_:)``);
+    ///   XNYS and weekdays both count 252 days.
+    /// - Returns: `nil` when fewer than two distinct times leave the spacing unknown.
+    public static func periodsPerYear(times: [Timestamp], calendar: TradingCalendar? = nil) -> Double? {
+        let days = (calendar ?? TradingCalendar.detect(times)).daysPerYear
+        switch BarInterval.detect(times) {
+        case .months(let count):
+            return 12 / Double(count)
+        case .fixed(let span) where span.nanoseconds >= TimeSpan.days(7).nanoseconds:
+            return 52 * 7 * 86_400e9 / Double(span.nanoseconds)
+        case .fixed(let span) where span.nanoseconds >= TimeSpan.days(1).nanoseconds:
+            return days * 86_400e9 / Double(span.nanoseconds)
+        case .fixed:
+            var perDay: [Int64: Int] = [:]
+            for time in times { perDay[time.startOfUTCDay.nanosecondsSinceEpoch, default: 0] += 1 }
+            let counts = perDay.values.sorted()
+            return days * Double(counts[counts.count / 2])
+        case nil:
+            return nil
+        }
+    }
+}
