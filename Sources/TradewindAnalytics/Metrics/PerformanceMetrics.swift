@@ -24,6 +24,9 @@ public import TradewindEngine
 /// trades) are `nil`, never a made-up number.
 public struct PerformanceMetrics: Hashable, Sendable {
     public var startingEquity: Money
+    /// The measured span: first bar's open to last bar's close.
+    public var start: Timestamp
+    public var end: Timestamp
     public var finalEquity: Money
     public var netProfit: Money
     public var totalReturn: Double
@@ -56,6 +59,8 @@ public struct PerformanceMetrics: Hashable, Sendable {
     public init(startingEquity: Money, equityCurve: [EquityPoint], trades: [Trade], feesPaid: Money,
                 start: Timestamp, end: Timestamp, periodsPerYear: Double? = nil) {
         self.startingEquity = startingEquity
+        self.start = start
+        self.end = end
         let final = equityCurve.last?.equity ?? startingEquity
         self.finalEquity = final
         self.netProfit = final - startingEquity

@@ -39,6 +39,8 @@ public enum Overfitting {
     }
 
     public struct Deflated: Sendable, Equatable {
+        /// Index of the best trial.
+        public var best: Int
         /// Per-period Sharpe ratio of the best trial.
         public var sharpe: Double
         /// The Sharpe the best of the trials would show by luck alone.
@@ -60,7 +62,7 @@ public enum Overfitting {
         let best = trials[bestIndex]
         let shape = moments(best)
         let benchmark = expectedMaximumSharpe(trials: trials.count, sharpeVariance: variance)
-        return Deflated(sharpe: sharpes[bestIndex]!, benchmark: benchmark,
+        return Deflated(best: bestIndex, sharpe: sharpes[bestIndex]!, benchmark: benchmark,
                         probability: probabilisticSharpe(sharpes[bestIndex]!, benchmark: benchmark, observations: best.count,
                                                          skew: shape.skew, kurtosis: shape.kurtosis),
                         trials: trials.count)

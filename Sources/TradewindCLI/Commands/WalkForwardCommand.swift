@@ -28,54 +28,26 @@ struct WalkForwardCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("CSV of bars; repeat for a portfolio (windows follow the first file).", valueName: "file"))
-    var data: [String]
-    @Option(name: .long, help: "Strategy to run (see `tradewind strategies`).") var strategy: String = "sma-cross"
-    @Option(name: .customLong("grid"), parsing: .singleValue,
-            help: ArgumentHelp("A parameter axis: name=start:end:step or name=v1,v2,…; repeat for more axes.", valueName: "axis"))
-    var grid: [String] = []
-    @Option(name: .customLong("param"), parsing: .singleValue, help: ArgumentHelp("A fixed parameter as name=value.", valueName: "name=value"))
-    var parameters: [String] = []
-    @Option(name: .long, help: "Order size; shorthand for --param size=<size>.") var size: String?
+    @OptionGroup var study: GridOptions
     @Option(name: .customLong("in-sample"), help: "Bars in each in-sample window.") var inSample: Int
     @Option(name: .customLong("out-of-sample"), help: "Bars in each out-of-sample window.") var outOfSample: Int
     @Flag(name: .long, help: "Anchored windows: every in-sample window starts at the first bar.") var anchored = false
     @Option(name: .long, help: "Metric the in-sample choice maximises: \(RankingMetric.names).") var rank: RankingMetric = .sharpe
-    @Option(name: .long, help: "Starting cash of every run.") var cash: String = "100000"
     @OptionGroup(title: "Fees, fills and account") var execution: ExecutionOptions
     @Flag(name: .long, help: "Print the result as JSON.") var json = false
 
     func run() throws {
         try CLIFailure.run {
-            let startingCash: Money
-            do { startingCash = try Money(parsing: cash) } catch { throw ValidationError("--cash: \(error)") }
             guard inSample >= 2, outOfSample >= 2 else { throw ValidationError("--in-sample and --out-of-sample must be at least 2 bars") }
-            let strategyType = try StrategyCatalog.strategy(named: strategy)
-            var fixed = try parameters.map { text -> (name: String, value: String) in
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--param expects name=value, got '\(text)'") }
-                return (parts[0], parts[1])
-            }
-            if let size { fixed.append(("size", size)) }
-            let parameterGrid = try ParameterGrid(parsing: grid, against: strategyType.parameterSpecification)
-            if let clash = fixed.first(where: { given in parameterGrid.axes.contains { $0.name == given.name } }) {
-                throw ValidationError("\(clash.name) is both fixed (--param) and on the grid")
-            }
-            let series = try data.map { path -> BarSeries in
-                guard case .bars(let series) = try CSVBarFile.loadAny(path: path, instrumentID: nil, convention: .open) else {
-                    throw ValidationError("\(path): walk-forward runs on bars, not quotes or prints")
-                }
-                _ = try DataGate().check(series, label: series.instrument.id.description)
-                return series
-            }
-            guard let lead = series.first else { throw ValidationError("give at least one --data file") }
+            let resolved = try study.resolve()
+            let (series, candidates, startingCash) = (resolved.series, resolved.candidates, resolved.startingCash)
+            let lead = series[0]
             let windows = WalkForward.windows(barCount: lead.bars.count, inSample: inSample, outOfSample: outOfSample, anchored: anchored)
             guard !windows.isEmpty else {
                 throw ValidationError("\(lead.bars.count) bars leave no out-of-sample window after \(inSample) in-sample bars")
             }
             let settings = try execution.settings()
-            let (strategy, rank) = (self.strategy, self.rank)
-            let candidates = parameterGrid.combinations.map { fixed + $0 }
+            let (strategy, rank) = (study.strategy, self.rank)
 
             @Sendable func evaluate(_ given: [(name: String, value: String)], bars range: Range<Int>) throws -> WalkForward.Evaluation? {
                 let from = lead.bars[range.lowerBound].openTime, to = lead.bars[range.upperBound - 1].openTime

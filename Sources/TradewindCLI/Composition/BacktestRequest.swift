@@ -210,3 +210,21 @@ public struct DataGate: Sendable {
 public struct DataGateError: Error, CustomStringConvertible {
     public var description: String
 }
+
+extension Tradewind {
+    /// Look-ahead and recursion check of a built-in strategy (``BiasCheck``) on bar series.
+    public static func checkBias(strategyName: String, parameters: [(name: String, value: String)], series: [BarSeries],
+                                 startingCash: Money, execution: ExecutionSettings, cuts: Int, starts: Int) throws -> BiasCheck.Report {
+        let type = try StrategyCatalog.strategy(named: strategyName)
+        let configuration = BacktestConfiguration(startingCash: startingCash, fees: execution.fees, accountType: execution.accountType,
+                                                  fillModel: execution.fillModel, margin: execution.margin)
+        return try checkBias(opening: type, parameters, series: series, configuration: configuration, cuts: cuts, starts: starts)
+    }
+
+    private static func checkBias<S: Strategy>(opening type: S.Type, _ given: [(name: String, value: String)], series: [BarSeries],
+                                               configuration: BacktestConfiguration, cuts: Int, starts: Int) throws -> BiasCheck.Report {
+        let values = try ParameterValues.resolve(given, against: S.Parameters.specification)
+        let parameters = try S.Parameters(values: values)
+        return try BiasCheck.run(series: series, configuration: configuration, cuts: cuts, starts: starts) { _ in try S(parameters: parameters) }
+    }
+}

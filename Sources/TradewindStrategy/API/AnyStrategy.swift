@@ -42,4 +42,5 @@ public struct AnyStrategy: Strategy {
         try base.onAccountEvent(event, context: &context)
     }
     public mutating func onStop(context: inout StrategyContext) throws { try base.onStop(context: &context) }
+    public func indicatorValues(instrument: Int) -> [(name: String, value: Double)] { base.indicatorValues(instrument: instrument) }
 }

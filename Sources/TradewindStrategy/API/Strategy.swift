@@ -46,6 +46,10 @@ public protocol Strategy {
     mutating func onAccountEvent(_ event: AccountEvent, context: inout StrategyContext) throws
     /// Called once after the last event.
     mutating func onStop(context: inout StrategyContext) throws
+
+    /// The strategy's current indicator values for an instrument, by name, for inspection
+    /// (`tradewind check-bias`, charts); not called while trading. Defaults to none.
+    func indicatorValues(instrument: Int) -> [(name: String, value: Double)]
 }
 
 extension Strategy {
@@ -57,6 +61,7 @@ extension Strategy {
     public mutating func onOrderUpdate(_ order: Order, context: inout StrategyContext) throws {}
     public mutating func onAccountEvent(_ event: AccountEvent, context: inout StrategyContext) throws {}
     public mutating func onStop(context: inout StrategyContext) throws {}
+    public func indicatorValues(instrument: Int) -> [(name: String, value: Double)] { [] }
 
     /// The declared parameters; reachable through an existential `any Strategy.Type`.
     public static var parameterSpecification: [ParameterSpec] { Parameters.specification }

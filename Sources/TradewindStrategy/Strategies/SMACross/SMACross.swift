@@ -32,6 +32,12 @@ public struct SMACross: Strategy {
         }
     }
 
+    public func indicatorValues(instrument: Int) -> [(name: String, value: Double)] {
+        guard instrument < averages.count else { return [] }
+        return [("sma(\(parameters.fast))", averages[instrument].fast.value), ("sma(\(parameters.slow))", averages[instrument].slow.value)]
+            .compactMap { name, value in value.map { (name, $0) } }
+    }
+
     public mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws {
         let instrument = event.instrument
         while averages.count <= instrument { averages.append(fresh) }
