@@ -107,12 +107,14 @@ public enum StressScenario: Hashable, Sendable, CustomStringConvertible {
             for index in 1..<bars.count { drift += Double.log(Double(bars[index].closeRaw) / Double(bars[index - 1].closeRaw)) }
             drift /= Double(bars.count - 1)
             let tick = Self.tick(of: series)
+            // The first bar has no previous close: its moves are measured from its open, which stays.
             var previousOriginal = Double(bars[0].openRaw), previousScaled = previousOriginal
             for index in bars.indices {
                 var bar = bars[index]
+                let center = index == 0 ? 0 : drift
                 func scaled(_ raw: Int64) -> Int64 {
                     let move = Double.log(Double(raw) / previousOriginal)
-                    return Self.onTick(previousScaled * Double.exp(drift + k * (move - drift)), tick)
+                    return Self.onTick(previousScaled * Double.exp(center + k * (move - center)), tick)
                 }
                 let (open, high, low, close) = (scaled(bar.openRaw), scaled(bar.highRaw), scaled(bar.lowRaw), scaled(bar.closeRaw))
                 bar.openRaw = open

@@ -14,6 +14,12 @@ public enum WalkForward {
         public var index: Int
         public var inSample: Range<Int>
         public var outOfSample: Range<Int>
+
+        public init(index: Int, inSample: Range<Int>, outOfSample: Range<Int>) {
+            self.index = index
+            self.inSample = inSample
+            self.outOfSample = outOfSample
+        }
     }
 
     /// Windows over `barCount` bars. Rolling windows keep the in-sample length and slide by the

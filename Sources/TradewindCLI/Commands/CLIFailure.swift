@@ -44,6 +44,7 @@ enum CLIFailure {
             case .backend: return (error.description, 1)
             }
         case let error as ValidationError: return (error.message, 64)
+        case let error as StressScenarioError: return (error.description, 64)
         case let error as DataGateError: return (error.description, 65)
         case let error as ReturnSeriesError: return (error.description, 65)
         case let error as MarketDataError:
