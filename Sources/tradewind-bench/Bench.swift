@@ -17,7 +17,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tradewind-bench",
         abstract: "Benchmarks of Tradewind's hot paths (use a release build).",
-        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self, MonteCarloBench.self]
+        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self, MonteCarloBench.self, OverfittingBench.self]
     )
 }
 
@@ -259,5 +259,29 @@ struct MonteCarloBench: ParsableCommand {
                 + "best \(String(format: "%.1f", seconds[0] * 1000)) ms; median final equity \(Int(last!.finalEquity.p50)), "
                 + "p5 max drawdown \(String(format: "%.2f", last!.maxDrawdown.p5 * 100)) %")
         }
+    }
+}
+
+struct OverfittingBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overfitting",
+        abstract: "Deflated Sharpe ratio and CSCV probability of backtest overfitting over random trials."
+    )
+    @Option(help: "Trials (return series).") var trials = 100
+    @Option(help: "Returns per trial.") var rows = 5_000
+    @Option(help: "CSCV blocks (even).") var blocks = 16
+    @Option(help: "Timed runs.") var runs = 5
+
+    func run() throws {
+        var random = SplitMix64(seed: 11)
+        let matrix = (0..<trials).map { _ in (0..<rows).map { _ in (random.nextUnitDouble() - 0.5) * 0.02 } }
+        var pbo: Overfitting.BacktestOverfitting?
+        let pboSeconds = measure(runs: runs) { pbo = Overfitting.probabilityOfOverfitting(trials: matrix, blocks: blocks) }
+        var deflated: Overfitting.Deflated?
+        let dsrSeconds = measure(runs: runs) { deflated = Overfitting.deflatedSharpe(trials: matrix) }
+        print("PBO: \(trials) trials × \(rows) returns, \(blocks) blocks (\(pbo!.splits) splits): median "
+            + "\(String(format: "%.1f", pboSeconds[pboSeconds.count / 2] * 1000)) ms; PBO \(String(format: "%.3f", pbo!.probability))")
+        print("DSR: median \(String(format: "%.2f", dsrSeconds[dsrSeconds.count / 2] * 1000)) ms; "
+            + "deflated Sharpe \(String(format: "%.3f", deflated!.probability ?? .nan))")
     }
 }

@@ -91,7 +91,7 @@ struct BacktestCLITests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tw-\(UUID().uuidString)/report.json").path
         let written = try CLIRunner.run(Self.readmeCommand + ["--output", path])
         #expect(written.status == 0, "\(written.stderr)")
-        #expect(written.stdout.contains("Report written to \(path)"))
+        #expect(written.stdout.contains("Results written to \(path)"))
         let printed = try CLIRunner.run(Self.readmeCommand + ["--json"])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == printed.stdout)
     }
