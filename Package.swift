@@ -56,6 +56,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Search spaces, samplers and pruners are pure; the study runner drives backtests.
+        .target(
+            name: "TradewindOptimization",
+            dependencies: [
+                "TradewindCore", "TradewindStrategy", "TradewindSimulation", "TradewindAnalytics",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
+            swiftSettings: strict
+        ),
         // Aggregation is pure; CSV import reads files at the edge.
         .target(
             name: "TradewindMarketData",
@@ -85,7 +94,7 @@ let package = Package(
             name: "TradewindCLI",
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
-                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage",
+                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -131,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "TradewindEngineTests",
             dependencies: ["TradewindEngine", "TradewindSimulation", "TradewindStrategy", "TradewindTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindOptimizationTests",
+            dependencies: ["TradewindOptimization", "TradewindStrategy", "TradewindTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -65,6 +65,8 @@ extension Strategy {
 
     /// The declared parameters; reachable through an existential `any Strategy.Type`.
     public static var parameterSpecification: [ParameterSpec] { Parameters.specification }
+    /// The declared relations between parameters.
+    public static var parameterConstraints: [ParameterConstraint] { Parameters.constraints }
 
     /// Builds the strategy from name=value text, validated against ``StrategyParameters/specification``.
     /// - Throws: ``StrategyError/invalidParameter(name:reason:)``.

@@ -95,7 +95,7 @@ public struct ParameterValues: Hashable, Sendable {
         return result
     }
 
-    static func parse(_ text: String, as spec: ParameterSpec) throws(StrategyError) -> ParameterValue {
+    public static func parse(_ text: String, as spec: ParameterSpec) throws(StrategyError) -> ParameterValue {
         func outOfRange() -> StrategyError {
             .invalidParameter(name: spec.name, reason: "\(text) is outside \(spec.rangeText)")
         }
@@ -157,6 +157,46 @@ public struct ParameterValues: Hashable, Sendable {
 public protocol StrategyParameters: Sendable {
     /// Every parameter the strategy takes, with its range and default.
     static var specification: [ParameterSpec] { get }
+    /// Relations between parameters that every valid set satisfies (`fast < slow`); the
+    /// optimizer samples only sets that satisfy them. Defaults to none.
+    static var constraints: [ParameterConstraint] { get }
     /// - Throws: ``StrategyError/invalidParameter(name:reason:)`` for combinations the ranges cannot express.
     init(values: ParameterValues) throws(StrategyError)
+}
+
+extension StrategyParameters {
+    public static var constraints: [ParameterConstraint] { [] }
+}
+
+/// A declared relation between two numeric parameters.
+public enum ParameterConstraint: Hashable, Sendable, CustomStringConvertible {
+    /// The first parameter is strictly below the second.
+    case less(String, String)
+    /// The first parameter is at most the second.
+    case lessOrEqual(String, String)
+
+    public var names: [String] {
+        switch self {
+        case .less(let a, let b), .lessOrEqual(let a, let b): [a, b]
+        }
+    }
+
+    /// Whether numeric values (looked up by name) satisfy it; a missing value satisfies it.
+    public func isSatisfied(by value: (String) -> Double?) -> Bool {
+        switch self {
+        case .less(let a, let b):
+            guard let x = value(a), let y = value(b) else { return true }
+            return x < y
+        case .lessOrEqual(let a, let b):
+            guard let x = value(a), let y = value(b) else { return true }
+            return x <= y
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .less(let a, let b): "\(a) < \(b)"
+        case .lessOrEqual(let a, let b): "\(a) ≤ \(b)"
+        }
+    }
 }

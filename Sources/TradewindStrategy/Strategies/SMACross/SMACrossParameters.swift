@@ -15,6 +15,8 @@ public struct SMACrossParameters: StrategyParameters, Hashable {
         ParameterSpec("size", .decimal(0.000_000_001...1e12, default: "1"), help: "quantity bought on each entry"),
     ]
 
+    public static let constraints: [ParameterConstraint] = [.less("fast", "slow")]
+
     public init(fast: Int, slow: Int, size: Quantity) throws(StrategyError) {
         guard fast < slow else { throw .invalidParameter(name: "fast", reason: "fast (\(fast)) must be below slow (\(slow))") }
         guard size.isPositive else { throw .invalidParameter(name: "size", reason: "must be positive") }
