@@ -259,5 +259,16 @@ public enum Schema {
                 PRIMARY KEY (series_id, block_start))
             """,
         ], dataStep: .candlesIntoBlocks, finally: ["DROP TABLE candles"]),
+        // Trials remember what they computed (for reuse by identical trials) and how often a
+        // worker took them over.
+        Migration(version: 6, name: "trial cache keys and attempts", sqlite: [
+            "ALTER TABLE trials ADD COLUMN cache_key TEXT",
+            "ALTER TABLE trials ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX trials_cache_key ON trials (cache_key)",
+        ], postgres: [
+            "ALTER TABLE trials ADD COLUMN cache_key TEXT",
+            "ALTER TABLE trials ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX trials_cache_key ON trials (cache_key)",
+        ]),
     ]
 }
