@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "TradewindOptimization",
             dependencies: [
-                "TradewindCore", "TradewindStrategy", "TradewindSimulation", "TradewindAnalytics",
+                "TradewindCore", "TradewindStrategy", "TradewindSimulation", "TradewindAnalytics", "TradewindStorage",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: strict
@@ -108,7 +108,7 @@ let package = Package(
             name: "tradewind-bench",
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
-                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage",
+                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewindOptimizationTests",
-            dependencies: ["TradewindOptimization", "TradewindStrategy", "TradewindTesting"],
+            dependencies: ["TradewindOptimization", "TradewindStrategy", "TradewindStorage", "TradewindAnalytics", "TradewindTesting"],
             swiftSettings: strict
         ),
         .testTarget(

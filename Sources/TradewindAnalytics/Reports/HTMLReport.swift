@@ -96,7 +96,7 @@ public enum HTMLReport {
         return html
     }
 
-    static let style = """
+    public static let style = """
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#111827;background:#f9fafb}
         header{background:#111827;color:#f9fafb;padding:20px 32px}h1{margin:0;font-size:22px}.sub{margin:4px 0 12px;color:#d1d5db}
         .cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#1f2937;border-radius:8px;padding:8px 14px;min-width:120px}

@@ -3,13 +3,35 @@ import TradewindCore
 
 /// A chart drawn as inline SVG: lines, filled areas, bands and markers over a numeric x axis,
 /// with "nice" gridlines. Pure string building, so reports need no script or external asset.
-struct SVGChart {
-    struct Line {
-        var points: [(x: Double, y: Double)]
-        var color: String
-        var width = 1.5
+public struct SVGChart {
+    public struct Line: Sendable {
+        public var points: [(x: Double, y: Double)]
+        public var color: String
+        public var width = 1.5
         /// Fill between the line and y = 0.
-        var fillToZero = false
+        public var fillToZero = false
+
+        public init(points: [(x: Double, y: Double)], color: String, width: Double = 1.5, fillToZero: Bool = false) {
+            self.points = points
+            self.color = color
+            self.width = width
+            self.fillToZero = fillToZero
+        }
+    }
+
+    /// A point of a scatter plot.
+    public struct Dot: Sendable {
+        public var x: Double
+        public var y: Double
+        public var color: String
+        public var title: String
+
+        public init(x: Double, y: Double, color: String, title: String) {
+            self.x = x
+            self.y = y
+            self.color = color
+            self.title = title
+        }
     }
 
     struct Band {
@@ -29,25 +51,26 @@ struct SVGChart {
         var title: String
     }
 
-    var id: String
-    var title: String
-    var width = 960.0
-    var height = 260.0
-    var lines: [Line] = []
+    public var id: String
+    public var title: String
+    public var width = 960.0
+    public var height = 260.0
+    public var lines: [Line] = []
     var bands: [Band] = []
     var markers: [Marker] = []
-    var formatX: (Double) -> String
-    var formatY: (Double) -> String
+    public var dots: [Dot] = []
+    public var formatX: (Double) -> String
+    public var formatY: (Double) -> String
     /// Always include y = 0 in the range (returns, drawdowns).
-    var includeZero = false
+    public var includeZero = false
     /// Where to label the x axis; "nice" numbers when `nil` (times use ``timeTicks(from:to:)``).
     var xTicks: [Double]?
 
     private let left = 72.0, right = 16.0, top = 28.0, bottom = 30.0
 
-    func render() -> String {
-        let xs = lines.flatMap { $0.points.map(\.x) } + bands.flatMap(\.x) + markers.map(\.x)
-        let ys = (lines.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.lower + $0.upper } + markers.map(\.y)).filter(\.isFinite)
+    public func render() -> String {
+        let xs = lines.flatMap { $0.points.map(\.x) } + bands.flatMap(\.x) + markers.map(\.x) + dots.map(\.x)
+        let ys = (lines.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.lower + $0.upper } + markers.map(\.y) + dots.map(\.y)).filter(\.isFinite)
         var svg = "<svg class=\"chart\" id=\"\(id)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "role=\"img\" aria-label=\"\(escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         svg += "<text x=\"\(left)\" y=\"18\" class=\"chart-title\">\(escape(title))</text>"
@@ -96,6 +119,9 @@ struct SVGChart {
                 }
                 svg += "<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(line.width)\" stroke-linejoin=\"round\"/>"
             }
+        }
+        for dot in dots where dot.y.isFinite {
+            svg += "<circle class=\"dot\" cx=\"\(px(dot.x))\" cy=\"\(py(dot.y))\" r=\"3.5\" fill=\"\(dot.color)\" fill-opacity=\"0.75\"><title>\(escape(dot.title))</title></circle>"
         }
         for marker in markers {
             let x = (marker.x - minX) / spanX * plotW + left
@@ -171,7 +197,7 @@ struct SVGChart {
 }
 
 /// Text made safe for HTML and SVG element content and attribute values.
-func escape(_ text: String) -> String {
+public func escape(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.count)
     for character in text {
@@ -185,4 +211,11 @@ func escape(_ text: String) -> String {
         }
     }
     return result
+}
+
+extension SVGChart {
+    public init(id: String, title: String, width: Double = 960, height: Double = 260,
+                formatX: @escaping (Double) -> String, formatY: @escaping (Double) -> String) {
+        self.init(id: id, title: title, width: width, height: height, formatX: formatX, formatY: formatY, xTicks: nil)
+    }
 }

@@ -48,6 +48,19 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .customLong("funding-interval"), help: "Funding interval, from the Unix epoch.")
     var fundingInterval: String = "8h"
 
+    /// The options as command-line arguments, so another process (an optimisation worker) can
+    /// parse exactly the same settings.
+    var arguments: [String] {
+        var result = ["--commission", commission, "--fee-per-unit", feePerUnit, "--min-fee", minimumFee, "--slippage", slippage,
+                      "--limit-fill", limitFill, "--latency", latency, "--account", account, "--leverage", String(leverage),
+                      "--maintenance", maintenance, "--funding-interval", fundingInterval]
+        if let makerFee { result += ["--maker-fee", makerFee] }
+        if let takerFee { result += ["--taker-fee", takerFee] }
+        if let participation { result += ["--participation", participation] }
+        if let fundingRate { result += ["--funding-rate", fundingRate] }
+        return result
+    }
+
     /// The settings, validated; every message names the option.
     func settings() throws -> ExecutionSettings {
         let commissionRate = try rate(commission, "--commission", below: Rate("1"))

@@ -148,6 +148,51 @@ public enum Backtest {
         return result(of: engine, parameters: parameters, configuration: configuration, first: first, last: last)
     }
 
+    /// Runs bar series in `stages` parts of equal bar count; after each part but the last,
+    /// `proceed(result so far, stage)` (stage from 1) decides whether to go on — how an optimizer
+    /// stops a weak trial early. Same events in the same order as ``run(_:parameters:source:configuration:expectedBars:)``.
+    /// - Returns: the result (partial when stopped) and whether every bar ran.
+    /// - Throws: ``BacktestError``.
+    public static func run<S: Strategy>(
+        _ strategy: S, parameters: String = "", series: [BarSeries], configuration: BacktestConfiguration, stages: Int,
+        proceed: (BacktestResult, Int) -> Bool
+    ) throws(BacktestError) -> (result: BacktestResult, completed: Bool) {
+        var source = HistoricalBarSource(series)
+        let total = series.reduce(0) { $0 + $1.bars.count }
+        var engine = try makeEngine([(S.name, strategy)], instruments: source.instruments, configuration: configuration, expectedBars: total)
+        let stages = max(1, stages)
+        var first: Timestamp?
+        var last: Timestamp?
+        var completed = true
+        do {
+            try engine.start()
+            var handled = 0
+            stageLoop: for stage in 1...stages {
+                let end = total * stage / stages
+                while handled < end, let event = try nextEvent(&source) {
+                    if first == nil { first = event.bar.openTime }
+                    last = event.bar.closeTime
+                    try engine.handle(event)
+                    handled += 1
+                }
+                if stage < stages, let first, let last,
+                   !proceed(result(of: engine, parameters: parameters, configuration: configuration, first: first, last: last), stage) {
+                    completed = false
+                    break stageLoop
+                }
+            }
+            if completed { try engine.stop() }
+        } catch let error as EngineError {
+            throw .engine(error)
+        } catch let error as BacktestError {
+            throw error
+        } catch {
+            throw .data("\(error)")
+        }
+        guard let first, let last else { throw .noData }
+        return (result(of: engine, parameters: parameters, configuration: configuration, first: first, last: last), completed)
+    }
+
     /// Runs a strategy over quotes, trade prints or bars (any mix), in the order given.
     /// - Throws: ``BacktestError``; events out of time order are an engine error.
     public static func run<S: Strategy>(

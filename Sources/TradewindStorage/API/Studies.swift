@@ -9,6 +9,15 @@ public struct StudyRecord: Hashable, Sendable {
     public var status: String
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+
+    public init(id: Int64, name: String, definition: String, status: String, createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.definition = definition
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public enum TrialStatus: String, Sendable, CaseIterable {
