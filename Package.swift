@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewindOptimizationTests",
-            dependencies: ["TradewindOptimization", "TradewindStrategy", "TradewindStorage", "TradewindAnalytics", "TradewindTesting"],
+            dependencies: ["TradewindOptimization", "TradewindStrategy", "TradewindStorage", "TradewindAnalytics", "TradewindEngine", "TradewindTesting"],
             swiftSettings: strict
         ),
         .testTarget(
