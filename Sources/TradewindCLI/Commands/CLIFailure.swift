@@ -3,6 +3,7 @@ import Foundation
 import TradewindAnalytics
 import TradewindIndicators
 import TradewindMarketData
+import TradewindOptimization
 import TradewindSimulation
 import TradewindStrategy
 import TradewindStorage
@@ -45,6 +46,8 @@ enum CLIFailure {
             }
         case let error as ValidationError: return (error.message, 64)
         case let error as StressScenarioError: return (error.description, 64)
+        case let error as ObjectiveError: return (error.description, 64)
+        case let error as SearchSpaceError: return (error.description, 64)
         case let error as DataGateError: return (error.description, 65)
         case let error as ReturnSeriesError: return (error.description, 65)
         case let error as MarketDataError:

@@ -55,7 +55,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Parts a pruned trial's bars are run in.") var stages: Int = 4
     @Option(name: .long, help: "Name of the study (default: strategy and time).") var study: String?
     @Flag(name: .long, help: "Continue the study of that name: finished trials are kept, unfinished ones run.") var resume = false
-    @Option(name: .long, help: "Trials run at once in this process (default: the number of cores).") var jobs: Int?
+    @Option(name: .long, help: "Trials run at once in this process (default: the number of cores); 0 creates the study for `tradewind worker` processes and exits.") var jobs: Int?
     @Option(name: .long, help: "Starting cash of every run.") var cash: String = "100000"
     @OptionGroup(title: "Fees, fills and account") var execution: ExecutionOptions
     @OptionGroup var store: StoreOptions
@@ -64,7 +64,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     func validate() throws {
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
         guard (1...64).contains(stages) else { throw ValidationError("--stages must be from 1 to 64") }
-        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be from 1 to 256") }
+        if let jobs, !(0...256).contains(jobs) { throw ValidationError("--jobs must be from 0 to 256") }
     }
 
     func run() async throws {
@@ -103,6 +103,11 @@ struct OptimizeCommand: AsyncParsableCommand {
             record = try await database.createStudy(name: name, definition: definition.json, now: StudyPlanning.now())
         }
         let plan = try StudyPlanning.plan(record, definition)
+        if jobs == 0 {
+            print(json ? StudySummary(plan: plan, record: record, trials: []).json.rendered(indent: 2)
+                       : "Study \(name) is ready for \(plan.budget) trials: run `tradewind worker --db <this database> --study \(name)` on each machine (\(database.location))")
+            return
+        }
         let evaluator = try BacktestTrialEvaluator(definition: definition)
         let done = try await database.trials(study: record.id).filter { $0.status != .running }.count
         let progress = StudyProgress(total: plan.budget, alreadyDone: done, objective: plan.objective, quiet: json)
@@ -255,6 +260,7 @@ struct StudySummary {
             fields.append(("state", .string(trial.status.rawValue)))
             if let error = outcome?.error { fields.append(("error", .string(error))) }
             if outcome?.cached == true { fields.append(("cached", .bool(true))) }
+            if trial.attempts > 1 { fields.append(("attempts", .int(trial.attempts))) }
             return .object(fields)
         })))
         return .object(members)

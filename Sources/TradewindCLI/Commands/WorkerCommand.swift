@@ -36,7 +36,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 var studies = try await database.studies().filter { $0.status == "running" }.reversed() as [StudyRecord]
                 if let study { studies = studies.filter { $0.name == study } }
                 if studies.isEmpty, study != nil, try await database.study(named: study!) == nil {
-                    throw ValidationError("no study '\(study!)' in \(store.url)")
+                    throw ValidationError("no study '\(study!)' in \(database.location)")
                 }
                 for record in studies {
                     let plan = try StudyPlanning.plan(record)
@@ -96,7 +96,7 @@ struct StudyListCommand: AsyncParsableCommand {
                 print("\(record.name)  \(record.status)  \(trials.filter { $0.status == .complete }.count)/\(trials.count) complete  "
                     + "created \(record.createdAt.iso8601.prefix(19))")
             }
-            if studies.isEmpty { print("no studies in \(store.url)") }
+            if studies.isEmpty { print("no studies in \(database.location)") }
             await database.close()
         }
     }
@@ -115,7 +115,7 @@ struct StudyShowCommand: AsyncParsableCommand {
             let database = try await store.open()
             guard let record = try await database.study(named: name) else {
                 await database.close()
-                throw ValidationError("no study '\(name)' in \(store.url)")
+                throw ValidationError("no study '\(name)' in \(database.location)")
             }
             let trials = try await database.trials(study: record.id)
             await database.close()

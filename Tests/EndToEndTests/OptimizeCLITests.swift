@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+import TradewindTesting
+
+/// A `tradewind` process left running, with its output in files.
+final class BackgroundCLI {
+    let process = Process()
+    let directory: URL
+    let stdout: URL
+
+    init(_ arguments: [String]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-bg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        stdout = directory.appendingPathComponent("stdout")
+        let stderr = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.executableURL = CLIRunner.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOf: stdout, encoding: .utf8)) ?? "" }
+    var errors: String { (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
+
+    /// Waits until the output has `lines` lines (or the process ends).
+    func waitForLines(_ lines: Int, timeout: Double = 120) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline && process.isRunning && output.split(separator: "\n").count < lines { usleep(20_000) }
+    }
+
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// One-minute bars of a random walk, for trials that take long enough to be interrupted.
+func minuteBarFile(bars: Int) throws -> URL {
+    var text = "timestamp,open,high,low,close,volume\n"
+    text.reserveCapacity(bars * 60)
+    var price = 10_000
+    var state: UInt64 = 12_345
+    for i in 0..<bars {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let move = Int(state >> 60) - 8
+        let open = price
+        price = max(1_000, price + move)
+        let high = max(open, price) + 3, low = min(open, price) - 3
+        func cents(_ p: Int) -> String { "\(p / 100).\(p % 100 < 10 ? "0" : "")\(p % 100)" }
+        text += "\(1_700_000_000 + i * 60),\(cents(open)),\(cents(high)),\(cents(low)),\(cents(price)),100\n"
+    }
+    return try CLIRunner.temporaryFile(named: "WALK-1m.csv", text)
+}
+
+@Suite("tradewind optimize / worker / study, end to end")
+struct OptimizeCLITests {
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    static func database() -> String { "sqlite:" + NSTemporaryDirectory() + "tradewind-opt-\(UUID().uuidString).db" }
+
+    @Test("a TPE study prints the documented JSON; a trial's value is what tradewind backtest prints; one job repeats exactly")
+    func study() throws {
+        let db = Self.database()
+        let arguments = ["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=2..40", "--param", "slow=10..120",
+                         "--size", "10", "--commission", "0.001", "--objective", "sharpe", "--sampler", "tpe", "--trials", "25",
+                         "--jobs", "1", "--seed", "3", "--json", "--db", db]
+        let output = try CLIRunner.run(arguments + ["--study", "a"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let result = try Self.object(output.stdout)
+        #expect(result["study"] as? String == "a")
+        let trials = try #require(result["trials"] as? [[String: Any]])
+        #expect(trials.count == 25)
+        #expect(trials.map { $0["number"] as? Int } == Array(0..<25))
+        #expect(trials.allSatisfy { $0["state"] as? String == "complete" })
+        for trial in trials {
+            let params = trial["params"] as! [String: Any]
+            #expect((params["fast"] as! Int) < (params["slow"] as! Int))
+        }
+        let best = try #require(result["best"] as? [String: Any])
+        let params = best["params"] as! [String: Any]
+        let value = best["value"] as! Double
+        #expect(value == trials.compactMap { $0["value"] as? Double }.max())
+        let replay = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "10", "--commission", "0.001",
+                                        "--param", "fast=\(params["fast"]!)", "--param", "slow=\(params["slow"]!)", "--json"])
+        let metrics = try #require(try Self.object(replay.stdout)["metrics"] as? [String: Any])
+        #expect(metrics["sharpe_ratio"] as? Double == value)
+
+        let again = try CLIRunner.run(arguments + ["--study", "b"])
+        let second = try #require(try Self.object(again.stdout)["trials"] as? [[String: Any]])
+        func sets(_ list: [[String: Any]]) -> [String] {
+            list.map { trial in (trial["params"] as! [String: Any]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ") }
+        }
+        #expect(sets(second) == sets(trials))
+        // Same parameters on the same data: every trial of the second study came from the cache.
+        #expect(second.allSatisfy { $0["cached"] as? Bool == true })
+
+        let exists = try CLIRunner.run(arguments + ["--study", "a"])
+        #expect(exists.status == 64 && exists.stderr.contains("--resume"), "\(exists.stderr)")
+
+        let show = try CLIRunner.run(["study", "show", "a", "--db", db, "--report", NSTemporaryDirectory() + "tw-study-a"])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("Best: sharpe") && show.stdout.contains("Parameter importance"))
+        let html = try String(contentsOfFile: NSTemporaryDirectory() + "tw-study-a/study.html", encoding: .utf8)
+        #expect(html.contains("id=\"history\"") && html.contains("id=\"param-fast\"") && html.contains("id=\"contour\""))
+        #expect(!html.contains("<script"))
+        let list = try CLIRunner.run(["study", "list", "--db", db])
+        #expect(list.stdout.contains("a  finished  25/25 complete"))
+    }
+
+    @Test("grid, filters and a multi-objective Pareto front")
+    func gridAndPareto() throws {
+        let db = Self.database()
+        let grid = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=5..15:5", "--param", "slow=10..30:10",
+                                      "--sampler", "grid", "--trials", "100", "--objective", "sharpe", "--objective", "max-drawdown",
+                                      "--filter", "trades>=20", "--json", "--db", db, "--study", "g"])
+        #expect(grid.status == 0, "\(grid.stderr)")
+        let result = try Self.object(grid.stdout)
+        let trials = try #require(result["trials"] as? [[String: Any]])
+        // 3 × 3 points, of which fast < slow leaves 7.
+        #expect(trials.count == 7)
+        let front = try #require(result["pareto_front"] as? [[String: Any]])
+        #expect(!front.isEmpty && front.allSatisfy { ($0["values"] as? [Double])?.count == 2 })
+        #expect(trials.contains { $0["state"] as? String == "failed" } || trials.allSatisfy { $0["state"] as? String == "complete" })
+        let bad = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=5..15", "--objective", "sharp",
+                                     "--db", db, "--study", "x"])
+        #expect(bad.status == 64 && bad.stderr.contains("unknown metric"), "\(bad.stderr)")
+        let range = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=0..15", "--db", db, "--study", "y"])
+        #expect(range.status == 64 && range.stderr.contains("fast"), "\(range.stderr)")
+    }
+
+    @Test("a study killed with SIGKILL resumes without redoing finished trials")
+    func resumeAfterKill() throws {
+        let data = try minuteBarFile(bars: 100_000)
+        defer { try? FileManager.default.removeItem(at: data.deletingLastPathComponent()) }
+        let db = Self.database()
+        let arguments = ["optimize", "--data", data.path, "--param", "fast=2..50", "--param", "slow=60..400", "--trials", "12",
+                         "--jobs", "1", "--db", db, "--study", "k"]
+        let first = try BackgroundCLI(arguments)
+        // Progress lines go to stderr when it is not a terminal: wait for three finished trials.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && first.process.isRunning && first.errors.split(separator: "\n").count < 3 { usleep(20_000) }
+        first.kill()
+        let before = try Self.object(try CLIRunner.run(["study", "show", "k", "--db", db, "--json"]).stdout)["trials"] as! [[String: Any]]
+        let finished = before.filter { $0["state"] as? String == "complete" }
+        #expect(finished.count >= 3 && before.count < 12)
+        let resumed = try CLIRunner.run(arguments + ["--resume", "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let after = try #require(try Self.object(resumed.stdout)["trials"] as? [[String: Any]])
+        #expect(after.count == 12 && after.allSatisfy { $0["state"] as? String == "complete" })
+        // The trials finished before the kill are the same records, run once.
+        for trial in finished {
+            let same = after.first { $0["number"] as? Int == trial["number"] as? Int }!
+            #expect(same["value"] as? Double == trial["value"] as? Double && same["attempts"] == nil)
+        }
+        // The trial that was running when the process died was taken over at once (same host, dead pid).
+        #expect(after.contains { $0["attempts"] as? Int == 2 })
+    }
+
+    @Test("three workers over PostgreSQL, one killed mid-trial: every trial completes exactly once")
+    func distributed() throws {
+        guard let base = ProcessInfo.processInfo.environment["TRADEWIND_TEST_POSTGRES_URL"] else {
+            if ProcessInfo.processInfo.environment["TRADEWIND_REQUIRE_POSTGRES"] != nil { Issue.record("TRADEWIND_TEST_POSTGRES_URL missing") }
+            return
+        }
+        let db = base + "?schema=w" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let data = try minuteBarFile(bars: 100_000)
+        defer { try? FileManager.default.removeItem(at: data.deletingLastPathComponent()) }
+        let create = try CLIRunner.run(["optimize", "--data", data.path, "--param", "fast=2..50", "--param", "slow=60..400", "--trials", "15",
+                                        "--sampler", "random", "--jobs", "0", "--db", db, "--study", "dist"])
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(!create.stdout.contains("tradewind-test"))  // the password never shows
+        let workers = try (0..<3).map { _ in try BackgroundCLI(["worker", "--db", db, "--study", "dist", "--jobs", "1", "--lease", "2"]) }
+        // Kill the first worker once it has finished a trial and started its next one.
+        workers[0].waitForLines(1)
+        usleep(300_000)
+        workers[0].kill()
+        for worker in workers.dropFirst() { worker.process.waitUntilExit() }
+        for worker in workers.dropFirst() { #expect(worker.process.terminationStatus == 0, "\(worker.errors)") }
+        let shown = try CLIRunner.run(["study", "show", "dist", "--db", db, "--json"])
+        let trials = try #require(try Self.object(shown.stdout)["trials"] as? [[String: Any]])
+        #expect(trials.count == 15 && trials.allSatisfy { $0["state"] as? String == "complete" })
+        #expect(trials.map { $0["number"] as? Int } == Array(0..<15))
+        // Each trial's completion was recorded by exactly one worker.
+        let lines = workers.flatMap { $0.output.split(separator: "\n") }.filter { $0.contains(" complete ") }
+        let numbers = lines.compactMap { Int($0.split(separator: " ")[1]) }
+        #expect(numbers.sorted() == Array(0..<15), "\(lines)")
+        #expect(trials.contains { $0["attempts"] as? Int == 2 }, "the killed worker's trial was taken over")
+        #expect(try Self.object(shown.stdout)["status"] as? String == "finished")
+    }
+}
