@@ -169,6 +169,18 @@ public enum Backtest {
             var handled = 0
             stageLoop: for stage in 1...stages {
                 let end = total * stage / stages
+                if series.count == 1 {
+                    // One instrument: each part in one engine call, as the unstaged run does.
+                    let bars = series[0].bars
+                    if handled < end {
+                        first = first ?? bars[0].openTime
+                        last = bars[end - 1].closeTime
+                        try bars.withUnsafeBufferPointer { buffer throws(EngineError) in
+                            try engine.handle(bars: UnsafeBufferPointer(rebasing: buffer[handled..<end]), instrument: 0)
+                        }
+                        handled = end
+                    }
+                }
                 while handled < end, let event = try nextEvent(&source) {
                     if first == nil { first = event.bar.openTime }
                     last = event.bar.closeTime
