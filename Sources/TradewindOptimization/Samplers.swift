@@ -141,6 +141,8 @@ struct Parzen {
     /// Component centres and bandwidths; the last is the prior (centre of the range, width of it).
     var centres: [Double] = []
     var widths: [Double] = []
+    /// Per component: 1 ÷ (width · √(2π) · mass inside the range), computed once.
+    var scales: [Double] = []
     /// Categorical: probability of each value.
     var probabilities: [Double] = []
     let low: Double, high: Double, log: Bool
@@ -175,6 +177,11 @@ struct Parzen {
         }
         centres.append((low + high) / 2)
         widths.append(span)
+        let (a, b) = (low, high)
+        scales = zip(centres, widths).map { centre, width in
+            let mass = Normal.cdf((b - centre) / width) - Normal.cdf((a - centre) / width)
+            return 1 / (width * (2 * Double.pi).squareRoot() * max(mass, 1e-12))
+        }
     }
 
     func sample(_ random: inout SplitMix64) -> Double {
@@ -200,10 +207,9 @@ struct Parzen {
         if case .categorical = dimension { return Double.log(probabilities[Int(value)]) }
         let x = Scale.to(value, log)
         var total = 0.0
-        for (centre, width) in zip(centres, widths) {
-            let mass = Normal.cdf((high - centre) / width) - Normal.cdf((low - centre) / width)
-            let z = (x - centre) / width
-            total += Double.exp(-0.5 * z * z) / (width * (2 * Double.pi).squareRoot()) / max(mass, 1e-12)
+        for index in centres.indices {
+            let z = (x - centres[index]) / widths[index]
+            total += Double.exp(-0.5 * z * z) * scales[index]
         }
         return Double.log(max(total / Double(centres.count), 1e-300))
     }

@@ -206,11 +206,12 @@ public struct StudyWorker: Sendable {
             }
             guard let trial = claimed else {
                 guard waitForOthers else { return }
-                // Others may still be running trials that could be re-queued if they die.
+                // Others may still be running trials that would come back if their worker died:
+                // look again shortly (a finished study lets every worker go within a quarter second).
                 let running = try await store.trials(study: plan.record.id).filter { $0.status == .running }
                 if running.isEmpty { return }
                 let nextExpiry = running.compactMap(\.leaseUntil).min() ?? now()
-                let wait = max(0.2, min(5, Double((nextExpiry - now()).nanoseconds) / 1e9 + 0.1))
+                let wait = max(0.05, min(0.25, Double((nextExpiry - now()).nanoseconds) / 1e9 + 0.05))
                 try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
                 continue
             }

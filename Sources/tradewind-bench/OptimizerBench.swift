@@ -85,3 +85,39 @@ struct OptimizerBench: ParsableCommand {
         }
     }
 }
+
+/// Trials per second on one series, in one process: backtest plus metrics per trial, spread
+/// over threads, to see how a study's work scales with cores.
+struct TrialsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trials", abstract: "Backtest trials per second on one-minute bars, 1 and N threads.")
+    @Option(help: "Bars.") var data = ""
+    @Option(help: "Trials.") var trials = 20
+    @Option(help: "Threads.") var threads = 2
+
+    func run() throws {
+        let series = try CSVBarFile.load(path: data)
+        let configuration = BacktestConfiguration(startingCash: Money("100000"), fees: FeeModel(rate: Rate("0.001")))
+        let perYear = Annualization.periodsPerYear(times: series.bars.map(\.openTime))
+        for count in [1, threads] {
+            let started = Date()
+            let next = Counter()
+            DispatchQueue.concurrentPerform(iterations: count) { _ in
+                while true {
+                    let index = next.take()
+                    guard index < trials else { return }
+                    let strategy = try! SMACross(parameters: SMACrossParameters(fast: 5 + index * 7, slow: 300 + index * 97, size: Quantity("1")))
+                    let run = try! Backtest.run(strategy, series: [series], configuration: configuration, stages: 1) { _, _ in true }
+                    _ = BacktestReport(result: run.result, periodsPerYear: perYear).metrics.sharpeRatio
+                }
+            }
+            let seconds = Date().timeIntervalSince(started)
+            print("\(count) thread(s): \(trials) trials in \(String(format: "%.2f", seconds)) s = \(String(format: "%.2f", Double(trials) / seconds)) trials/s")
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        let lock = NSLock()
+        var value = 0
+        func take() -> Int { lock.lock(); defer { value += 1; lock.unlock() }; return value }
+    }
+}

@@ -53,8 +53,16 @@ struct BacktestTrialEvaluator: TrialEvaluator {
         let type = try StrategyCatalog.strategy(named: strategyName)
         let configuration = BacktestConfiguration(startingCash: startingCash, fees: execution.fees, accountType: execution.accountType,
                                                   fillModel: execution.fillModel, margin: execution.margin)
-        let run = try Self.run(opening: type, parameters, series: series, configuration: configuration, stages: stages) { result, stage in
+        let partial: (BacktestResult, Int) -> Bool = { result, stage in
             proceed(BacktestReport(result: result, periodsPerYear: periodsPerYear).metrics, stage)
+        }
+        // Built-in strategies run specialised (an existential type would run every engine call
+        // through witness tables, several times slower and contending on shared metadata).
+        let run = switch type {
+        case let smaCross as SMACross.Type:
+            try Self.run(opening: smaCross, parameters, series: series, configuration: configuration, stages: stages, proceed: partial)
+        default:
+            try Self.run(opening: type, parameters, series: series, configuration: configuration, stages: stages, proceed: partial)
         }
         return (BacktestReport(result: run.result, periodsPerYear: periodsPerYear).metrics, run.completed)
     }
