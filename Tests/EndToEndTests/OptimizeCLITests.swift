@@ -195,4 +195,38 @@ struct OptimizeCLITests {
         #expect(trials.contains { $0["attempts"] as? Int == 2 }, "the killed worker's trial was taken over")
         #expect(try Self.object(shown.stdout)["status"] as? String == "finished")
     }
+
+    @Test("study.html renders in headless Chromium: no console errors, every chart laid out with content")
+    func studyReportRenders() throws {
+        guard let browser = ReportCLITests.chromium else {
+            if ProcessInfo.processInfo.environment["TRADEWIND_REQUIRE_CHROMIUM"] != nil { Issue.record("Chromium is required but not installed") }
+            return
+        }
+        let db = Self.database()
+        let run = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=2..30", "--param", "slow=10..90",
+                                     "--trials", "30", "--jobs", "2", "--db", db, "--study", "r"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let directory = try ReportCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let show = try CLIRunner.run(["study", "show", "r", "--db", db, "--report", directory.path])
+        try #require(show.status == 0, "\(show.stderr)")
+        var html = try String(contentsOf: directory.appendingPathComponent("study.html"), encoding: .utf8)
+        html = html.replacingOccurrences(of: "</body>", with: """
+            <script>document.body.dataset.charts = JSON.stringify([...document.querySelectorAll('svg.chart')].map(s => {
+              const r = s.getBoundingClientRect(); return [s.id, Math.round(r.width), Math.round(r.height), s.querySelectorAll('circle, rect').length]; }));</script></body>
+            """)
+        let probe = directory.appendingPathComponent("probe.html")
+        try html.write(to: probe, atomically: true, encoding: .utf8)
+        let dom = try ReportCLITests.runChromium(browser, ["--window-size=1100,2400", "--dump-dom", probe.absoluteString],
+                                                 profile: try ReportCLITests.temporaryDirectory())
+        #expect(dom.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") && !$0.contains("probe") }.isEmpty)
+        let attribute = try #require(dom.stdout.firstRange(of: "data-charts=\"").map { dom.stdout[$0.upperBound...] })
+        let json = attribute.prefix { $0 != "\"" }.replacingOccurrences(of: "&quot;", with: "\"")
+        let charts = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]])
+        #expect(charts.compactMap { $0.first as? String } == ["history", "param-fast", "param-slow", "contour"])
+        for chart in charts {
+            #expect((chart[1] as? Int ?? 0) > 300 && (chart[2] as? Int ?? 0) > 100, "chart \(chart[0]) laid out at \(chart[1])×\(chart[2])")
+            #expect((chart[3] as? Int ?? 0) > 0, "chart \(chart[0]) draws nothing")
+        }
+    }
 }
