@@ -32,6 +32,7 @@ let package = Package(
         // Pure modules: no I/O, no wall clock, no unseeded randomness.
         .target(name: "TradewindCore", swiftSettings: strict),
         .target(name: "TradewindIndicators", dependencies: ["TradewindCore"], swiftSettings: strict),
+        .target(name: "TradewindRisk", dependencies: ["TradewindCore"], swiftSettings: strict),
         .target(
             name: "TradewindStrategy",
             dependencies: ["TradewindCore", "TradewindIndicators"],
@@ -40,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "TradewindEngine",
-            dependencies: ["TradewindCore", "TradewindStrategy", "TradewindMarketData"],
+            dependencies: ["TradewindCore", "TradewindStrategy", "TradewindMarketData", "TradewindRisk"],
             swiftSettings: strict
         ),
         .target(
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "TradewindAnalytics",
             dependencies: [
-                "TradewindCore", "TradewindSimulation",
+                "TradewindCore", "TradewindSimulation", "TradewindRisk",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: strict
@@ -94,7 +95,7 @@ let package = Package(
             name: "TradewindCLI",
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
-                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization",
+                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindRisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -121,6 +122,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),
+        .testTarget(name: "TradewindRiskTests", dependencies: ["TradewindRisk", "TradewindCore"], swiftSettings: strict),
         .testTarget(
             name: "TradewindMarketDataTests",
             dependencies: ["TradewindMarketData", "TradewindTesting"],
@@ -139,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewindEngineTests",
-            dependencies: ["TradewindEngine", "TradewindSimulation", "TradewindStrategy", "TradewindTesting"],
+            dependencies: ["TradewindEngine", "TradewindSimulation", "TradewindStrategy", "TradewindRisk", "TradewindTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Testing
 import TradewindCore
 import TradewindMarketData
+import TradewindRisk
 import TradewindSimulation
 import TradewindStrategy
 import TradewindTesting
@@ -43,5 +44,34 @@ struct StagedBacktestTests {
         var source = HistoricalBarSource([half])
         let prefix = try Backtest.run(Self.strategy(), source: &source, configuration: Self.configuration)
         #expect(staged.result.equityCurve == prefix.equityCurve)
+    }
+}
+
+/// The risk engine sits in front of every order of a backtest, as it will of a live bot.
+struct BacktestRiskTests {
+    @Test("a max-drawdown halt cancels working orders and denies every later order; the result records it")
+    func halt() throws {
+        let configuration = BacktestConfiguration(startingCash: Money("100000"), fees: FeeModel(rate: Rate("0.001")),
+                                                  risk: RiskLimits(maxDrawdown: Rate("0.01")))
+        let strategy = try SMACross(parameters: SMACrossParameters(fast: 10, slow: 30, size: Quantity("100")))
+        var source = HistoricalBarSource([StagedBacktestTests.goog])
+        let result = try Backtest.run(strategy, source: &source, configuration: configuration)
+        #expect(result.tradingState == .halted)
+        let halt = try #require(result.riskEvents.first)
+        #expect(halt.rule == .drawdown && halt.from == .active)
+        let after = result.orders.filter { $0.createdAt > halt.time }
+        #expect(!after.isEmpty && after.allSatisfy { $0.status == .denied && ($0.reason ?? "").contains("trading is halted") })
+        #expect(!result.orders.contains { $0.status.isWorking })
+    }
+
+    @Test("without limits the run is the same as before")
+    func none() throws {
+        let strategy = try SMACross(parameters: SMACrossParameters(fast: 10, slow: 30, size: Quantity("10")))
+        var a = HistoricalBarSource([StagedBacktestTests.goog]), b = a
+        let plain = try Backtest.run(strategy, source: &a, configuration: StagedBacktestTests.configuration)
+        var limited = StagedBacktestTests.configuration
+        limited.risk = RiskLimits(maxOrderNotional: Money("1000000"))
+        let checked = try Backtest.run(strategy, source: &b, configuration: limited)
+        #expect(plain.finalEquity == checked.finalEquity && plain.trades == checked.trades && checked.riskEvents.isEmpty)
     }
 }

@@ -1,6 +1,7 @@
 public import TradewindCore
 import TradewindEngine
 public import TradewindSimulation
+import TradewindRisk
 
 /// A backtest result with its metrics, rendered for people (text) and programs (JSON).
 public struct BacktestReport: Sendable {
@@ -106,6 +107,13 @@ public struct BacktestReport: Sendable {
             ("trades", .array(result.trades.map(Self.json(trade:)))),
             ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
             ("equity_curve", equityCurveJSON),
+            ("risk", .object([
+                ("state", .string(result.tradingState.rawValue)),
+                ("events", .array(result.riskEvents.map { event in
+                    .object([("time", .string(event.time.iso8601)), ("from", .string(event.from.rawValue)), ("to", .string(event.to.rawValue)),
+                             ("rule", .string(event.rule.rawValue)), ("reason", .string(event.reason))])
+                })),
+            ])),
             ("exposure", .object([
                 ("average_leverage", .double(result.exposure.averageLeverage)),
                 ("max_leverage", .double(result.exposure.maxLeverage)),
@@ -283,7 +291,9 @@ public struct BacktestReport: Sendable {
             ("Kelly, SQN", (m.kellyFraction.map { Self.fixed($0, 2) } ?? "n/a") + ", " + (m.sqn.map { Self.fixed($0, 2) } ?? "n/a")),
             ("Avg holding", m.averageHoldingTime.map { Self.fixed($0.days, 1) + " days" } ?? "n/a"),
             ("Fees paid", Self.money(result.feesPaid)),
-        ]
+        ] + result.riskEvents.map { event in
+            ("Risk", "\(event.to.rawValue) at \(event.time.iso8601.prefix(10)) (\(event.rule.rawValue): \(event.reason))")
+        }
         let width = rows.map(\.0.count).max() ?? 0
         var text = rows.map { $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
         if let mc = monteCarlo {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TradewindCore
 import TradewindEngine
+import TradewindRisk
 import TradewindSimulation
 
 /// How the simulated venue and the account behave: fees, fill model, account type, margin
@@ -48,6 +49,16 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .customLong("funding-interval"), help: "Funding interval, from the Unix epoch.")
     var fundingInterval: String = "8h"
 
+    @Option(name: .customLong("max-order-notional"), help: "Risk: largest order value (price × quantity).") var maxOrderNotional: String?
+    @Option(name: .customLong("max-order-quantity"), help: "Risk: largest order quantity.") var maxOrderQuantity: String?
+    @Option(name: .customLong("max-position"), help: "Risk: largest absolute position per instrument.") var maxPosition: String?
+    @Option(name: .customLong("max-gross-exposure"), help: "Risk: largest sum of absolute position values.") var maxGrossExposure: String?
+    @Option(name: .customLong("max-open-orders"), help: "Risk: most working orders at once.") var maxOpenOrders: Int?
+    @Option(name: .customLong("price-band"), help: "Risk: a limit or stop price must be within this fraction of the last price (0.05 = 5 %).") var priceBand: String?
+    @Option(name: .customLong("max-orders-per-second"), help: "Risk: most orders accepted in any second.") var maxOrdersPerSecond: Int?
+    @Option(name: .customLong("daily-loss-limit"), help: "Risk: a loss from the day's starting equity that allows only reducing orders from then on.") var dailyLossLimit: String?
+    @Option(name: .customLong("max-drawdown"), help: "Risk: a fall from the equity peak (0.2 = 20 %) that halts trading and cancels working orders.") var maxDrawdown: String?
+
     /// The options as command-line arguments, so another process (an optimisation worker) can
     /// parse exactly the same settings.
     var arguments: [String] {
@@ -58,7 +69,52 @@ struct ExecutionOptions: ParsableArguments {
         if let takerFee { result += ["--taker-fee", takerFee] }
         if let participation { result += ["--participation", participation] }
         if let fundingRate { result += ["--funding-rate", fundingRate] }
+        if let maxOrderNotional { result += ["--max-order-notional", maxOrderNotional] }
+        if let maxOrderQuantity { result += ["--max-order-quantity", maxOrderQuantity] }
+        if let maxPosition { result += ["--max-position", maxPosition] }
+        if let maxGrossExposure { result += ["--max-gross-exposure", maxGrossExposure] }
+        if let maxOpenOrders { result += ["--max-open-orders", String(maxOpenOrders)] }
+        if let priceBand { result += ["--price-band", priceBand] }
+        if let maxOrdersPerSecond { result += ["--max-orders-per-second", String(maxOrdersPerSecond)] }
+        if let dailyLossLimit { result += ["--daily-loss-limit", dailyLossLimit] }
+        if let maxDrawdown { result += ["--max-drawdown", maxDrawdown] }
         return result
+    }
+
+    /// The risk limits given, validated; `nil` when none is.
+    func riskLimits() throws -> RiskLimits? {
+        func money(_ text: String?, _ option: String) throws -> Money? {
+            guard let text else { return nil }
+            do {
+                let value = try Money(parsing: text)
+                guard value > .zero else { throw ValidationError("\(option) must be above 0, got \(text)") }
+                return value
+            } catch let error as ValidationError { throw error } catch { throw ValidationError("\(option): \(error)") }
+        }
+        func quantity(_ text: String?, _ option: String) throws -> Quantity? {
+            guard let text else { return nil }
+            do {
+                let value = try Quantity(parsing: text)
+                guard value.isPositive else { throw ValidationError("\(option) must be above 0, got \(text)") }
+                return value
+            } catch let error as ValidationError { throw error } catch { throw ValidationError("\(option): \(error)") }
+        }
+        func fraction(_ text: String?, _ option: String) throws -> Rate? {
+            guard let text else { return nil }
+            let value = try rate(text, option, below: Rate("1.000001"))
+            guard value.isPositive else { throw ValidationError("\(option) must be above 0, got \(text)") }
+            return value
+        }
+        for (value, option) in [(maxOpenOrders, "--max-open-orders"), (maxOrdersPerSecond, "--max-orders-per-second")] {
+            if let value, value < 1 { throw ValidationError("\(option) must be at least 1, got \(value)") }
+        }
+        let limits = RiskLimits(maxOrderNotional: try money(maxOrderNotional, "--max-order-notional"),
+                                maxOrderQuantity: try quantity(maxOrderQuantity, "--max-order-quantity"),
+                                maxPositionQuantity: try quantity(maxPosition, "--max-position"),
+                                maxGrossExposure: try money(maxGrossExposure, "--max-gross-exposure"), maxOpenOrders: maxOpenOrders,
+                                priceBand: try fraction(priceBand, "--price-band"), maxOrdersPerSecond: maxOrdersPerSecond,
+                                dailyLossLimit: try money(dailyLossLimit, "--daily-loss-limit"), maxDrawdown: try fraction(maxDrawdown, "--max-drawdown"))
+        return limits == .none ? nil : limits
     }
 
     /// The settings, validated; every message names the option.
@@ -117,7 +173,7 @@ struct ExecutionOptions: ParsableArguments {
         return ExecutionSettings(
             fees: FeeModel(maker: maker, taker: taker, perUnit: perUnit, minimum: minimum),
             fillModel: FillModel(limitRule: rule, slippage: slippageModel, participation: cap, latency: delay),
-            accountType: accountType, margin: marginPolicy, funding: funding)
+            accountType: accountType, margin: marginPolicy, funding: funding, risk: try riskLimits())
     }
 
     private func rate(_ text: String, _ option: String, below limit: Rate) throws -> Rate {

@@ -3,6 +3,7 @@ public import TradewindCore
 public import TradewindEngine
 public import TradewindMarketData
 public import TradewindSimulation
+public import TradewindRisk
 import TradewindStrategy
 
 /// How the simulated venue and the account behave in a backtest.
@@ -15,10 +16,13 @@ public struct ExecutionSettings: Sendable {
     public var funding: (rate: Rate, interval: TimeSpan)?
     /// The instruments' trading calendar for annualisation; `nil` detects it from the bars.
     public var calendar: TradingCalendar?
+    /// Risk limits in front of every order; `nil` for none.
+    public var risk: RiskLimits?
 
     public init(fees: FeeModel, fillModel: FillModel = .standard, accountType: AccountType = .cash, margin: MarginPolicy = .standard,
-                funding: (rate: Rate, interval: TimeSpan)? = nil, calendar: TradingCalendar? = nil) {
+                funding: (rate: Rate, interval: TimeSpan)? = nil, calendar: TradingCalendar? = nil, risk: RiskLimits? = nil) {
         self.calendar = calendar
+        self.risk = risk
         self.fees = fees
         self.fillModel = fillModel
         self.accountType = accountType
@@ -97,7 +101,7 @@ public enum Tradewind {
         }
         let configuration = BacktestConfiguration(startingCash: request.startingCash, fees: execution.fees, accountType: execution.accountType,
                                                   fillModel: execution.fillModel, margin: execution.margin, funding: funding,
-                                                  barsFromTicks: request.barsFromTicks)
+                                                  barsFromTicks: request.barsFromTicks, risk: execution.risk)
         let series = files.compactMap { if case .bars(let series) = $0 { series } else { nil } }
         if let gate = request.gate {
             for one in series { notes += try gate.check(one, label: one.instrument.id.description) }
@@ -217,7 +221,7 @@ extension Tradewind {
                                  startingCash: Money, execution: ExecutionSettings, cuts: Int, starts: Int) throws -> BiasCheck.Report {
         let type = try StrategyCatalog.strategy(named: strategyName)
         let configuration = BacktestConfiguration(startingCash: startingCash, fees: execution.fees, accountType: execution.accountType,
-                                                  fillModel: execution.fillModel, margin: execution.margin)
+                                                  fillModel: execution.fillModel, margin: execution.margin, risk: execution.risk)
         return try checkBias(opening: type, parameters, series: series, configuration: configuration, cuts: cuts, starts: starts)
     }
 

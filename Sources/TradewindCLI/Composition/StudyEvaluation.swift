@@ -52,7 +52,7 @@ struct BacktestTrialEvaluator: TrialEvaluator {
                   proceed: (PerformanceMetrics, Int) -> Bool) throws -> (metrics: PerformanceMetrics, completed: Bool) {
         let type = try StrategyCatalog.strategy(named: strategyName)
         let configuration = BacktestConfiguration(startingCash: startingCash, fees: execution.fees, accountType: execution.accountType,
-                                                  fillModel: execution.fillModel, margin: execution.margin)
+                                                  fillModel: execution.fillModel, margin: execution.margin, risk: execution.risk)
         let partial: (BacktestResult, Int) -> Bool = { result, stage in
             proceed(BacktestReport(result: result, periodsPerYear: periodsPerYear).metrics, stage)
         }

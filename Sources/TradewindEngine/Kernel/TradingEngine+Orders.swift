@@ -1,4 +1,5 @@
 import TradewindCore
+import TradewindRisk
 import TradewindStrategy
 
 extension TradingEngine {
@@ -33,7 +34,7 @@ extension TradingEngine {
             try notifyStrategy(of: order, owner: slot)
             return
         }
-        if let reason = preTradeCheck(order) {
+        if let reason = preTradeCheck(order) ?? riskCheck(order) {
             try transition(&order, .deny(reason: reason, at: now))
             record(order, owner: slot)
             try notifyStrategy(of: order, owner: slot)
@@ -96,6 +97,24 @@ extension TradingEngine {
             }
         }
         return nil
+    }
+
+    /// The risk engine's decision on an order (brackets' exits, which only reduce, pass).
+    mutating func riskCheck(_ order: Order) -> String? {
+        guard risk != nil, order.parentOrderID == nil,
+              let index = instruments.firstIndex(where: { $0.id == order.instrumentID }) else { return nil }
+        let proposal = OrderProposal(instrument: instruments[index], side: order.side, quantity: order.quantity,
+                                     price: order.type.limitPrice ?? order.type.triggerPrice, lastPrice: portfolio.mark(of: index),
+                                     position: portfolio.positions[index].quantity, grossExposure: portfolio.grossExposure,
+                                     openOrders: openOrderIDs.count)
+        return risk!.check(proposal, at: clock.now).reason
+    }
+
+    /// Post-trade limits on the equity just recorded; a halt cancels every working order.
+    mutating func observeRisk() throws(EngineError) {
+        guard let event = risk?.observe(equity: portfolio.equity, at: clock.now), event.to == .halted else { return }
+        for id in openOrderIDs { try requestCancel(id) }
+        if !reports.isEmpty { try applyReports() }
     }
 
     /// An order that would raise gross exposure needs equity for the initial margin of the

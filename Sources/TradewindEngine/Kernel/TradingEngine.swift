@@ -1,5 +1,6 @@
 public import TradewindCore
 import TradewindMarketData
+public import TradewindRisk
 public import TradewindStrategy
 
 /// One point of the equity curve: equity marked at a bar's close.
@@ -72,6 +73,10 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     public internal(set) var attribution: [StrategyBook]
     /// Gross exposure summed over events and its peak, for the exposure summary.
     public internal(set) var exposure = ExposureTracker()
+
+    /// Limits in front of every order and on the account's equity (``RiskEngine``); `nil` runs
+    /// without. Its state and events are the record of every halt.
+    public var risk: RiskEngine?
 
     var contexts: [StrategyContext]
     /// Orders not yet finished across all strategies, in creation order.
@@ -202,6 +207,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         if hasFunding { try settleFunding(event) }
         if portfolio.accountType == .margin { try checkMargin(event) }
         recordEquity(at: bar.closeTime)
+        if risk != nil { try observeRisk() }
         let now = clock.now
         let equity = portfolio.equity
         for slot in strategies.indices {

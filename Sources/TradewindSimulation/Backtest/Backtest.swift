@@ -1,6 +1,7 @@
 public import TradewindCore
 public import TradewindEngine
 public import TradewindMarketData
+public import TradewindRisk
 public import TradewindStrategy
 
 /// Settings of one backtest run.
@@ -15,9 +16,13 @@ public struct BacktestConfiguration: Hashable, Sendable {
     public var funding: [InstrumentID: FundingSchedule]
     /// On quote or print data: bars of this length built for strategies that trade on bars.
     public var barsFromTicks: TimeSpan?
+    /// Risk limits in front of every order, as a live bot would have them; `nil` for none.
+    public var risk: RiskLimits?
 
     public init(startingCash: Money, fees: FeeModel = .free, accountType: AccountType = .cash, fillModel: FillModel = .standard,
-                margin: MarginPolicy = .standard, funding: [InstrumentID: FundingSchedule] = [:], barsFromTicks: TimeSpan? = nil) {
+                margin: MarginPolicy = .standard, funding: [InstrumentID: FundingSchedule] = [:], barsFromTicks: TimeSpan? = nil,
+                risk: RiskLimits? = nil) {
+        self.risk = risk
         self.startingCash = startingCash
         self.fees = fees
         self.accountType = accountType
@@ -69,6 +74,9 @@ public struct BacktestResult: Sendable {
     public var strategies: [StrategyAttribution]
     /// Gross exposure over the run.
     public var exposure: ExposureSummary
+    /// The risk engine's state at the end, and every change of it (with the rule that caused it).
+    public var tradingState: TradingState
+    public var riskEvents: [RiskEvent]
 }
 
 /// What one strategy of a shared account did: its own fills, positions and PnL.
@@ -235,13 +243,15 @@ public enum Backtest {
                                         configuration: BacktestConfiguration, expectedBars: Int)
         throws(BacktestError) -> TradingEngine<S, SimulatedVenue, SimulatedClock> {
         do {
-            return try TradingEngine(
+            var engine = try TradingEngine(
                 strategies: strategies,
                 venue: SimulatedVenue(instruments: instruments, fees: configuration.fees, fillModel: configuration.fillModel),
                 clock: SimulatedClock(), instruments: instruments, startingCash: configuration.startingCash,
                 accountType: configuration.accountType, margin: configuration.margin, funding: configuration.funding,
                 barsFromTicks: configuration.barsFromTicks, expectedBars: expectedBars
             )
+            engine.risk = configuration.risk.map(RiskEngine.init(limits:))
+            return engine
         } catch {
             throw .engine(error)
         }
@@ -265,7 +275,8 @@ public enum Backtest {
             fills: engine.fills, orders: engine.orders,
             openPositions: engine.portfolio.positions.filter { !$0.isFlat }, finalEquity: engine.portfolio.equity,
             feesPaid: engine.portfolio.account.feesPaid, fundingPaid: engine.portfolio.account.fundingPaid,
-            finalCash: engine.portfolio.account.cash, strategies: strategies, exposure: exposure
+            finalCash: engine.portfolio.account.cash, strategies: strategies, exposure: exposure,
+            tradingState: engine.risk?.state ?? .active, riskEvents: engine.risk?.events ?? []
         )
     }
 
