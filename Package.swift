@@ -57,6 +57,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The trading node's edge: venues, resilience, reconciliation.
+        .target(
+            name: "TradewindLive",
+            dependencies: ["TradewindCore", "TradewindEngine", "TradewindSimulation", "TradewindRisk", "TradewindStorage"],
+            swiftSettings: strict
+        ),
         // Search spaces, samplers and pruners are pure; the study runner drives backtests.
         .target(
             name: "TradewindOptimization",
@@ -123,6 +129,7 @@ let package = Package(
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),
         .testTarget(name: "TradewindRiskTests", dependencies: ["TradewindRisk", "TradewindCore"], swiftSettings: strict),
+        .testTarget(name: "TradewindLiveTests", dependencies: ["TradewindLive", "TradewindCore"], swiftSettings: strict),
         .testTarget(
             name: "TradewindMarketDataTests",
             dependencies: ["TradewindMarketData", "TradewindTesting"],
