@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure modules: no I/O, no wall clock, no unseeded randomness.
@@ -60,7 +61,8 @@ let package = Package(
         // The trading node's edge: venues, resilience, reconciliation.
         .target(
             name: "TradewindLive",
-            dependencies: ["TradewindCore", "TradewindEngine", "TradewindSimulation", "TradewindRisk", "TradewindStorage"],
+            dependencies: ["TradewindCore", "TradewindEngine", "TradewindSimulation", "TradewindRisk", "TradewindStorage",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Search spaces, samplers and pruners are pure; the study runner drives backtests.
