@@ -1,0 +1,60 @@
+public import TradewindCore
+
+/// A trading bot as stored.
+public struct BotRecord: Hashable, Sendable {
+    public var id: Int64
+    public var name: String
+    /// The bot's definition document (strategy, parameters, venue, risk limits).
+    public var definition: String
+    /// `stopped`, `running`, `reducing`, `halted`…
+    public var state: String
+    public var owner: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: Int64, name: String, definition: String, state: String, owner: String, createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.definition = definition
+        self.state = state
+        self.owner = owner
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One entry of a bot's write-ahead journal.
+public struct BotEventRecord: Hashable, Sendable {
+    /// Increasing across the whole journal; a bot's events in sequence order are its history.
+    public var sequence: Int64
+    public var botID: Int64
+    public var time: Timestamp
+    /// `order.intent`, `order.accepted`, `fill`, `reconciled`, `state`…
+    public var kind: String
+    public var payload: String
+
+    public init(sequence: Int64, botID: Int64, time: Timestamp, kind: String, payload: String) {
+        self.sequence = sequence
+        self.botID = botID
+        self.time = time
+        self.kind = kind
+        self.payload = payload
+    }
+}
+
+/// The bots and their journals: every state change of a bot is appended here, durably, before
+/// it is acted on (an order's intent before it is sent) or acknowledged, so a restart replays
+/// the journal and reconciles with the venue instead of guessing.
+public protocol BotJournal: Sendable {
+    /// - Throws: ``StorageError/constraintViolation(_:)`` when a bot of that name exists.
+    func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord
+    func bot(named name: String) async throws(StorageError) -> BotRecord?
+    /// In creation order.
+    func bots() async throws(StorageError) -> [BotRecord]
+    func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError)
+    /// Appends events in one transaction: all are durable when this returns, or none is written.
+    /// Returns their sequence numbers.
+    func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64]
+    /// The bot's events after `sequence` (all with `nil`), in order.
+    func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord]
+}

@@ -1,0 +1,81 @@
+import Logging
+import PostgresNIO
+public import TradewindCore
+
+extension PostgresStore {
+    public func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            let rows = try await connection.query("""
+                INSERT INTO bots (name, definition, state, owner, created_at, updated_at)
+                VALUES (\(name), \(definition), 'stopped', \(owner), \(now.nanosecondsSinceEpoch), \(now.nanosecondsSinceEpoch)) RETURNING id
+                """, logger: self.logger)
+            guard let id = try await rows.collect().first?.decode(Int64.self) else { throw StorageError.backend("insert returned no id") }
+            return BotRecord(id: id, name: name, definition: definition, state: "stopped", owner: owner, createdAt: now, updatedAt: now)
+        }
+    }
+
+    public func bot(named name: String) async throws(StorageError) -> BotRecord? {
+        try await run { connection in
+            try await self.fetchBots(connection, "SELECT id, name, definition, state, owner, created_at, updated_at FROM bots WHERE name = \(name)").first
+        }
+    }
+
+    public func bots() async throws(StorageError) -> [BotRecord] {
+        try await run { connection in
+            try await self.fetchBots(connection, "SELECT id, name, definition, state, owner, created_at, updated_at FROM bots ORDER BY id")
+        }
+    }
+
+    public func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            let rows = try await connection.query("""
+                UPDATE bots SET state = \(state), updated_at = \(now.nanosecondsSinceEpoch) WHERE id = \(id) RETURNING id
+                """, logger: self.logger)
+            guard try await rows.collect().count == 1 else { throw StorageError.constraintViolation("no bot with id \(id)") }
+        }
+    }
+
+    public func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64] {
+        let kinds = events.map(\.kind), payloads = events.map(\.payload)
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await self.requireCurrentSchema(connection)
+                let rows = try await connection.query("""
+                    INSERT INTO bot_events (bot_id, time, kind, payload)
+                    SELECT \(bot), \(time.nanosecondsSinceEpoch), k, p FROM unnest(\(kinds)::text[], \(payloads)::text[]) WITH ORDINALITY AS e(k, p, n)
+                    ORDER BY n RETURNING id
+                    """, logger: self.logger)
+                var ids: [Int64] = []
+                for try await id in rows.decode(Int64.self) { ids.append(id) }
+                return ids.sorted()
+            }
+        } catch {
+            throw Self.map(error, location: location, opening: false)
+        }
+    }
+
+    public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            var result: [BotEventRecord] = []
+            for try await row in try await connection.query("""
+                SELECT id, bot_id, time, kind, payload FROM bot_events WHERE bot_id = \(bot) AND id > \(sequence ?? 0) ORDER BY id
+                """, logger: self.logger).decode((Int64, Int64, Int64, String, String).self) {
+                result.append(BotEventRecord(sequence: row.0, botID: row.1, time: Timestamp(nanosecondsSinceEpoch: row.2), kind: row.3, payload: row.4))
+            }
+            return result
+        }
+    }
+
+    private func fetchBots(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [BotRecord] {
+        try await requireCurrentSchema(connection)
+        var result: [BotRecord] = []
+        for try await row in try await connection.query(query, logger: logger).decode((Int64, String, String, String, String, Int64, Int64).self) {
+            result.append(BotRecord(id: row.0, name: row.1, definition: row.2, state: row.3, owner: row.4,
+                                    createdAt: Timestamp(nanosecondsSinceEpoch: row.5), updatedAt: Timestamp(nanosecondsSinceEpoch: row.6)))
+        }
+        return result
+    }
+}

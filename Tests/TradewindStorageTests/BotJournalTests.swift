@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TradewindCore
+@testable import TradewindStorage
+
+@Suite("Bot journal (SQLite and PostgreSQL)")
+struct BotJournalTests {
+    static let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
+
+    @Test("bots are unique by name; journal entries keep their order and are read back after a sequence", arguments: Backend.allCases)
+    func journal(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, url in
+            let bot = try await store.createBot(name: "paper-1", definition: "{\"strategy\":\"sma-cross\"}", owner: "ops", now: Self.t0)
+            #expect(bot.state == "stopped")
+            await #expect(throws: StorageError.self) { _ = try await store.createBot(name: "paper-1", definition: "{}", owner: "ops", now: Self.t0) }
+            let other = try await store.createBot(name: "paper-2", definition: "{}", owner: "ops", now: Self.t0)
+            let first = try await store.append(bot: bot.id, events: [("order.intent", "{\"id\":\"b1-1\"}"), ("order.accepted", "{\"id\":\"b1-1\"}")],
+                                               at: Self.t0)
+            #expect(first.count == 2 && first[0] < first[1])
+            _ = try await store.append(bot: other.id, events: [("state", "running")], at: Self.t0)
+            let second = try await store.append(bot: bot.id, events: [("fill", "{\"qty\":\"1\"}")], at: Self.t0 + .seconds(1))
+            let all = try await store.events(bot: bot.id, after: nil)
+            #expect(all.map(\.kind) == ["order.intent", "order.accepted", "fill"])
+            #expect(all.map(\.sequence) == first + second)
+            #expect(try await store.events(bot: bot.id, after: first[1]).map(\.kind) == ["fill"])
+            #expect(try await store.events(bot: other.id, after: nil).map(\.payload) == ["running"])
+            try await store.setBotState(bot.id, state: "running", now: Self.t0 + .seconds(2))
+            #expect(try await store.bot(named: "paper-1")?.state == "running")
+            await #expect(throws: StorageError.self) { try await store.setBotState(999_999, state: "running", now: Self.t0) }
+            #expect(try await store.bots().map(\.name) == ["paper-1", "paper-2"])
+            #expect(try await store.append(bot: bot.id, events: [], at: Self.t0).isEmpty)
+
+            // What was appended is there for a new process: reopen the store and read it back.
+            let reopened = try await openStore(url)
+            #expect(try await reopened.events(bot: bot.id, after: nil).count == 3)
+            await reopened.close()
+        }
+    }
+
+    @Test("an append for an unknown bot writes nothing", arguments: Backend.allCases)
+    func atomic(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let bot = try await store.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
+            await #expect(throws: StorageError.self) { _ = try await store.append(bot: bot.id + 1_000, events: [("x", "1"), ("y", "2")], at: Self.t0) }
+            #expect(try await store.events(bot: bot.id + 1_000, after: nil).isEmpty)
+        }
+    }
+}
