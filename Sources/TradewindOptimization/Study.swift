@@ -132,13 +132,18 @@ public struct StudyPlan: Sendable {
         space.parameters(point).map { "\($0.name)=\($0.value)" }.joined(separator: " ")
     }
 
+    /// A stored parameter text (`fast=10 slow=30`) as name=value pairs, in order.
+    public static func pairs(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: " ").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count == 2 ? parts[1] : "")
+        }
+    }
+
     /// The point a stored parameter text came from.
     public func point(_ text: String) -> [Double]? {
         var values: [String: String] = [:]
-        for pair in text.split(separator: " ") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { values[parts[0]] = parts[1] }
-        }
+        for (name, value) in Self.pairs(text) { values[name] = value }
         var point: [Double] = []
         for (name, dimension) in space.dimensions {
             guard let text = values[name] else { return nil }
@@ -221,10 +226,7 @@ public struct StudyWorker: Sendable {
 
     func runTrial(_ trial: TrialRecord, report: @Sendable (Event) -> Void) async throws {
         let plan = self.plan
-        let parameters = trial.parameters.split(separator: " ").map { pair -> (name: String, value: String) in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count == 2 ? parts[1] : "")
-        }
+        let parameters = StudyPlan.pairs(trial.parameters)
         let cacheKey = Self.fingerprint(evaluator.cacheScope + "|" + trial.parameters)
         var outcome: TrialOutcome
         var status: TrialStatus

@@ -27,4 +27,11 @@ public enum Annualization {
             return nil
         }
     }
+
+    /// Periods per year of a run over these series: spaced as the first, on the calendar given,
+    /// else 24×7 when any series trades on weekends, else weekdays.
+    public static func periodsPerYear(series: [BarSeries], calendar: TradingCalendar? = nil) -> Double? {
+        let chosen = calendar ?? (series.contains { TradingCalendar.detect($0.bars.lazy.map(\.openTime)) == .always } ? .always : .weekdays)
+        return series.first.flatMap { periodsPerYear(times: $0.bars.map(\.openTime), calendar: chosen) }
+    }
 }

@@ -26,13 +26,7 @@ struct CheckBiasCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("CSV of bars; repeat for a portfolio.", valueName: "file"))
-    var data: [String]
-    @Option(name: .long, help: "Strategy to check (see `tradewind strategies`).") var strategy: String = "sma-cross"
-    @Option(name: .customLong("param"), parsing: .singleValue, help: ArgumentHelp("A strategy parameter as name=value.", valueName: "name=value"))
-    var parameters: [String] = []
-    @Option(name: .long, help: "Order size; shorthand for --param size=<size>.") var size: String?
-    @Option(name: .long, help: "Starting cash.") var cash: String = "100000"
+    @OptionGroup var setup: StrategyRunOptions
     @Option(name: .long, help: "Truncated runs for the look-ahead check.") var cuts: Int = 10
     @Option(name: .long, help: "Late-start runs for the start-up check.") var starts: Int = 3
     @OptionGroup(title: "Fees, fills and account") var execution: ExecutionOptions
@@ -45,26 +39,13 @@ struct CheckBiasCommand: ParsableCommand {
 
     func run() throws {
         let report = try CLIFailure.run {
-            let startingCash: Money
-            do { startingCash = try Money(parsing: cash) } catch { throw ValidationError("--cash: \(error)") }
-            var given = try parameters.map { text -> (name: String, value: String) in
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--param expects name=value, got '\(text)'") }
-                return (parts[0], parts[1])
-            }
-            if let size { given.append(("size", size)) }
-            let series = try data.map { path -> BarSeries in
-                guard case .bars(let series) = try CSVBarFile.loadAny(path: path, instrumentID: nil, convention: .open) else {
-                    throw ValidationError("\(path): the bias check runs on bars, not quotes or prints")
-                }
-                _ = try DataGate().check(series, label: series.instrument.id.description)
-                return series
-            }
-            guard !series.isEmpty else { throw ValidationError("give at least one --data file") }
-            return try Tradewind.checkBias(strategyName: strategy, parameters: given, series: series, startingCash: startingCash,
+            let startingCash = try setup.startingCash()
+            let given = try setup.fixedParameters()
+            let series = try setup.loadBars(purpose: "the bias check runs")
+            return try Tradewind.checkBias(strategyName: setup.strategy, parameters: given, series: series, startingCash: startingCash,
                                            execution: try execution.settings(), cuts: cuts, starts: starts)
         }
-        print(json ? Self.json(report).rendered(indent: 2) : Self.text(report, strategy: strategy))
+        print(json ? Self.json(report).rendered(indent: 2) : Self.text(report, strategy: setup.strategy))
         if !report.lookAhead.isEmpty || report.recursion.contains(where: { $0.barsToAgree == nil }) { throw ExitCode(1) }
     }
 

@@ -169,9 +169,8 @@ final class StudyProgress: @unchecked Sendable {
         guard case .finished(let trial, let outcome) = event else { return }
         done += 1
         if trial.status == .complete, let value = outcome.values?.first {
-            let score = objective.scores([value] + Array(repeating: 0, count: objective.targets.count - 1))[0]
-            let bestScore = best.map { objective.scores([$0.value] + Array(repeating: 0, count: objective.targets.count - 1))[0] }
-            if bestScore.map({ score > $0 }) ?? true { best = (value, trial.parameters) }
+            let maximize = objective.targets[0].maximize
+            if best.map({ maximize ? value > $0.value : value < $0.value }) ?? true { best = (value, trial.parameters) }
         }
         let elapsed = Date().timeIntervalSince(started)
         let rate = Double(done - alreadyDone) / max(elapsed, 1e-9)

@@ -29,13 +29,7 @@ struct StressCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("CSV of bars; repeat for a portfolio.", valueName: "file"))
-    var data: [String]
-    @Option(name: .long, help: "Strategy to run (see `tradewind strategies`).") var strategy: String = "sma-cross"
-    @Option(name: .customLong("param"), parsing: .singleValue, help: ArgumentHelp("A strategy parameter as name=value.", valueName: "name=value"))
-    var parameters: [String] = []
-    @Option(name: .long, help: "Order size; shorthand for --param size=<size>.") var size: String?
-    @Option(name: .long, help: "Starting cash.") var cash: String = "100000"
+    @OptionGroup var setup: StrategyRunOptions
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("A scenario (see below); repeat for more.", valueName: "scenario"))
     var scenario: [String] = []
     @OptionGroup(title: "Fees, fills and account") var execution: ExecutionOptions
@@ -48,21 +42,9 @@ struct StressCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.run {
-            let startingCash: Money
-            do { startingCash = try Money(parsing: cash) } catch { throw ValidationError("--cash: \(error)") }
-            var parsed = try parameters.map { text -> (name: String, value: String) in
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--param expects name=value, got '\(text)'") }
-                return (parts[0], parts[1])
-            }
-            if let size { parsed.append(("size", size)) }
-            let series = try data.map { path -> BarSeries in
-                guard case .bars(let series) = try CSVBarFile.loadAny(path: path, instrumentID: nil, convention: .open) else {
-                    throw ValidationError("\(path): stress scenarios run on bars, not quotes or prints")
-                }
-                _ = try DataGate().check(series, label: series.instrument.id.description)
-                return series
-            }
+            let startingCash = try setup.startingCash()
+            let parsed = try setup.fixedParameters()
+            let series = try setup.loadBars(purpose: "stress scenarios run")
             guard let lead = series.first, let firstBar = lead.bars.first, let lastBar = lead.bars.last else {
                 throw ValidationError("give at least one --data file with bars")
             }
@@ -80,7 +62,7 @@ struct StressCommand: ParsableCommand {
                 throw ValidationError("a gap on \(at.iso8601.prefix(10)) is outside the data (\(firstBar.openTime.iso8601.prefix(10)) to \(lastBar.openTime.iso8601.prefix(10)))")
             }
             let settings = try execution.settings()
-            let (strategy, given) = (self.strategy, parsed)
+            let (strategy, given) = (setup.strategy, parsed)
             @Sendable func replay(_ data: [BarSeries]) throws -> BacktestReport {
                 try Tradewind.runBacktest(BacktestRequest(dataPaths: [], strategyName: strategy, parameters: given,
                                                           startingCash: startingCash, execution: settings, series: data))

@@ -30,47 +30,56 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLIFailure.run {
             let database = try await store.open()
-            defer { Task { await database.close() } }
-            let slots = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-            repeat {
-                var studies = try await database.studies().filter { $0.status == "running" }.reversed() as [StudyRecord]
-                if let study { studies = studies.filter { $0.name == study } }
-                if studies.isEmpty, study != nil, try await database.study(named: study!) == nil {
-                    throw ValidationError("no study '\(study!)' in \(database.location)")
-                }
-                for record in studies {
-                    let plan = try StudyPlanning.plan(record)
-                    let evaluator = try BacktestTrialEvaluator(definition: plan.definition)
-                    FileHandle.standardError.write(Data("worker \(StudyPlanning.workerName(slot: 0).dropLast(2)): study \(record.name)\n".utf8))
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for slot in 0..<slots {
-                            let worker = StudyWorker(plan: plan, store: database, evaluator: evaluator, name: StudyPlanning.workerName(slot: slot),
-                                                     lease: .seconds(Int64(lease)), isGone: StudyPlanning.isGone, now: StudyPlanning.now)
-                            group.addTask {
-                                try await worker.run { event in
-                                    let line: String
-                                    switch event {
-                                    case .finished(let trial, let outcome):
-                                        let value = outcome.values?.first.map { "\($0)" } ?? outcome.error ?? ""
-                                        line = "trial \(trial.number) \(trial.status.rawValue) \(value) [\(trial.parameters)]"
-                                    case .lost(let number):
-                                        line = "trial \(number) lost: another worker took it over"
-                                    }
-                                    // Unbuffered: an operator tailing a worker's log sees each trial as it ends.
-                                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            do {
+                try await work(database)
+                await database.close()
+            } catch {
+                await database.close()
+                throw error
+            }
+        }
+    }
+
+    func work(_ database: any Store) async throws {
+        let slots = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        repeat {
+            var studies = try await database.studies().filter { $0.status == "running" }.reversed() as [StudyRecord]
+            if let study { studies = studies.filter { $0.name == study } }
+            if studies.isEmpty, study != nil, try await database.study(named: study!) == nil {
+                throw ValidationError("no study '\(study!)' in \(database.location)")
+            }
+            for record in studies {
+                let plan = try StudyPlanning.plan(record)
+                let evaluator = try BacktestTrialEvaluator(definition: plan.definition)
+                FileHandle.standardError.write(Data("worker \(StudyPlanning.workerName(slot: 0).dropLast(2)): study \(record.name)\n".utf8))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for slot in 0..<slots {
+                        let worker = StudyWorker(plan: plan, store: database, evaluator: evaluator, name: StudyPlanning.workerName(slot: slot),
+                                                 lease: .seconds(Int64(lease)), isGone: StudyPlanning.isGone, now: StudyPlanning.now)
+                        group.addTask {
+                            try await worker.run { event in
+                                let line: String
+                                switch event {
+                                case .finished(let trial, let outcome):
+                                    let value = outcome.values?.first.map { "\($0)" } ?? outcome.error ?? ""
+                                    line = "trial \(trial.number) \(trial.status.rawValue) \(value) [\(trial.parameters)]"
+                                case .lost(let number):
+                                    line = "trial \(number) lost: another worker took it over"
                                 }
+                                // Unbuffered: an operator tailing a worker's log sees each trial as it ends.
+                                FileHandle.standardOutput.write(Data((line + "\n").utf8))
                             }
                         }
-                        try await group.waitForAll()
                     }
-                    let trials = try await database.trials(study: record.id)
-                    if trials.count >= plan.budget, !trials.contains(where: { $0.status == .running }) {
-                        try await database.setStudyStatus(record.id, status: "finished", now: StudyPlanning.now())
-                    }
+                    try await group.waitForAll()
                 }
-                if wait { try await Task.sleep(nanoseconds: 2_000_000_000) }
-            } while wait
-        }
+                let trials = try await database.trials(study: record.id)
+                if trials.count >= plan.budget, !trials.contains(where: { $0.status == .running }) {
+                    try await database.setStudyStatus(record.id, status: "finished", now: StudyPlanning.now())
+                }
+            }
+            if wait { try await Task.sleep(nanoseconds: 2_000_000_000) }
+        } while wait
     }
 }
 

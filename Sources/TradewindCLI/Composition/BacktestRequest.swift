@@ -108,8 +108,7 @@ public enum Tradewind {
         }
         if series.count == files.count {
             let result = try run(strategyType, request.parameters, data: .bars(series), configuration: configuration)
-            let calendar = execution.calendar ?? (series.contains { TradingCalendar.detect($0.bars.lazy.map(\.openTime)) == .always } ? .always : .weekdays)
-            let perYear = series.first.flatMap { Annualization.periodsPerYear(times: $0.bars.map(\.openTime), calendar: calendar) }
+            let perYear = Annualization.periodsPerYear(series: series, calendar: execution.calendar)
             var report = BacktestReport(result: result, intervalDescription: series.first?.interval?.description, periodsPerYear: perYear)
             for one in series { report.addPriceChart(instrument: one.instrument.id.description, bars: one.bars) }
             return report

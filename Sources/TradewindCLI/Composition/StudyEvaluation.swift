@@ -38,8 +38,7 @@ struct BacktestTrialEvaluator: TrialEvaluator {
             throw ValidationError("the data files differ from the ones the study was created with (fingerprint \(hash), study \(definition.dataHash))")
         }
         series = loaded.map(\.0)
-        let calendar: TradingCalendar = series.contains { TradingCalendar.detect($0.bars.lazy.map(\.openTime)) == .always } ? .always : .weekdays
-        periodsPerYear = series.first.flatMap { Annualization.periodsPerYear(times: $0.bars.map(\.openTime), calendar: calendar) }
+        periodsPerYear = Annualization.periodsPerYear(series: series)
         cacheScope = [definition.strategy, hash, definition.backtestArguments.joined(separator: " ")].joined(separator: "|")
     }
 

@@ -49,10 +49,8 @@ enum StudyPlanning {
 
     /// Parameter text as a JSON object, numbers as numbers.
     static func parametersJSON(_ text: String) -> JSONValue {
-        .object(text.split(separator: " ").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            let value = parts.count == 2 ? parts[1] : ""
-            return (parts[0], Double(value) != nil ? .number(value) : value == "true" || value == "false" ? .bool(value == "true") : .string(value))
+        .object(StudyPlan.pairs(text).map { name, value in
+            (name, Double(value) != nil ? .number(value) : value == "true" || value == "false" ? .bool(value == "true") : .string(value))
         })
     }
 }
