@@ -28,6 +28,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure modules: no I/O, no wall clock, no unseeded randomness.
@@ -62,7 +69,23 @@ let package = Package(
         .target(
             name: "TradewindLive",
             dependencies: ["TradewindCore", "TradewindEngine", "TradewindSimulation", "TradewindRisk", "TradewindStorage",
-                           .product(name: "Crypto", package: "swift-crypto")],
+                           "TradewindStrategy", "TradewindMarketData",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "WSClient", package: "swift-websocket"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // A local exchange on loopback speaking the subset of Binance's spot API the adapter uses:
+        // for tests and demos only, never a dependency of the product.
+        .target(
+            name: "TradewindFakeExchange",
+            dependencies: ["TradewindCore",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: strict
         ),
         // Search spaces, samplers and pruners are pure; the study runner drives backtests.
@@ -104,7 +127,11 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindRisk",
+                "TradewindLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -117,7 +144,7 @@ let package = Package(
             name: "tradewind-bench",
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
-                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization",
+                "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -131,7 +158,12 @@ let package = Package(
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),
         .testTarget(name: "TradewindRiskTests", dependencies: ["TradewindRisk", "TradewindCore"], swiftSettings: strict),
-        .testTarget(name: "TradewindLiveTests", dependencies: ["TradewindLive", "TradewindCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindLiveTests",
+            dependencies: ["TradewindLive", "TradewindCore", "TradewindFakeExchange", "TradewindStorage", "TradewindStrategy",
+                           "TradewindTesting", "TradewindMarketData"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TradewindMarketDataTests",
             dependencies: ["TradewindMarketData", "TradewindTesting"],
@@ -165,7 +197,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TradewindCLI", "TradewindAnalytics", "TradewindSimulation", "TradewindCore", "tradewind", "TradewindTesting"],
+            dependencies: ["TradewindCLI", "TradewindAnalytics", "TradewindSimulation", "TradewindCore", "tradewind", "TradewindTesting",
+                           "TradewindFakeExchange", "TradewindStorage", "TradewindLive"],
             swiftSettings: strict
         ),
     ]

@@ -3,7 +3,7 @@
 ///
 /// `<bot>-<incarnation>-<sequence>`: the bot's name reduced to the allowed characters (at most 16),
 /// the incarnation (how many times the bot has started, from its journal) and the strategy's
-/// own order sequence, both in base 36. The id of an order is fixed when its intent is written to
+/// own order sequence (the incarnation in base 36, the sequence in decimal, as the engine numbers orders). The id of an order is fixed when its intent is written to
 /// the journal, before it is sent, so a retried or replayed submission carries the same id and
 /// the venue refuses a second order with it; a restart starts a new incarnation, so ids never
 /// repeat across runs.
@@ -20,7 +20,10 @@ public struct ClientOrderIDs: Sendable, Equatable {
     }
 
     /// The id of the bot's `sequence`-th order (from 1) in this incarnation.
-    public func id(_ sequence: Int) -> String { prefix + String(sequence, radix: 36) }
+    public func id(_ sequence: Int) -> String { prefix + String(sequence) }
+
+    /// The prefix a trading engine numbers orders after (`<prefix>-<n>`, the same ids as ``id(_:)``).
+    public var enginePrefix: String { String(prefix.dropLast()) }
 
     /// Whether an id was made by this bot (any incarnation): `<bot>-…`.
     public func belongsToBot(_ id: String) -> Bool {

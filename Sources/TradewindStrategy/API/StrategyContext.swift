@@ -56,7 +56,8 @@ public struct StrategyContext: Sendable {
     private var openOrderInstruments: [InstrumentID] = []
     /// Commands issued during the current callback, in order.
     public package(set) var commands: [StrategyCommand] = []
-    private let orderIDPrefix: String
+    /// Order ids are `<prefix>-<n>`: the strategy's name in a backtest, the bot's incarnation live.
+    package var orderIDPrefix: String
     private var orderSequence = 0
 
     package init(instruments: [Instrument], cash: Money, strategyName: String) {

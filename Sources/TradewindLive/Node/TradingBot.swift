@@ -1,0 +1,423 @@
+import Foundation
+public import Logging
+public import TradewindCore
+import TradewindEngine
+import TradewindRisk
+import TradewindSimulation
+public import TradewindStorage
+public import TradewindStrategy
+
+/// One bot: feed → strategy (the backtest's engine and strategy code) → risk engine → journal →
+/// venue adapter → fills → portfolio → journal.
+///
+/// Write-ahead: an order's intent is durable in the journal before the adapter sees it, and every
+/// venue update is durable before the engine (and so the strategy) acts on it. A crash at any
+/// point leaves the journal at or behind the venue, never ahead of it; the next start reconciles
+/// (``Reconciliation``), records each difference, and resumes.
+///
+/// The strategy's clock is the bar time, as in a backtest, so the same bars give the same
+/// decisions (``Divergence`` relies on that); wall time is recorded beside each journal entry.
+public actor TradingBot<S: Strategy & SendableMetatype> {
+    public let definition: BotDefinition
+    public let adapter: any VenueAdapter
+    public let feed: any MarketFeed
+    let journal: any BotJournal
+    let logger: Logger
+    private var strategy: S?
+    private var engine: TradingEngine<S, Outbox, SimulatedClock>?
+    private let outbox = Outbox()
+    private var botID: Int64 = 0
+    private var incarnation = 0
+    private var ids = ClientOrderIDs(bot: "bot", incarnation: 1)
+    /// Trade ids already booked, per client order id: a fill reported twice is booked once.
+    private var bookedTrades: Set<String> = []
+    private var lastBarOpen: [Timestamp?] = []
+    private var riskEventsJournaled = 0
+    private var phase: BotStatus.Phase = .starting
+    private var lastError: String?
+    /// Nanoseconds from a bar's arrival to its order being handed to the adapter (journal write included).
+    public private(set) var tickToOrder: [Int64] = []
+    /// Nanoseconds from a bar's arrival to the strategy's order leaving the risk engine (before the journal).
+    public private(set) var tickToDecision: [Int64] = []
+    private var inputs: AsyncStream<Input>.Continuation?
+
+    enum Input: Sendable {
+        case bar(Int, Bar, ContinuousClock.Instant)
+        case update(VenueUpdate)
+        case feedFailed(String)
+    }
+
+    public init(definition: BotDefinition, strategy: S, adapter: any VenueAdapter, feed: any MarketFeed, journal: any BotJournal,
+                logger: Logger = Logger(label: "tradewind.bot")) {
+        self.definition = definition
+        self.strategy = strategy
+        self.adapter = adapter
+        self.feed = feed
+        self.journal = journal
+        var logger = logger
+        logger[metadataKey: "bot"] = .string(definition.name)
+        self.logger = logger
+    }
+
+    // MARK: - Life cycle
+
+    /// Recovers, warms up and trades until the task is cancelled, then stops as configured.
+    public func run() async throws {
+        do {
+            try await prepare()
+            try await trade()
+        } catch is CancellationError {
+        } catch {
+            phase = .failed
+            lastError = "\(error)"
+            logger.error("bot failed: \(error)")
+            await record([("bot.failed", Self.payload(["reason": "\(error)"]))])
+            try? await journal.setBotState(botID, state: "failed", now: WallClock.now())
+            await adapter.close()
+            throw error
+        }
+        await shutDown()
+    }
+
+    /// Recovery and warm-up; after it the bot is ready for live bars (used directly by benchmarks).
+    public func prepare() async throws {
+        phase = .recovering
+        let existing = try await journal.bot(named: definition.name)
+        let record = if let existing { existing } else {
+            try await journal.createBot(name: definition.name, definition: "strategy=\(definition.strategy)", owner: "node", now: WallClock.now())
+        }
+        botID = record.id
+        var events = try await journal.events(bot: botID, after: nil)
+        incarnation = events.filter { $0.kind == "bot.started" }.count + 1
+        ids = ClientOrderIDs(bot: definition.name, incarnation: incarnation)
+        _ = try await journal.append(bot: botID, events: [("bot.started", Self.payload(["incarnation": String(incarnation)]))], at: WallClock.now())
+        try await journal.setBotState(botID, state: "running", now: WallClock.now())
+        try await adapter.connect(instruments: definition.instruments)
+
+        // Holdings of the account before the bot's first order: its position is the venue's
+        // holding minus this baseline.
+        var baseline = try Self.baseline(in: events)
+        if baseline == nil {
+            var values: [String: String] = [:]
+            for instrument in definition.instruments { values[instrument.id.description] = try await adapter.position(instrument: instrument).description }
+            _ = try await journal.append(bot: botID, events: [("bot.baseline", Self.payload(values))], at: WallClock.now())
+            baseline = try values.mapValues { try Quantity(parsing: $0) }.reduce(into: [:]) { $0[Self.instrumentID($1.key)] = $1.value }
+        }
+        try await reconcile(events: events, baseline: baseline ?? [:])
+        events = try await journal.events(bot: botID, after: nil)
+        try restoreEngine(from: events)
+
+        phase = .warmingUp
+        outbox.warmingUp = true
+        for (index, instrument) in definition.instruments.enumerated() where definition.warmupBars > 0 {
+            let history = try await feed.history(instrument: instrument, interval: definition.interval, limit: definition.warmupBars)
+            for bar in history { try engine!.handle(BarEvent(instrument: index, bar: bar)) ; lastBarOpen[index] = bar.openTime }
+        }
+        outbox.warmingUp = false
+        _ = outbox.drain()
+        phase = .running
+        logger.info("bot ready", metadata: ["incarnation": "\(incarnation)", "equity": "\(engine!.portfolio.equity)"])
+    }
+
+    private func trade() async throws {
+        let (stream, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
+        inputs = continuation
+        let feed = feed, interval = definition.interval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, instrument) in definition.instruments.enumerated() {
+                group.addTask {
+                    do {
+                        for try await bar in feed.bars(instrument: instrument, interval: interval) {
+                            continuation.yield(.bar(index, bar, ContinuousClock.now))
+                        }
+                    } catch is CancellationError {
+                    } catch {
+                        continuation.yield(.feedFailed("\(instrument.id): \(error)"))
+                    }
+                }
+            }
+            let updates = adapter.updates
+            group.addTask {
+                for await update in updates { continuation.yield(.update(update)) }
+            }
+            group.addTask { [self] in
+                for await input in stream {
+                    try Task.checkCancellation()
+                    switch input {
+                    case .bar(let index, let bar, let arrived): try await self.onBar(bar, instrument: index, arrived: arrived)
+                    case .update(let update): try await self.apply([update])
+                    case .feedFailed(let reason): throw VenueError.unavailable("market data feed ended: \(reason)")
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Feeds one live bar (tests and benchmarks call this directly to drive a bot).
+    public func onBar(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
+        if let last = lastBarOpen[index], bar.openTime <= last { return }
+        lastBarOpen[index] = bar.openTime
+        let updates = await adapter.observe(bar, instrument: definition.instruments[index])
+        if !updates.isEmpty { try await apply(updates) }
+        try engine!.handle(BarEvent(instrument: index, bar: bar))
+        try await flush(arrived: arrived)
+    }
+
+    private func shutDown() async {
+        phase = .stopping
+        if definition.onStop == .cancel, let engine {
+            for order in engine.openOrders {
+                guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { continue }
+                do { try await apply(await adapter.cancel(clientOrderID: order.id.value, instrument: instrument)) } catch {
+                    logger.warning("cancel on stop failed for \(order.id): \(error)")
+                }
+            }
+        }
+        await record([("bot.stopped", Self.payload(["openOrders": String(engine?.openOrders.count ?? 0)]))])
+        try? await journal.setBotState(botID, state: "stopped", now: WallClock.now())
+        await adapter.close()
+        phase = .stopped
+        logger.info("bot stopped")
+    }
+
+    public func stop() { inputs?.finish() }
+
+    public var status: BotStatus {
+        BotStatus(name: definition.name, phase: phase, tradingState: engine?.risk?.state ?? .active, equity: engine?.portfolio.equity ?? definition.startingCash,
+                  cash: engine?.portfolio.account.cash ?? definition.startingCash,
+                  positions: Dictionary(uniqueKeysWithValues: (engine?.portfolio.positions ?? []).map { ($0.instrumentID, $0.quantity) }),
+                  openOrders: engine?.openOrders.count ?? 0, fills: engine?.fills.count ?? 0, bars: engine?.barCount ?? 0,
+                  incarnation: incarnation, lastError: lastError)
+    }
+
+    // MARK: - Orders out
+
+    /// Hands the engine's new orders and cancels to the venue: intent to the journal first.
+    private func flush(arrived: ContinuousClock.Instant) async throws {
+        try await journalRiskEvents()
+        var commands = outbox.drain()
+        while !commands.isEmpty {
+            for command in commands {
+                switch command {
+                case .submit(let order): try await send(order, arrived: arrived)
+                case .cancel(let id): try await cancel(id)
+                }
+            }
+            // Fills applied above may have made the strategy act again.
+            commands = outbox.drain()
+        }
+    }
+
+    private func send(_ order: Order, arrived: ContinuousClock.Instant) async throws {
+        guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
+        tickToDecision.append(Self.nanoseconds(since: arrived))
+        let intent = JournalEvent.intent(clientOrderID: order.id.value, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
+        _ = try await journal.append(bot: botID, events: [(intent.kind, intent.payload)], at: WallClock.now())
+        tickToOrder.append(Self.nanoseconds(since: arrived))
+        let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
+                                        type: order.type, timeInForce: order.timeInForce, postOnly: order.postOnly)
+        do {
+            try await apply(try await adapter.place(request))
+        } catch let error as VenueError {
+            switch error {
+            case .unknownOutcome:
+                // Left open in the journal: the stream or the next start's reconciliation settles it.
+                logger.warning("order \(order.id) outcome unknown: \(error)")
+            default:
+                try await apply([VenueUpdate(clientOrderID: order.id.value, kind: .rejected(reason: error.description), time: engine!.clock.now)])
+            }
+        }
+    }
+
+    private func cancel(_ id: ClientOrderID) async throws {
+        guard let order = engine?.order(id), let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
+        do {
+            try await apply(try await adapter.cancel(clientOrderID: id.value, instrument: instrument))
+        } catch {
+            logger.warning("cancel of \(id) refused: \(error)")
+            if engine?.order(id)?.status == .pendingCancel {
+                try engine!.handle(reports: [ExecutionReport(orderID: id, event: .cancelRejected(reason: "\(error)", at: engine!.clock.now))])
+            }
+        }
+    }
+
+    // MARK: - Updates in
+
+    /// Journals, then applies, the venue's updates; repeats and updates for orders that are not
+    /// this bot's are dropped.
+    private func apply(_ updates: [VenueUpdate]) async throws {
+        var entries: [JournalEvent] = []
+        var reports: [ExecutionReport] = []
+        for update in updates {
+            let id = ClientOrderID(update.clientOrderID)
+            guard let order = engine?.order(id) else { continue }
+            var status = order.status
+            // A venue may report fills before (or instead of) acceptance.
+            func acceptIfNeeded() {
+                if status == .submitted {
+                    reports.append(ExecutionReport(orderID: id, event: .accept(at: engine!.clock.now)))
+                    status = .accepted
+                }
+            }
+            switch update.kind {
+            case .accepted(let venueOrderID):
+                guard status == .submitted else { continue }
+                entries.append(.accepted(clientOrderID: update.clientOrderID, venueOrderID: venueOrderID))
+                acceptIfNeeded()
+            case .fill(let fill):
+                guard !bookedTrades.contains(fill.tradeID), !status.isTerminal || status == .pendingCancel else { continue }
+                bookedTrades.insert(fill.tradeID)
+                entries.append(.fill(clientOrderID: fill.clientOrderID, tradeID: fill.tradeID, quantity: fill.quantity, price: fill.price,
+                                     fee: fill.fee, time: fill.time))
+                acceptIfNeeded()
+                let engineFill = Fill(orderID: id, tradeID: TradeID(fill.tradeID), instrumentID: order.instrumentID, side: order.side,
+                                      quantity: fill.quantity, price: fill.price, fee: fill.fee, liquidity: .taker,
+                                      timestamp: max(engine!.clock.now, order.createdAt))
+                reports.append(ExecutionReport(orderID: id, event: .fill(engineFill)))
+                let filled = reports.reduce(order.filledQuantity) { total, report in
+                    if case .fill(let f) = report.event, report.orderID == id, f.tradeID != engineFill.tradeID { return total + f.quantity }
+                    return total
+                } + fill.quantity
+                if filled >= order.quantity {
+                    status = .filled
+                    entries.append(.finished(clientOrderID: update.clientOrderID, status: .filled, reason: nil))
+                }
+            case .canceled, .expired, .rejected:
+                guard !status.isTerminal else { continue }
+                let (final, event): (OrderStatus, OrderEvent) = switch update.kind {
+                case .canceled: (.canceled, .cancel(at: engine!.clock.now))
+                case .expired: (.expired, .expire(at: engine!.clock.now))
+                case .rejected(let reason): (.rejected, .reject(reason: reason, at: engine!.clock.now))
+                default: (.canceled, .cancel(at: engine!.clock.now))
+                }
+                if final != .rejected { acceptIfNeeded() }
+                var reason: String? = nil
+                if case .rejected(let text) = update.kind { reason = text }
+                entries.append(.finished(clientOrderID: update.clientOrderID, status: final, reason: reason))
+                reports.append(ExecutionReport(orderID: id, event: event))
+                status = final
+            }
+        }
+        guard !entries.isEmpty || !reports.isEmpty else { return }
+        if !entries.isEmpty {
+            _ = try await journal.append(bot: botID, events: entries.map { ($0.kind, $0.payload) }, at: WallClock.now())
+        }
+        try engine!.handle(reports: reports)
+        try await journalRiskEvents()
+    }
+
+    private func journalRiskEvents() async throws {
+        guard let events = engine?.risk?.events, events.count > riskEventsJournaled else { return }
+        let new = events[riskEventsJournaled...]
+        riskEventsJournaled = events.count
+        for event in new { logger.warning("risk state \(event.from) → \(event.to): \(event.reason)") }
+        _ = try await journal.append(bot: botID, events: new.map {
+            ("risk.state", Self.payload(["from": $0.from.rawValue, "to": $0.to.rawValue, "rule": $0.rule.rawValue, "reason": $0.reason]))
+        }, at: WallClock.now())
+    }
+
+    // MARK: - Recovery
+
+    private func reconcile(events: [BotEventRecord], baseline: [InstrumentID: Quantity]) async throws {
+        let journalEvents = try events.compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        let state = JournalEvent.replay(journalEvents)
+        var venueOpen: [Reconciliation.VenueOrder] = []
+        var lookup: [String: Reconciliation.VenueOrder] = [:]
+        var fills: [Reconciliation.VenueFill] = []
+        var positions: [InstrumentID: Quantity] = [:]
+        let intentTimes = Dictionary(events.compactMap { record -> (String, Timestamp)? in
+            guard record.kind == "order.intent", case .intent(let id, _, _, _)? = try? JournalEvent(kind: record.kind, payload: record.payload) else { return nil }
+            return (id, record.time)
+        }, uniquingKeysWith: { first, _ in first })
+        for instrument in definition.instruments {
+            venueOpen += try await adapter.openOrders(instrument: instrument).filter { ids.belongsToBot($0.clientOrderID) }
+            let local = state.open.filter { $0.instrument == instrument.id }
+            for order in local {
+                if let found = try await adapter.order(clientOrderID: order.clientOrderID, instrument: instrument) { lookup[order.clientOrderID] = found }
+            }
+            if let oldest = local.compactMap({ intentTimes[$0.clientOrderID] }).min() {
+                fills += try await adapter.fills(instrument: instrument, since: oldest + TimeSpan(nanoseconds: -300_000_000_000))
+            }
+            positions[instrument.id] = try await adapter.position(instrument: instrument) - (baseline[instrument.id] ?? .zero(precision: instrument.sizePrecision))
+        }
+        if let paper = adapter as? PaperVenue { await paper.seed(positions: state.positions) ; positions = state.positions }
+        let differences = Reconciliation.compare(orders: state.open, positions: state.positions, venueOpen: venueOpen, venueLookup: lookup,
+                                                 venueFills: fills, venuePositions: positions)
+        guard !differences.isEmpty else { return }
+        for difference in differences { logger.warning("reconciliation: \(difference)") }
+        let entries = JournalEvent.recording(differences).map { ($0.kind, $0.payload) }
+            + differences.map { ("recovery.difference", Self.payload(["difference": "\($0)"])) }
+        _ = try await journal.append(bot: botID, events: entries, at: WallClock.now())
+    }
+
+    /// The engine as the journal leaves it: cash and positions from every recorded fill, the
+    /// unfinished orders adopted so later updates apply to them.
+    private func restoreEngine(from events: [BotEventRecord]) throws {
+        var engine = try TradingEngine(strategy: strategy!, venue: outbox, clock: SimulatedClock(), instruments: definition.instruments,
+                                       startingCash: definition.startingCash)
+        strategy = nil
+        engine.useOrderIDPrefix(ids.enginePrefix)
+        if let limits = definition.risk { engine.risk = RiskEngine(limits: limits) }
+        let journalEvents = try events.compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        var intents: [String: (InstrumentID, OrderSide, Quantity)] = [:]
+        var seen: Set<String> = []
+        var fillsByOrder: [String: [Fill]] = [:]
+        for event in journalEvents {
+            switch event {
+            case .intent(let id, let instrument, let side, let quantity): intents[id] = intents[id] ?? (instrument, side, quantity)
+            case .fill(let id, let tradeID, let quantity, let price, let fee, let time):
+                guard let (instrument, side, _) = intents[id], seen.insert(tradeID).inserted else { continue }
+                let fill = Fill(orderID: ClientOrderID(id), tradeID: TradeID(tradeID), instrumentID: instrument, side: side, quantity: quantity,
+                                price: price, fee: fee, liquidity: .taker, timestamp: time)
+                try engine.restore(fill: fill)
+                fillsByOrder[id, default: []].append(fill)
+            default: break
+            }
+        }
+        bookedTrades = seen
+        for open in JournalEvent.replay(journalEvents).open {
+            var order = try Order(id: ClientOrderID(open.clientOrderID),
+                                  request: OrderRequest(instrumentID: open.instrument, side: open.side, quantity: open.quantity), createdAt: .epoch)
+            try order.apply(.submit(at: .epoch))
+            try order.apply(.accept(at: .epoch))
+            for fill in fillsByOrder[open.clientOrderID] ?? [] { try order.apply(.fill(fill)) }
+            try engine.adopt(order)
+        }
+        lastBarOpen = Array(repeating: nil, count: definition.instruments.count)
+        self.engine = engine
+    }
+
+    // MARK: - Helpers
+
+    private func record(_ entries: [(kind: String, payload: String)]) async {
+        do { _ = try await journal.append(bot: botID, events: entries, at: WallClock.now()) } catch {
+            logger.error("journal write failed: \(error)")
+        }
+    }
+
+    static func baseline(in events: [BotEventRecord]) throws -> [InstrumentID: Quantity]? {
+        guard let row = events.first(where: { $0.kind == "bot.baseline" }) else { return nil }
+        let values = try JSONDecoder().decode([String: String].self, from: Data(row.payload.utf8))
+        var result: [InstrumentID: Quantity] = [:]
+        for (key, text) in values { result[instrumentID(key)] = try Quantity(parsing: text) }
+        return result
+    }
+
+    static func instrumentID(_ text: String) -> InstrumentID {
+        let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+        return InstrumentID(symbol: parts[0], venue: parts.count > 1 ? parts[1] : "")
+    }
+
+    static func payload(_ values: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(values)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+    }
+}
