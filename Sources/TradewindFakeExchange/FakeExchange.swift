@@ -300,6 +300,9 @@ public actor FakeExchange {
         default:
             try checkSigned(total, parameters: parameters, apiKey: apiKey)
         }
+        if route == "GET /api/v3/account" {
+            return json(["balances": balances.keys.sorted().map { ["asset": $0, "free": text(balances[$0]!.free), "locked": text(balances[$0]!.locked)] }])
+        }
         let symbol = try need(parameters, "symbol")
         switch route {
         case "POST /api/v3/order": return try newOrder(parameters, symbol: symbol)
@@ -333,8 +336,6 @@ public actor FakeExchange {
                  "quoteQty": text(trade.price * trade.quantity), "commission": text(trade.commission), "commissionAsset": quote,
                  "time": trade.time, "isBuyer": trade.isBuyer, "isMaker": trade.isMaker, "isBestMatch": true] as [String: Any]
             })
-        case "GET /api/v3/account":
-            return json(["balances": balances.keys.sorted().map { ["asset": $0, "free": text(balances[$0]!.free), "locked": text(balances[$0]!.locked)] }])
         default:
             throw Failure(status: 404, code: -1000, message: "unknown endpoint \(route)")
         }

@@ -7,7 +7,7 @@ struct ClientOrderIDTests {
         let first = ClientOrderIDs(bot: "btc trend/1", incarnation: 3)
         #expect(first.id(1) == "btc_trend_1-3-1")
         #expect(first.id(1) == ClientOrderIDs(bot: "btc trend/1", incarnation: 3).id(1))
-        #expect(first.id(36) == "btc_trend_1-3-10")
+        #expect(first.id(36) == "btc_trend_1-3-36")
         let restarted = ClientOrderIDs(bot: "btc trend/1", incarnation: 4)
         #expect(Set((1...1_000).map(first.id)).isDisjoint(with: (1...1_000).map(restarted.id)))
         #expect(first.belongsToBot(restarted.id(7)) && !first.belongsToBot("other-3-1"))

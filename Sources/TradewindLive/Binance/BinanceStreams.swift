@@ -23,6 +23,8 @@ func keepStreaming(url: @escaping @Sendable () async throws -> String, logger: L
                 }
             }
             try await client.run()
+        } catch is CancellationError {
+            return
         } catch {
             logger.warning("stream dropped: \(error)")
         }
