@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradewindLive
 import TradewindAnalytics
 import TradewindIndicators
 import TradewindMarketData
@@ -60,6 +61,8 @@ enum CLIFailure {
         case let error as FileWriteError: return (error.description, 74)
         case let error as IndicatorError: return (error.description, 65)
         case let error as AggregationError: return (error.description, 65)
+        case let error as BotFileError: return (error.description, 78)
+        case let error as VenueError: return (error.description, 69)
         default: return ("\(error)", 1)
         }
     }

@@ -19,7 +19,7 @@ public actor BinanceSpotAdapter: VenueAdapter {
     public nonisolated let name = "binance"
     public nonisolated let updates: AsyncStream<VenueUpdate>
     private let continuation: AsyncStream<VenueUpdate>.Continuation
-    public let rest: BinanceRESTClient
+    public nonisolated let rest: BinanceRESTClient
     private let endpoint: BinanceEndpoint
     private let keepAlive: TimeSpan
     private let logger: Logger

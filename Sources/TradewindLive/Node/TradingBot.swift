@@ -17,7 +17,7 @@ public import TradewindStrategy
 ///
 /// The strategy's clock is the bar time, as in a backtest, so the same bars give the same
 /// decisions (``Divergence`` relies on that); wall time is recorded beside each journal entry.
-public actor TradingBot<S: Strategy & SendableMetatype> {
+public actor TradingBot<S: Strategy> {
     public let definition: BotDefinition
     public let adapter: any VenueAdapter
     public let feed: any MarketFeed
@@ -66,7 +66,8 @@ public actor TradingBot<S: Strategy & SendableMetatype> {
         do {
             try await prepare()
             try await trade()
-        } catch is CancellationError {
+        } catch where Task.isCancelled {
+            // Stopping: whatever the cancellation interrupted is settled by the next start.
         } catch {
             phase = .failed
             lastError = "\(error)"
@@ -76,7 +77,8 @@ public actor TradingBot<S: Strategy & SendableMetatype> {
             await adapter.close()
             throw error
         }
-        await shutDown()
+        // The stop's own venue calls and journal writes must not see the cancellation that asked for it.
+        await Task { await self.shutDown() }.value
     }
 
     /// Recovery and warm-up; after it the bot is ready for live bars (used directly by benchmarks).
@@ -250,10 +252,14 @@ public actor TradingBot<S: Strategy & SendableMetatype> {
     private func apply(_ updates: [VenueUpdate]) async throws {
         var entries: [JournalEvent] = []
         var reports: [ExecutionReport] = []
+        // Orders as this batch leaves them (the engine sees the batch only at the end).
+        var batchStatus: [ClientOrderID: OrderStatus] = [:]
+        var batchFilled: [ClientOrderID: Quantity] = [:]
         for update in updates {
             let id = ClientOrderID(update.clientOrderID)
             guard let order = engine?.order(id) else { continue }
-            var status = order.status
+            var status = batchStatus[id] ?? order.status
+            defer { batchStatus[id] = status }
             // A venue may report fills before (or instead of) acceptance.
             func acceptIfNeeded() {
                 if status == .submitted {
@@ -276,10 +282,8 @@ public actor TradingBot<S: Strategy & SendableMetatype> {
                                       quantity: fill.quantity, price: fill.price, fee: fill.fee, liquidity: .taker,
                                       timestamp: max(engine!.clock.now, order.createdAt))
                 reports.append(ExecutionReport(orderID: id, event: .fill(engineFill)))
-                let filled = reports.reduce(order.filledQuantity) { total, report in
-                    if case .fill(let f) = report.event, report.orderID == id, f.tradeID != engineFill.tradeID { return total + f.quantity }
-                    return total
-                } + fill.quantity
+                let filled = (batchFilled[id] ?? order.filledQuantity) + fill.quantity
+                batchFilled[id] = filled
                 if filled >= order.quantity {
                     status = .filled
                     entries.append(.finished(clientOrderID: update.clientOrderID, status: .filled, reason: nil))

@@ -15,7 +15,7 @@ public import TradewindCore
 ///             if !bought { context.submit(.market(.buy, Quantity("1"), of: context.instrument(event.instrument).id)); bought = true }
 ///         }
 ///     }
-public protocol Strategy {
+public protocol Strategy: SendableMetatype {
     associatedtype Parameters: StrategyParameters
 
     /// The name used on the command line and in reports (`sma-cross`).

@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import TradewindCore
+import TradewindLive
+import TradewindMarketData
+import TradewindStorage
+import TradewindStrategy
+
+/// A bot the node can run without knowing its strategy type.
+protocol RunnableBot: Sendable {
+    func run() async throws
+    var status: BotStatus { get async }
+}
+
+extension TradingBot: RunnableBot {}
+
+/// Builds bots from their files: venue adapter, feed, journal and the strategy, specialised.
+enum LiveComposition {
+    static func makeBot(_ definition: BotDefinition, file: BotFile, journal: any BotJournal, logger: Logger) throws -> any RunnableBot {
+        let environment = ProcessInfo.processInfo.environment
+        let adapter: any VenueAdapter
+        var binanceREST: BinanceRESTClient?
+        if file.venue.kind == "binance" {
+            let endpoint = BinanceEndpoint(
+                restBase: file.venue.rest!, streamBase: file.venue.stream!,
+                apiKey: try BotFile.secret(env: file.venue.api_key_env, file: file.venue.api_key_file, environment: environment, what: "API key"),
+                secret: try BotFile.secret(env: file.venue.secret_env, file: file.venue.secret_file, environment: environment, what: "secret"),
+                receiveWindow: file.venue.recv_window ?? 5_000)
+            let binance = BinanceSpotAdapter(endpoint: endpoint, logger: logger)
+            binanceREST = binance.rest
+            adapter = binance
+        } else {
+            adapter = PaperVenue(instruments: definition.instruments, fees: definition.fees, fillModel: definition.fillModel)
+        }
+        let feed: any MarketFeed
+        switch file.feed?.kind ?? file.venue.kind {
+        case "replay":
+            var series: [InstrumentID: [Bar]] = [:]
+            for instrument in definition.instruments {
+                series[instrument.id] = try CSVBarFile.load(path: file.feed!.file!, instrumentID: instrument.id).bars
+            }
+            feed = ReplayFeed(series: series, warmup: definition.warmupBars, pace: .milliseconds(file.feed?.pace_ms ?? 0))
+        default:
+            guard let rest = binanceREST ?? file.venue.rest.map({ base in
+                BinanceRESTClient(endpoint: BinanceEndpoint(restBase: base, streamBase: file.venue.stream ?? "wss://stream.binance.com:9443",
+                                                            apiKey: "", secret: ""))
+            }) else { throw BotFileError(path: file.name, problems: ["feed: a binance feed needs venue.rest and venue.stream"]) }
+            feed = BinanceMarketFeed(rest: rest, logger: logger)
+        }
+        let type = try StrategyCatalog.strategy(named: definition.strategy)
+        return try open(type, definition: definition, adapter: adapter, feed: feed, journal: journal, logger: logger)
+    }
+
+    private static func open(_ type: any Strategy.Type, definition: BotDefinition, adapter: any VenueAdapter, feed: any MarketFeed,
+                             journal: any BotJournal, logger: Logger) throws -> any RunnableBot {
+        switch type {
+        case let sma as SMACross.Type: try make(sma, definition, adapter, feed, journal, logger)
+        default: try make(type, definition, adapter, feed, journal, logger)
+        }
+    }
+
+    private static func make<S: Strategy>(_ type: S.Type, _ definition: BotDefinition, _ adapter: any VenueAdapter, _ feed: any MarketFeed,
+                                          _ journal: any BotJournal, _ logger: Logger) throws -> any RunnableBot {
+        TradingBot(definition: definition, strategy: try S.make(definition.parameters), adapter: adapter, feed: feed, journal: journal, logger: logger)
+    }
+}
+
+/// Runs bots until SIGTERM/SIGINT, then lets each stop as its file says (cancel or keep orders).
+/// One bot's failure is logged and recorded; the others keep trading.
+struct NodeService: Service {
+    let bots: [(name: String, bot: any RunnableBot)]
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                for (name, bot) in bots {
+                    group.addTask {
+                        do { try await bot.run() } catch {
+                            logger.error("bot \(name) stopped on an error; the others continue", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Some bots of the node stopped on errors (each is logged and in its journal).
+struct BotsFailed: Error, CustomStringConvertible {
+    var names: [String]
+    var description: String { "bots stopped on errors: \(names.joined(separator: ", "))" }
+}
+
+struct BotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bot",
+        abstract: "Run a trading bot (paper or live) from its bot.yaml.",
+        subcommands: [BotRunCommand.self, BotCheckCommand.self])
+}
+
+struct BotRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one bot in the foreground until SIGTERM or SIGINT.",
+        discussion: "The bot recovers from its journal and reconciles with the venue first. See docs/LIVE.md.")
+
+    @Argument(help: "The bot's YAML file.") var file: String
+    @Option(help: "Database URL (SQLite path or postgres://…); overrides the file's `database`.") var db: String?
+
+    func run() async throws {
+        try await CLIFailure.run {
+            let (definition, parsed) = try BotFile.load(path: file).definition(path: file)
+            try await runNode([(definition, parsed)], database: db ?? parsed.database ?? "sqlite:tradewind.sqlite")
+        }
+    }
+}
+
+struct BotCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate a bot file and print what it would run.")
+
+    @Argument(help: "The bot's YAML file.") var file: String
+
+    func run() throws {
+        try CLIFailure.run {
+            let (definition, parsed) = try BotFile.load(path: file).definition(path: file)
+            print("bot \(definition.name): \(definition.strategy) \(definition.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " "))")
+            print("  instruments \(definition.instruments.map(\.id.description).joined(separator: ", ")), venue \(parsed.venue.kind), feed \(parsed.feed?.kind ?? parsed.venue.kind)")
+            print("  risk \(definition.risk == nil ? "none" : "limits set"), on stop: \(definition.onStop.rawValue)")
+        }
+    }
+}
+
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run many bots in one process until SIGTERM or SIGINT.",
+        discussion: "node.yaml: `database: URL` and `bots: [path/to/bot.yaml, …]`.")
+
+    @Option(help: "The node's YAML file.") var config: String
+
+    struct NodeFile: Decodable {
+        var database: String?
+        var bots: [String]
+    }
+
+    func run() async throws {
+        try await CLIFailure.run {
+            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else { throw BotFileError(path: config, problems: ["cannot read the file"]) }
+            let node: NodeFile
+            do { node = try YAMLDecoderBridge.decode(NodeFile.self, text) } catch let error as DecodingError {
+                throw BotFileError(path: config, problems: [BotFile.describe(error)])
+            }
+            let base = URL(fileURLWithPath: config).deletingLastPathComponent()
+            var bots: [(BotDefinition, BotFile)] = []
+            var problems: [String] = []
+            for path in node.bots {
+                let resolved = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+                do { bots.append(try BotFile.load(path: resolved).definition(path: resolved)) } catch { problems.append("\(error)") }
+            }
+            if !problems.isEmpty { throw BotFileError(path: config, problems: problems) }
+            let names = bots.map(\.0.name)
+            if Set(names).count != names.count { throw BotFileError(path: config, problems: ["bots: names must be unique, got \(names)"]) }
+            try await runNode(bots, database: node.database ?? "sqlite:tradewind.sqlite")
+        }
+    }
+}
+
+func runNode(_ bots: [(BotDefinition, BotFile)], database: String) async throws {
+    let logger = Logger(label: "tradewind.node")
+    let store = try await openStore(database)
+    var runnable: [(String, any RunnableBot)] = []
+    for (definition, file) in bots {
+        var botLogger = logger
+        botLogger[metadataKey: "venue"] = .string(file.venue.kind)
+        runnable.append((definition.name, try LiveComposition.makeBot(definition, file: file, journal: store, logger: botLogger)))
+    }
+    // When every bot has ended (stopped or failed), the node ends too.
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        services: [.init(service: NodeService(bots: runnable, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+    var failed: [String] = []
+    for (name, bot) in runnable {
+        let status = await bot.status
+        if status.phase == .failed { failed.append(name) }
+        print("bot \(name): \(status.phase.rawValue), equity \(status.equity.formatted(places: 2)), fills \(status.fills), open orders \(status.openOrders)"
+              + (status.lastError.map { ", error: \($0)" } ?? ""))
+    }
+    await store.close()
+    if !failed.isEmpty { throw BotsFailed(names: failed) }
+}
+
+import Yams
+
+enum YAMLDecoderBridge {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T { try YAMLDecoder().decode(type, from: text) }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindFakeExchange
+import TradewindLive
+import TradewindStorage
+import TradewindTesting
+
+/// `tradewind bot run` against the local fake Binance exchange, killed with SIGKILL at random
+/// points and restarted: the journal and the venue must agree, with no fill lost and no order
+/// placed twice.
+@Suite(.serialized) struct LiveBotCLITests {
+    static let start: Int64 = 1_704_067_200_000_000_000
+
+    static func bar(_ minute: Int, _ close: Double) -> Bar {
+        let open = Timestamp(nanosecondsSinceEpoch: start + Int64(minute) * 60_000_000_000)
+        let cents = Int64((close * 100).rounded())
+        let price = Price(uncheckedRaw: cents, precision: 2)
+        let high = Price(uncheckedRaw: cents + 500, precision: 2), low = Price(uncheckedRaw: cents - 500, precision: 2)
+        return Bar(openTime: open, closeTime: open + .minutes(1), open: price, high: high, low: low, close: price, volume: Quantity("50"))
+    }
+
+    /// A price that swings every few bars, so SMA(2)/SMA(4) crosses often.
+    static func price(_ minute: Int) -> Double { 40_000 + 400 * sin(Double(minute) / 2.3) + 150 * sin(Double(minute) / 0.9) }
+
+    static func botFile(exchange: FakeExchange, directory: URL, name: String) async throws -> URL {
+        let key = directory.appendingPathComponent("key"), secret = directory.appendingPathComponent("secret")
+        try Data("test-key".utf8).write(to: key)
+        try Data("test-secret\n".utf8).write(to: secret)
+        let yaml = """
+        name: \(name)
+        strategy: sma-cross
+        parameters: {fast: "2", slow: "4", size: "0.01"}
+        interval: 1m
+        instruments:
+          - {symbol: BTCUSDT, venue: BINANCE, price_precision: 2, size_precision: 5}
+        warmup_bars: 10
+        starting_cash: "100000"
+        on_stop: keep
+        database: sqlite:\(directory.appendingPathComponent("bot.sqlite").path)
+        venue:
+          kind: binance
+          rest: \(await exchange.restBase)
+          stream: \(await exchange.streamBase)
+          api_key_file: \(key.path)
+          secret_file: \(secret.path)
+        """
+        let url = directory.appendingPathComponent("bot.yaml")
+        try Data(yaml.utf8).write(to: url)
+        return url
+    }
+
+    @Test("kill -9 at 20 random points: venue and journal agree, no fill lost, no order twice")
+    func survivesKillNine() async throws {
+        let exchange = FakeExchange(balances: ["USDT": 1_000_000])
+        try await exchange.start()
+        await exchange.set(marketOrderSlices: 2)
+        for minute in 0..<20 { await exchange.publish(Self.bar(minute, Self.price(minute)), symbol: "BTCUSDT") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try await Self.botFile(exchange: exchange, directory: directory, name: "killme")
+
+        let market = Task {
+            var minute = 20
+            while !Task.isCancelled {
+                await exchange.publish(Self.bar(minute, Self.price(minute)), symbol: "BTCUSDT")
+                minute += 1
+                try? await Task.sleep(for: .milliseconds(25))
+            }
+        }
+        var random = SplitMix64(seed: 20_261_202)
+        for _ in 0..<20 {
+            let bot = try BackgroundCLI(["bot", "run", file.path])
+            let lifetime = 250 + Int(random.next() % 700)
+            try await Task.sleep(for: .milliseconds(lifetime))
+            bot.kill()
+        }
+        // A last, clean run: it reconciles whatever the kills left, trades a little, and stops on SIGTERM.
+        let last = try BackgroundCLI(["bot", "run", file.path])
+        try await Task.sleep(for: .milliseconds(1500))
+        market.cancel()
+        try await Task.sleep(for: .milliseconds(300))
+        kill(last.process.processIdentifier, SIGTERM)
+        last.process.waitUntilExit()
+        #expect(last.process.terminationStatus == 0, "graceful stop: \(last.errors.suffix(2000))")
+        #expect(last.output.contains("bot killme: stopped"), "\(last.output)")
+
+        let store = try await openStore("sqlite:" + directory.appendingPathComponent("bot.sqlite").path)
+        let record = try #require(try await store.bot(named: "killme"))
+        let rows = try await store.events(bot: record.id, after: nil)
+        await store.close()
+        let events = try rows.compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        let state = JournalEvent.replay(events)
+        #expect(rows.filter { $0.kind == "bot.started" }.count == 21)
+
+        // No order twice: every client order id reached the venue at most once.
+        let venueOrders = await exchange.orderSummary()
+        #expect(venueOrders.count >= 5, "the bot traded: \(venueOrders.count) orders")
+        #expect(venueOrders.values.allSatisfy { $0.count == 1 })
+        let intents = Set(events.compactMap { if case .intent(let id, _, _, _) = $0 { id } else { nil } })
+        #expect(Set(venueOrders.keys).isSubset(of: intents), "every venue order was journaled before it was sent")
+
+        // No fill lost: the journal's fills are exactly the venue's trades.
+        let journalTrades = Set(events.compactMap { if case .fill(_, let trade, _, _, _, _) = $0 { trade } else { nil } })
+        #expect(journalTrades.count == (await exchange.tradeCount()))
+        // Positions agree: the journal's BTC equals the venue's balance (the bot started from none).
+        let held = state.positions[InstrumentID(symbol: "BTCUSDT", venue: "BINANCE")] ?? Quantity.zero(precision: 5)
+        #expect(Decimal(string: held.description) == (await exchange.balance("BTC")))
+        // Every order the venue finished is finished in the journal.
+        let open = Set(state.open.map(\.clientOrderID))
+        for (id, order) in venueOrders where ["FILLED", "CANCELED", "EXPIRED", "REJECTED"].contains(order.status) {
+            #expect(!open.contains(id), "\(id) is \(order.status) at the venue but open in the journal")
+        }
+        await exchange.stop()
+    }
+
+    @Test("an invalid bot file is refused with every problem named")
+    func invalidFile() throws {
+        let url = try CLIRunner.temporaryFile(named: "bad.yaml", """
+        name: bad
+        strategy: no-such-strategy
+        interval: 7x
+        instruments: []
+        on_stop: maybe
+        venue: {kind: binance}
+        """)
+        let output = try CLIRunner.run(["bot", "check", url.path])
+        #expect(output.status == 78)
+        for field in ["strategy:", "interval:", "instruments:", "on_stop:", "venue.rest:", "venue.api_key:"] {
+            #expect(output.stderr.contains(field), "\(field) in \(output.stderr)")
+        }
+        #expect(!output.stderr.contains("test-secret"))
+    }
+}
