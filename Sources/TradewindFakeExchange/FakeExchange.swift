@@ -69,6 +69,8 @@ public actor FakeExchange {
     public var commissionRate: Decimal = Decimal(string: "0.001")!
     /// A market order is executed as this many trades (partial fills of one order).
     public var marketOrderSlices = 1
+    /// Decimals of the symbols' lot step (Binance's LOT_SIZE filter): fills never have more.
+    public var quantityDecimals = 5
     /// A resting limit order fills at most this fraction of a bar's volume per bar.
     public var limitFillPerBar: Decimal?
     /// Request weight allowed per minute before 429.
@@ -142,7 +144,7 @@ public actor FakeExchange {
             var quantity = order.quantity - order.executed
             if let cap = limitFillPerBar {
                 let volume = Decimal(string: bar.volume.description)! * cap
-                quantity = min(quantity, max(volume.rounded(8), 0))
+                quantity = min(quantity, max(volume.rounded(quantityDecimals), 0))
             }
             guard quantity > 0 else { continue }
             execute(&order, quantity: quantity, price: limit, maker: true, time: millis(bar.closeTime))
@@ -378,7 +380,7 @@ public actor FakeExchange {
             let slices = max(1, marketOrderSlices)
             var remaining = quantity
             for slice in 0..<slices {
-                let part = slice == slices - 1 ? remaining : (quantity / Decimal(slices)).rounded(8)
+                let part = slice == slices - 1 ? remaining : (quantity / Decimal(slices)).rounded(quantityDecimals)
                 guard part > 0 else { continue }
                 remaining -= part
                 let trade = execute(&order, quantity: part, price: fillPrice, maker: false, time: now)

@@ -10,7 +10,11 @@ import TradewindTesting
 /// points and restarted: the journal and the venue must agree, with no fill lost and no order
 /// placed twice.
 @Suite(.serialized) struct LiveBotCLITests {
-    static let start: Int64 = 1_704_067_200_000_000_000
+    /// A day ago, on a minute: bars published faster than real time stay in the past.
+    static let start: Int64 = {
+        let now = Int64(Date().timeIntervalSince1970)
+        return (now / 60 * 60 - 86_400) * 1_000_000_000
+    }()
 
     static func bar(_ minute: Int, _ close: Double) -> Bar {
         let open = Timestamp(nanosecondsSinceEpoch: start + Int64(minute) * 60_000_000_000)
@@ -131,5 +135,98 @@ import TradewindTesting
             #expect(output.stderr.contains(field), "\(field) in \(output.stderr)")
         }
         #expect(!output.stderr.contains("test-secret"))
+    }
+}
+
+/// Paper bots on a replayed feed, many in one node, and the backtest-vs-live divergence report.
+@Suite(.serialized) struct PaperNodeCLITests {
+    static func paperBot(_ name: String, in directory: URL, fast: Int, venueKind: String = "paper", extra: String = "") throws -> URL {
+        let yaml = """
+        name: \(name)
+        strategy: sma-cross
+        parameters: {fast: "\(fast)", slow: "20", size: "10"}
+        interval: 1d
+        instruments:
+          - {symbol: GOOG, venue: PAPER, price_precision: 2, size_precision: 0}
+        warmup_bars: 30
+        starting_cash: "100000"
+        venue: {kind: \(venueKind)\(extra)}
+        feed: {kind: replay, file: \(directory.appendingPathComponent("GOOG-1d.csv").path), pace_ms: 0}
+        fees: {maker: "0.001", taker: "0.001"}
+        """
+        let url = directory.appendingPathComponent("\(name).yaml")
+        try Data(yaml.utf8).write(to: url)
+        return url
+    }
+
+    @Test("a node runs many paper bots; a failing bot does not stop the others; each has its own journal")
+    func nodeIsolatesBots() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-node-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The first 500 sessions of GOOG: enough for dozens of trades per bot.
+        let goog = try String(contentsOfFile: Fixtures.repositoryRoot + "/examples/data/GOOG-1d.csv", encoding: .utf8)
+        try Data(goog.split(separator: "\n").prefix(501).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("GOOG-1d.csv"))
+        var names: [String] = []
+        for index in 0..<8 {
+            _ = try Self.paperBot("paper\(index)", in: directory, fast: 3 + index)
+            names.append("paper\(index).yaml")
+        }
+        // A Binance bot whose venue is unreachable: it fails on start, alone.
+        let key = directory.appendingPathComponent("key")
+        try Data("k".utf8).write(to: key)
+        _ = try Self.paperBot("broken", in: directory, fast: 5, venueKind: "binance",
+                              extra: ", rest: \"http://127.0.0.1:9\", stream: \"ws://127.0.0.1:9\", api_key_file: \(key.path), secret_file: \(key.path)")
+        names.append("broken.yaml")
+        let node = directory.appendingPathComponent("node.yaml")
+        try Data("database: sqlite:\(directory.appendingPathComponent("node.sqlite").path)\nbots: [\(names.joined(separator: ", "))]\n".utf8).write(to: node)
+        let output = try CLIRunner.run(["node", "--config", node.path])
+        #expect(output.status == 1, "the broken bot makes the node exit non-zero")
+        #expect(output.stderr.contains("bots stopped on errors: broken"))
+        for index in 0..<8 {
+            #expect(output.stdout.contains("bot paper\(index): stopped"), "\(output.stdout)")
+        }
+        #expect(output.stdout.contains("bot broken: failed"))
+        // Each bot's journal is its own: the divergence of each against its backtest is nil.
+        for index in [0, 7] {
+            let report = try CLIRunner.run(["divergence", "--bot", "paper\(index)", "--db", "sqlite:\(directory.appendingPathComponent("node.sqlite").path)", "--json"])
+            #expect(report.status == 0, "\(report.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+            let live = json?["liveOrders"] as? Int ?? 0, backtest = json?["backtestOrders"] as? Int ?? -1
+            #expect(live > 10 && live == backtest && json?["matched"] as? Int == live)
+            #expect(json?["livePnL"] as? String == json?["backtestPnL"] as? String)
+            let rows = json?["rows"] as? [[String: Any]] ?? []
+            #expect(rows.allSatisfy { ($0["causes"] as? [String])?.isEmpty == true })
+        }
+    }
+
+    @Test("divergence names partial fills, latency and fees on the fake exchange")
+    func divergenceCauses() async throws {
+        let exchange = FakeExchange(balances: ["USDT": 1_000_000])
+        try await exchange.start()
+        await exchange.set(marketOrderSlices: 3)
+        for minute in 0..<20 { await exchange.publish(LiveBotCLITests.bar(minute, LiveBotCLITests.price(minute)), symbol: "BTCUSDT") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-div-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try await LiveBotCLITests.botFile(exchange: exchange, directory: directory, name: "diverge")
+        let bot = try BackgroundCLI(["bot", "run", file.path])
+        try await Task.sleep(for: .milliseconds(800))
+        for minute in 20..<60 {
+            // Bars 40–44 close while nobody listens: the bot misses them.
+            if minute == 40 { await exchange.dropStreams() }
+            await exchange.publish(LiveBotCLITests.bar(minute, LiveBotCLITests.price(minute)), symbol: "BTCUSDT")
+            try await Task.sleep(for: .milliseconds(minute >= 40 && minute < 45 ? 1 : 60))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(bot.process.processIdentifier, SIGTERM)
+        bot.process.waitUntilExit()
+        #expect(bot.process.terminationStatus == 0, "\(bot.errors.suffix(1500))")
+        let report = try CLIRunner.run(["divergence", "--bot", "diverge", "--db", "sqlite:\(directory.appendingPathComponent("bot.sqlite").path)"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("partial fill: live filled"), "\(report.stdout)")
+        #expect(report.stdout.contains("latency") || report.stdout.contains("slippage"), "\(report.stdout)")
+        #expect(report.stdout.contains("fees: live"), "the venue charged 0.1 %, the bot's model nothing")
+        await exchange.stop()
     }
 }

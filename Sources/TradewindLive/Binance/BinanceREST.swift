@@ -53,7 +53,7 @@ public actor BinanceRESTClient {
     public private(set) var retries = 0
 
     public init(endpoint: BinanceEndpoint, weightPerMinute: Int = 6_000, breaker: CircuitBreaker = CircuitBreaker(),
-                backoff: Backoff = Backoff(seed: 0x7457_6E64), http: HTTPClient = .shared) {
+                backoff: Backoff = Backoff(maxAttempts: 4, seed: 0x7457_6E64), http: HTTPClient = BinanceRESTClient.sharedHTTP) {
         self.endpoint = endpoint
         self.signer = BinanceSigner(secret: endpoint.secret, receiveWindow: endpoint.receiveWindow)
         self.http = http
@@ -63,6 +63,11 @@ public actor BinanceRESTClient {
     }
 
     public var circuitState: CircuitBreaker.State { breaker.state }
+
+    /// One connection pool for the process, with a short connect timeout: a venue that refuses
+    /// connections fails the call quickly and the back-off (not the pool) decides when to retry.
+    public static let sharedHTTP = HTTPClient(eventLoopGroupProvider: .singleton,
+                                              configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(10))))
 
     /// Measures the server-time offset from a few round trips (smallest delay wins).
     public func synchroniseClock(samples: Int = 3) async throws(VenueError) {
@@ -100,7 +105,7 @@ public actor BinanceRESTClient {
             requests += 1
             let status: Int, body: Data, headers: HTTPHeaders
             do {
-                let response = try await http.execute(request, timeout: .seconds(10))
+                let response = try await http.execute(request, timeout: .seconds(5))
                 var buffer = try await response.body.collect(upTo: 16 << 20)
                 body = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
                 status = Int(response.status.code)

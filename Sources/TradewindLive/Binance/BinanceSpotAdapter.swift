@@ -99,8 +99,13 @@ public actor BinanceSpotAdapter: VenueAdapter {
             tracked[request.clientOrderID] = nil
             throw error
         }
+        // The venue accepted the order: an answer we cannot read is an unknown outcome, never a rejection.
         guard let fields = JSONFields(body) else { throw .unknownOutcome("POST /api/v3/order: unreadable answer") }
-        return try orderUpdates(fields, instrument: request.instrument)
+        do {
+            return try orderUpdates(fields, instrument: request.instrument)
+        } catch {
+            throw .unknownOutcome("POST /api/v3/order succeeded but its answer could not be read: \(error)")
+        }
     }
 
     /// After a timeout or 5xx on a new order: the order is looked up by its client order id

@@ -62,3 +62,40 @@ public struct BotStatus: Sendable, Equatable {
     public var incarnation: Int
     public var lastError: String?
 }
+
+/// What a bot ran with, as recorded in its journal at every start: `tradewind divergence`
+/// replays a period with exactly these settings.
+public struct BotSnapshot: Codable, Sendable, Equatable {
+    public struct InstrumentSnapshot: Codable, Sendable, Equatable {
+        public var symbol: String
+        public var venue: String
+        public var pricePrecision: Int
+        public var sizePrecision: Int
+    }
+
+    public var strategy: String
+    public var parameters: [[String]]
+    public var instruments: [InstrumentSnapshot]
+    public var intervalSeconds: Int64
+    public var startingCash: String
+    public var makerFee: String
+    public var takerFee: String
+
+    public init(_ definition: BotDefinition) {
+        strategy = definition.strategy
+        parameters = definition.parameters.map { [$0.name, $0.value] }
+        instruments = definition.instruments.map {
+            InstrumentSnapshot(symbol: $0.id.symbol, venue: $0.id.venue, pricePrecision: Int($0.pricePrecision), sizePrecision: Int($0.sizePrecision))
+        }
+        intervalSeconds = definition.interval.nanoseconds / 1_000_000_000
+        startingCash = definition.startingCash.description
+        makerFee = definition.fees.makerRate.description
+        takerFee = definition.fees.takerRate.description
+    }
+
+    public func instrumentList() throws -> [Instrument] {
+        try instruments.map {
+            try Instrument(id: InstrumentID(symbol: $0.symbol, venue: $0.venue), pricePrecision: UInt8($0.pricePrecision), sizePrecision: UInt8($0.sizePrecision))
+        }
+    }
+}

@@ -40,11 +40,15 @@ public actor TradingBot<S: Strategy> {
     /// Nanoseconds from a bar's arrival to the strategy's order leaving the risk engine (before the journal).
     public private(set) var tickToDecision: [Int64] = []
     private var inputs: AsyncStream<Input>.Continuation?
+    /// The current live bar's journal row, written with the first order it causes.
+    private var pendingBar: (kind: String, payload: String)?
 
     enum Input: Sendable {
         case bar(Int, Bar, ContinuousClock.Instant)
         case update(VenueUpdate)
         case feedFailed(String)
+        /// A feed that ends (a replay) ends the bot once every bar before it is handled.
+        case feedEnded
     }
 
     public init(definition: BotDefinition, strategy: S, adapter: any VenueAdapter, feed: any MarketFeed, journal: any BotJournal,
@@ -92,7 +96,9 @@ public actor TradingBot<S: Strategy> {
         var events = try await journal.events(bot: botID, after: nil)
         incarnation = events.filter { $0.kind == "bot.started" }.count + 1
         ids = ClientOrderIDs(bot: definition.name, incarnation: incarnation)
-        _ = try await journal.append(bot: botID, events: [("bot.started", Self.payload(["incarnation": String(incarnation)]))], at: WallClock.now())
+        let snapshot = String(decoding: try JSONEncoder.sorted.encode(BotSnapshot(definition)), as: UTF8.self)
+        _ = try await journal.append(bot: botID, events: [("bot.started", Self.payload(["incarnation": String(incarnation), "definition": snapshot]))],
+                                     at: WallClock.now())
         try await journal.setBotState(botID, state: "running", now: WallClock.now())
         try await adapter.connect(instruments: definition.instruments)
 
@@ -113,7 +119,13 @@ public actor TradingBot<S: Strategy> {
         outbox.warmingUp = true
         for (index, instrument) in definition.instruments.enumerated() where definition.warmupBars > 0 {
             let history = try await feed.history(instrument: instrument, interval: definition.interval, limit: definition.warmupBars)
-            for bar in history { try engine!.handle(BarEvent(instrument: index, bar: bar)) ; lastBarOpen[index] = bar.openTime }
+            for bar in history {
+                try engine!.handle(BarEvent(instrument: index, bar: bar))
+                lastBarOpen[index] = bar.openTime
+            }
+            // The warm-up bars, so a replay of this bot's period starts from the same state.
+            _ = try await journal.append(bot: botID, events: history.map { MarketBarRecord(instrument: index, bar: $0, warmup: true).row },
+                                         at: WallClock.now())
         }
         outbox.warmingUp = false
         _ = outbox.drain()
@@ -132,6 +144,7 @@ public actor TradingBot<S: Strategy> {
                         for try await bar in feed.bars(instrument: instrument, interval: interval) {
                             continuation.yield(.bar(index, bar, ContinuousClock.now))
                         }
+                        continuation.yield(.feedEnded)
                     } catch is CancellationError {
                     } catch {
                         continuation.yield(.feedFailed("\(instrument.id): \(error)"))
@@ -142,18 +155,19 @@ public actor TradingBot<S: Strategy> {
             group.addTask {
                 for await update in updates { continuation.yield(.update(update)) }
             }
-            group.addTask { [self] in
-                for await input in stream {
-                    try Task.checkCancellation()
-                    switch input {
-                    case .bar(let index, let bar, let arrived): try await self.onBar(bar, instrument: index, arrived: arrived)
-                    case .update(let update): try await self.apply([update])
-                    case .feedFailed(let reason): throw VenueError.unavailable("market data feed ended: \(reason)")
-                    }
+            defer { group.cancelAll() }
+            var ended = 0
+            for await input in stream {
+                try Task.checkCancellation()
+                switch input {
+                case .bar(let index, let bar, let arrived): try await onBar(bar, instrument: index, arrived: arrived)
+                case .update(let update): try await apply([update])
+                case .feedFailed(let reason): throw VenueError.unavailable("market data feed ended: \(reason)")
+                case .feedEnded:
+                    ended += 1
+                    if ended == definition.instruments.count { return }
                 }
             }
-            defer { group.cancelAll() }
-            try await group.next()
         }
     }
 
@@ -164,7 +178,13 @@ public actor TradingBot<S: Strategy> {
         let updates = await adapter.observe(bar, instrument: definition.instruments[index])
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
+        // The bar goes to the journal with the first order it caused (one write), or after.
+        pendingBar = MarketBarRecord(instrument: index, bar: bar, warmup: false).row
         try await flush(arrived: arrived)
+        if let row = pendingBar {
+            pendingBar = nil
+            _ = try await journal.append(bot: botID, events: [row], at: WallClock.now())
+        }
     }
 
     private func shutDown() async {
@@ -216,7 +236,12 @@ public actor TradingBot<S: Strategy> {
         guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         tickToDecision.append(Self.nanoseconds(since: arrived))
         let intent = JournalEvent.intent(clientOrderID: order.id.value, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
-        _ = try await journal.append(bot: botID, events: [(intent.kind, intent.payload)], at: WallClock.now())
+        var rows = [(kind: intent.kind, payload: intent.payload)]
+        if let bar = pendingBar {
+            rows.insert(bar, at: 0)
+            pendingBar = nil
+        }
+        _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
         tickToOrder.append(Self.nanoseconds(since: arrived))
         let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
                                         type: order.type, timeInForce: order.timeInForce, postOnly: order.postOnly)
@@ -415,9 +440,7 @@ public actor TradingBot<S: Strategy> {
     }
 
     static func payload(_ values: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(values)) ?? Data("{}".utf8), as: UTF8.self)
+        String(decoding: (try? JSONEncoder.sorted.encode(values)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {

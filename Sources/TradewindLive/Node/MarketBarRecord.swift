@@ -1,0 +1,53 @@
+import Foundation
+public import TradewindCore
+
+/// A bar as the bot saw it, in its journal (`market.bar`): exact decimal text, bar times in
+/// nanoseconds, and whether it was a warm-up (history) bar or a live one.
+public struct MarketBarRecord: Codable, Sendable, Equatable {
+    public var instrument: Int
+    public var openTime: Int64
+    public var closeTime: Int64
+    public var open: String
+    public var high: String
+    public var low: String
+    public var close: String
+    public var volume: String
+    public var warmup: Bool
+
+    public static let kind = "market.bar"
+
+    public init(instrument: Int, bar: Bar, warmup: Bool) {
+        self.instrument = instrument
+        openTime = bar.openTime.nanosecondsSinceEpoch
+        closeTime = bar.closeTime.nanosecondsSinceEpoch
+        open = bar.open.description
+        high = bar.high.description
+        low = bar.low.description
+        close = bar.close.description
+        volume = bar.volume.description
+        self.warmup = warmup
+    }
+
+    public init(payload: String) throws {
+        self = try JSONDecoder().decode(MarketBarRecord.self, from: Data(payload.utf8))
+    }
+
+    public var row: (kind: String, payload: String) {
+        (Self.kind, String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data(), as: UTF8.self))
+    }
+
+    public func bar(pricePrecision: UInt8) throws -> Bar {
+        Bar(openTime: Timestamp(nanosecondsSinceEpoch: openTime), closeTime: Timestamp(nanosecondsSinceEpoch: closeTime),
+            open: try Price(parsing: open, precision: pricePrecision), high: try Price(parsing: high, precision: pricePrecision),
+            low: try Price(parsing: low, precision: pricePrecision), close: try Price(parsing: close, precision: pricePrecision),
+            volume: try Quantity(parsing: volume))
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
