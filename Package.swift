@@ -74,7 +74,8 @@ let package = Package(
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "WSClient", package: "swift-websocket"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: strict
         ),
         // A local exchange on loopback speaking the subset of Binance's spot API the adapter uses:
@@ -147,6 +148,7 @@ let package = Package(
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -172,11 +172,13 @@ struct NodeCommand: AsyncParsableCommand {
 func runNode(_ bots: [(BotDefinition, BotFile)], database: String) async throws {
     let logger = Logger(label: "tradewind.node")
     let store = try await openStore(database)
+    // All bots' journal writes share transactions (group commit).
+    let journal = GroupCommitJournal(store)
     var runnable: [(String, any RunnableBot)] = []
     for (definition, file) in bots {
         var botLogger = logger
         botLogger[metadataKey: "venue"] = .string(file.venue.kind)
-        runnable.append((definition.name, try LiveComposition.makeBot(definition, file: file, journal: store, logger: botLogger)))
+        runnable.append((definition.name, try LiveComposition.makeBot(definition, file: file, journal: journal, logger: botLogger)))
     }
     // When every bot has ended (stopped or failed), the node ends too.
     let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Metrics
 public import TradewindCore
 import TradewindEngine
 import TradewindRisk
@@ -40,6 +41,7 @@ public actor TradingBot<S: Strategy> {
     /// Nanoseconds from a bar's arrival to the strategy's order leaving the risk engine (before the journal).
     public private(set) var tickToDecision: [Int64] = []
     private var inputs: AsyncStream<Input>.Continuation?
+    private let ordersSent: Counter, fillsBooked: Counter, rejections: Counter, riskState: Gauge, equity: Gauge
     /// The current live bar's journal row, written with the first order it causes.
     private var pendingBar: (kind: String, payload: String)?
 
@@ -61,6 +63,12 @@ public actor TradingBot<S: Strategy> {
         var logger = logger
         logger[metadataKey: "bot"] = .string(definition.name)
         self.logger = logger
+        let dimensions = [("bot", definition.name), ("venue", adapter.name)]
+        ordersSent = Counter(label: "tradewind_orders_total", dimensions: dimensions)
+        fillsBooked = Counter(label: "tradewind_fills_total", dimensions: dimensions)
+        rejections = Counter(label: "tradewind_order_rejections_total", dimensions: dimensions)
+        riskState = Gauge(label: "tradewind_risk_state", dimensions: dimensions)
+        equity = Gauge(label: "tradewind_bot_equity", dimensions: dimensions)
     }
 
     // MARK: - Life cycle
@@ -178,6 +186,7 @@ public actor TradingBot<S: Strategy> {
         let updates = await adapter.observe(bar, instrument: definition.instruments[index])
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
+        equity.record(engine!.portfolio.equity.doubleValue)
         // The bar goes to the journal with the first order it caused (one write), or after.
         pendingBar = MarketBarRecord(instrument: index, bar: bar, warmup: false).row
         try await flush(arrived: arrived)
@@ -243,6 +252,7 @@ public actor TradingBot<S: Strategy> {
         }
         _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
         tickToOrder.append(Self.nanoseconds(since: arrived))
+        ordersSent.increment()
         let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
                                         type: order.type, timeInForce: order.timeInForce, postOnly: order.postOnly)
         do {
@@ -333,6 +343,13 @@ public actor TradingBot<S: Strategy> {
         if !entries.isEmpty {
             _ = try await journal.append(bot: botID, events: entries.map { ($0.kind, $0.payload) }, at: WallClock.now())
         }
+        for entry in entries {
+            switch entry {
+            case .fill: fillsBooked.increment()
+            case .finished(_, .rejected, _): rejections.increment()
+            default: break
+            }
+        }
         try engine!.handle(reports: reports)
         try await journalRiskEvents()
     }
@@ -342,6 +359,8 @@ public actor TradingBot<S: Strategy> {
         let new = events[riskEventsJournaled...]
         riskEventsJournaled = events.count
         for event in new { logger.warning("risk state \(event.from) → \(event.to): \(event.reason)") }
+        // 0 active, 1 reducing, 2 halted.
+        riskState.record(new.last.map { $0.to == .active ? 0 : $0.to == .reducing ? 1 : 2 } ?? 0)
         _ = try await journal.append(bot: botID, events: new.map {
             ("risk.state", Self.payload(["from": $0.from.rawValue, "to": $0.to.rawValue, "rule": $0.rule.rawValue, "reason": $0.reason]))
         }, at: WallClock.now())

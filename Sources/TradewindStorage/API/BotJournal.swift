@@ -42,6 +42,19 @@ public struct BotEventRecord: Hashable, Sendable {
     }
 }
 
+/// Events of one bot written at one time, one entry of a group commit.
+public struct BotEventBatch: Sendable {
+    public var bot: Int64
+    public var events: [(kind: String, payload: String)]
+    public var time: Timestamp
+
+    public init(bot: Int64, events: [(kind: String, payload: String)], time: Timestamp) {
+        self.bot = bot
+        self.events = events
+        self.time = time
+    }
+}
+
 /// The bots and their journals: every state change of a bot is appended here, durably, before
 /// it is acted on (an order's intent before it is sent) or acknowledged, so a restart replays
 /// the journal and reconciles with the venue instead of guessing.
@@ -52,9 +65,17 @@ public protocol BotJournal: Sendable {
     /// In creation order.
     func bots() async throws(StorageError) -> [BotRecord]
     func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError)
-    /// Appends events in one transaction: all are durable when this returns, or none is written.
-    /// Returns their sequence numbers.
-    func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64]
+    /// Appends several bots' events in one transaction (group commit): all are durable when this
+    /// returns, or none is written. Returns each entry's sequence numbers, in order.
+    func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]]
     /// The bot's events after `sequence` (all with `nil`), in order.
     func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord]
+}
+
+extension BotJournal {
+    /// Appends one bot's events in one transaction: all are durable when this returns, or none is
+    /// written. Returns their sequence numbers.
+    public func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64] {
+        try await append([BotEventBatch(bot: bot, events: events, time: time)]).first ?? []
+    }
 }

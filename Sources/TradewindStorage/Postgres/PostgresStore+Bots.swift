@@ -37,19 +37,28 @@ extension PostgresStore {
         }
     }
 
-    public func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64] {
-        let kinds = events.map(\.kind), payloads = events.map(\.payload)
+    public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
+        // One statement for the whole group: the rows go in in order, so ids sorted are theirs.
+        let bots = batch.flatMap { entry in entry.events.map { _ in entry.bot } }
+        let times = batch.flatMap { entry in entry.events.map { _ in entry.time.nanosecondsSinceEpoch } }
+        let kinds = batch.flatMap { $0.events.map(\.kind) }, payloads = batch.flatMap { $0.events.map(\.payload) }
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            let ids: [Int64] = try await client.withTransaction(logger: logger) { connection in
                 try await self.requireCurrentSchema(connection)
                 let rows = try await connection.query("""
                     INSERT INTO bot_events (bot_id, time, kind, payload)
-                    SELECT \(bot), \(time.nanosecondsSinceEpoch), k, p FROM unnest(\(kinds)::text[], \(payloads)::text[]) WITH ORDINALITY AS e(k, p, n)
+                    SELECT b, t, k, p FROM unnest(\(bots)::bigint[], \(times)::bigint[], \(kinds)::text[], \(payloads)::text[])
+                        WITH ORDINALITY AS e(b, t, k, p, n)
                     ORDER BY n RETURNING id
                     """, logger: self.logger)
                 var ids: [Int64] = []
                 for try await id in rows.decode(Int64.self) { ids.append(id) }
                 return ids.sorted()
+            }
+            var offset = 0
+            return batch.map { entry in
+                defer { offset += entry.events.count }
+                return Array(ids[offset..<offset + entry.events.count])
             }
         } catch {
             throw Self.map(error, location: location, opening: false)

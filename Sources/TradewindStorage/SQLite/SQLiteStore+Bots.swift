@@ -27,17 +27,17 @@ extension SQLiteStore {
         }
     }
 
-    public func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64] {
-        let entries = events.map { [$0.kind, $0.payload] }
+    public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
+        let entries = batch.map { entry in (entry.bot, entry.time.nanosecondsSinceEpoch, entry.events.map { [$0.kind, $0.payload] }) }
         return try await write { db in
             try self.requireCurrentSchema(db)
-            var sequences: [Int64] = []
-            for entry in entries {
-                try db.execute(sql: "INSERT INTO bot_events (bot_id, time, kind, payload) VALUES (?, ?, ?, ?)",
-                               arguments: [bot, time.nanosecondsSinceEpoch, entry[0], entry[1]])
-                sequences.append(db.lastInsertedRowID)
+            let statement = try db.cachedStatement(sql: "INSERT INTO bot_events (bot_id, time, kind, payload) VALUES (?, ?, ?, ?)")
+            return try entries.map { bot, time, events in
+                try events.map { event in
+                    try statement.execute(arguments: [bot, time, event[0], event[1]])
+                    return db.lastInsertedRowID
+                }
             }
-            return sequences
         }
     }
 
