@@ -109,12 +109,12 @@ struct BotRunCommand: AsyncParsableCommand {
         discussion: "The bot recovers from its journal and reconciles with the venue first. See docs/LIVE.md.")
 
     @Argument(help: "The bot's YAML file.") var file: String
-    @Option(help: "Database URL (SQLite path or postgres://…); overrides the file's `database`.") var db: String?
+    @Option(help: "Database URL (sqlite:FILE or postgres://…); overrides the file's `database` (then $TRADEWIND_DB, then sqlite:tradewind.db).") var db: String?
 
     func run() async throws {
         try await CLIFailure.run {
             let (definition, parsed) = try BotFile.load(path: file).definition(path: file)
-            try await runNode([(definition, parsed)], database: db ?? parsed.database ?? "sqlite:tradewind.sqlite")
+            try await runNode([(definition, parsed)], database: db ?? parsed.database ?? StoreOptions().url)
         }
     }
 }
@@ -164,7 +164,7 @@ struct NodeCommand: AsyncParsableCommand {
             if !problems.isEmpty { throw BotFileError(path: config, problems: problems) }
             let names = bots.map(\.0.name)
             if Set(names).count != names.count { throw BotFileError(path: config, problems: ["bots: names must be unique, got \(names)"]) }
-            try await runNode(bots, database: node.database ?? "sqlite:tradewind.sqlite")
+            try await runNode(bots, database: node.database ?? StoreOptions().url)
         }
     }
 }

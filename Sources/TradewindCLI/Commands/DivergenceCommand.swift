@@ -18,17 +18,19 @@ struct DivergenceCommand: AsyncParsableCommand {
         """)
 
     @Option(help: "The bot's name.") var bot: String
-    @Option(help: "Database URL (default sqlite:tradewind.sqlite).") var db = "sqlite:tradewind.sqlite"
+    @OptionGroup var store: StoreOptions
     @Option(help: "First bar close to compare (ISO 8601; default: the bot's first live bar).") var from: String?
     @Option(help: "Last bar close to compare (ISO 8601; default: the last bar).") var to: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
         try await CLIFailure.run {
-            let store = try await openStore(db)
-            defer { Task { await store.close() } }
-            guard let record = try await store.bot(named: bot) else { throw ValidationError("no bot named \(bot) in \(db)") }
-            let rows = try await store.events(bot: record.id, after: nil)
+            let database = try await store.open()
+            let found = try await database.bot(named: bot)
+            var rows: [BotEventRecord] = []
+            if let found { rows = try await database.events(bot: found.id, after: nil) }
+            await database.close()
+            guard found != nil else { throw ValidationError("no bot named \(bot) in \(store.url)") }
             guard let started = rows.last(where: { $0.kind == "bot.started" }),
                   let fields = try? JSONDecoder().decode([String: String].self, from: Data(started.payload.utf8)),
                   let text = fields["definition"], let snapshot = try? JSONDecoder().decode(BotSnapshot.self, from: Data(text.utf8)) else {

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindLive
+import TradewindMarketData
+import TradewindRisk
+import TradewindStorage
+import TradewindStrategy
+
+/// A paper bot driven bar by bar: journal, restart, risk limits, group commit.
+@Suite struct TradingBotTests {
+    static let walk = try! Instrument(id: InstrumentID(symbol: "WALK", venue: "PAPER"), pricePrecision: 2, sizePrecision: 0)
+
+    static func store() async throws -> any Store {
+        try await openStore("sqlite:" + NSTemporaryDirectory() + "tradewind-bot-\(UUID().uuidString).db")
+    }
+
+    static func bot(_ name: String, journal: any BotJournal, bars: [Bar], risk: RiskLimits? = nil) throws -> TradingBot<SMACross> {
+        let definition = BotDefinition(name: name, strategy: "sma-cross", parameters: [("fast", "2"), ("slow", "5"), ("size", "3")],
+                                       instruments: [walk], interval: .minutes(1), warmupBars: 10, startingCash: Money("100000"), risk: risk)
+        return TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
+                          adapter: PaperVenue(instruments: [walk], fees: definition.fees),
+                          feed: ReplayFeed(series: [walk.id: bars], warmup: 10), journal: journal)
+    }
+
+    @Test func aRestartedBotResumesWithTheJournalsPositionsAndNewOrderIDs() async throws {
+        let store = try await Self.store()
+        let bars = RandomWalk(seed: 3).bars(count: 400)
+        let first = try Self.bot("walker", journal: store, bars: bars)
+        try await first.prepare()
+        for bar in bars[10..<200] { try await first.onBar(bar, instrument: 0) }
+        let before = await first.status
+        #expect(before.fills > 4)
+
+        // The process "dies" here; a new incarnation reads the same journal.
+        let second = try Self.bot("walker", journal: store, bars: bars)
+        try await second.prepare()
+        let after = await second.status
+        #expect(after.incarnation == 2)
+        #expect(after.positions == before.positions)
+        #expect(after.cash == before.cash)
+        for bar in bars[200..<400] { try await second.onBar(bar, instrument: 0) }
+        let record = try #require(try await store.bot(named: "walker"))
+        let events = try await store.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        let ids = events.compactMap { if case .intent(let id, _, _, _) = $0 { id } else { nil } }
+        #expect(Set(ids).count == ids.count, "no client order id twice")
+        #expect(ids.contains { $0.hasPrefix("walker-1-") } && ids.contains { $0.hasPrefix("walker-2-") })
+        // The journal replays to what the bot holds.
+        let replayed = JournalEvent.replay(events)
+        #expect((replayed.positions[Self.walk.id] ?? .zero(precision: 0)) == (await second.status).positions[Self.walk.id])
+        await store.close()
+    }
+
+    @Test func aDrawdownLimitHaltsTheBotAndTheHaltIsJournaled() async throws {
+        let store = try await Self.store()
+        let bars = RandomWalk(seed: 5).bars(count: 600)
+        let bot = try Self.bot("careful", journal: store, bars: bars, risk: RiskLimits(maxDrawdown: Rate("0.000001")))
+        try await bot.prepare()
+        for bar in bars[10...] { try await bot.onBar(bar, instrument: 0) }
+        #expect(await bot.status.tradingState == .halted)
+        let record = try #require(try await store.bot(named: "careful"))
+        let rows = try await store.events(bot: record.id, after: nil)
+        let halt = try #require(rows.firstIndex { $0.kind == "risk.state" && $0.payload.contains("\"to\":\"halted\"") })
+        #expect(rows[halt].payload.contains("drawdown"))
+        #expect(rows[..<halt].contains { $0.kind == "order.intent" }, "it traded before the halt")
+        #expect(!rows[halt...].contains { $0.kind == "order.intent" }, "and sent nothing after it")
+        await store.close()
+    }
+
+    @Test func theRiskEngineRefusesOrdersBeforeTheyReachTheJournal() async throws {
+        let store = try await Self.store()
+        let bars = RandomWalk(seed: 5).bars(count: 300)
+        // Size 3 is above the order limit of 2: every order is refused by the risk engine and never journaled as an intent.
+        let bot = try Self.bot("limited", journal: store, bars: bars, risk: RiskLimits(maxOrderQuantity: Quantity("2")))
+        try await bot.prepare()
+        for bar in bars[10...] { try await bot.onBar(bar, instrument: 0) }
+        let record = try #require(try await store.bot(named: "limited"))
+        #expect(!(try await store.events(bot: record.id, after: nil)).contains { $0.kind == "order.intent" })
+        #expect(await bot.status.fills == 0)
+        await store.close()
+    }
+
+    @Test func groupCommitWritesConcurrentAppendsTogetherAndKeepsEachCallersEntries() async throws {
+        let store = try await Self.store()
+        let journal = GroupCommitJournal(store)
+        var bots: [Int64] = []
+        for index in 0..<20 { bots.append(try await journal.createBot(name: "b\(index)", definition: "", owner: "t", now: .epoch).id) }
+        let sequences = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for bot in bots {
+                for round in 0..<10 {
+                    group.addTask {
+                        try await journal.append(bot: bot, events: [("note", "\(round)a"), ("note", "\(round)b")], at: .epoch)
+                    }
+                }
+            }
+            var all: [[Int64]] = []
+            for try await ids in group { all.append(ids) }
+            return all
+        }
+        #expect(sequences.count == 200 && sequences.allSatisfy { $0.count == 2 && $0[1] == $0[0] + 1 })
+        #expect(Set(sequences.flatMap { $0 }).count == 400)
+        let commits = await journal.commits
+        #expect(commits < 200, "appends shared transactions: \(commits) commits")
+        for bot in bots {
+            let rows = try await store.events(bot: bot, after: nil)
+            #expect(rows.count == 20)
+        }
+        await store.close()
+    }
+}
