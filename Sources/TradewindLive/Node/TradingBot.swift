@@ -42,8 +42,11 @@ public actor TradingBot<S: Strategy> {
     public private(set) var tickToDecision: [Int64] = []
     private var inputs: AsyncStream<Input>.Continuation?
     private let ordersSent: Counter, fillsBooked: Counter, rejections: Counter, riskState: Gauge, equity: Gauge
-    /// The current live bar's journal row, written with the first order it causes.
-    private var pendingBar: (kind: String, payload: String)?
+    /// Live bars not yet in the journal: they go with the next entry the bot writes, or every
+    /// ``barsPerWrite`` bars. Bars are a record for `tradewind divergence`, not state, so they
+    /// need not be durable before the strategy sees them (a crash can lose the last few).
+    private var pendingBars: [(kind: String, payload: String)] = []
+    static var barsPerWrite: Int { 64 }
 
     enum Input: Sendable {
         case bar(Int, Bar, ContinuousClock.Instant)
@@ -187,13 +190,9 @@ public actor TradingBot<S: Strategy> {
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
         equity.record(engine!.portfolio.equity.doubleValue)
-        // The bar goes to the journal with the first order it caused (one write), or after.
-        pendingBar = MarketBarRecord(instrument: index, bar: bar, warmup: false).row
+        pendingBars.append(MarketBarRecord(instrument: index, bar: bar, warmup: false).row)
         try await flush(arrived: arrived)
-        if let row = pendingBar {
-            pendingBar = nil
-            _ = try await journal.append(bot: botID, events: [row], at: WallClock.now())
-        }
+        if pendingBars.count >= Self.barsPerWrite { try await writeJournal([]) }
     }
 
     private func shutDown() async {
@@ -206,7 +205,8 @@ public actor TradingBot<S: Strategy> {
                 }
             }
         }
-        await record([("bot.stopped", Self.payload(["openOrders": String(engine?.openOrders.count ?? 0)]))])
+        await record(pendingBars + [("bot.stopped", Self.payload(["openOrders": String(engine?.openOrders.count ?? 0)]))])
+        pendingBars.removeAll()
         try? await journal.setBotState(botID, state: "stopped", now: WallClock.now())
         await adapter.close()
         phase = .stopped
@@ -245,12 +245,7 @@ public actor TradingBot<S: Strategy> {
         guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         tickToDecision.append(Self.nanoseconds(since: arrived))
         let intent = JournalEvent.intent(clientOrderID: order.id.value, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
-        var rows = [(kind: intent.kind, payload: intent.payload)]
-        if let bar = pendingBar {
-            rows.insert(bar, at: 0)
-            pendingBar = nil
-        }
-        _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
+        try await writeJournal([(intent.kind, intent.payload)])
         tickToOrder.append(Self.nanoseconds(since: arrived))
         ordersSent.increment()
         let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
@@ -340,9 +335,7 @@ public actor TradingBot<S: Strategy> {
             }
         }
         guard !entries.isEmpty || !reports.isEmpty else { return }
-        if !entries.isEmpty {
-            _ = try await journal.append(bot: botID, events: entries.map { ($0.kind, $0.payload) }, at: WallClock.now())
-        }
+        if !entries.isEmpty { try await writeJournal(entries.map { ($0.kind, $0.payload) }) }
         for entry in entries {
             switch entry {
             case .fill: fillsBooked.increment()
@@ -361,9 +354,9 @@ public actor TradingBot<S: Strategy> {
         for event in new { logger.warning("risk state \(event.from) → \(event.to): \(event.reason)") }
         // 0 active, 1 reducing, 2 halted.
         riskState.record(new.last.map { $0.to == .active ? 0 : $0.to == .reducing ? 1 : 2 } ?? 0)
-        _ = try await journal.append(bot: botID, events: new.map {
+        try await writeJournal(new.map {
             ("risk.state", Self.payload(["from": $0.from.rawValue, "to": $0.to.rawValue, "rule": $0.rule.rawValue, "reason": $0.reason]))
-        }, at: WallClock.now())
+        })
     }
 
     // MARK: - Recovery
@@ -438,6 +431,15 @@ public actor TradingBot<S: Strategy> {
     }
 
     // MARK: - Helpers
+
+    /// Appends entries, preceded by the bars seen since the last write (so every entry follows
+    /// the bar that caused it), in one transaction.
+    private func writeJournal(_ entries: [(kind: String, payload: String)]) async throws {
+        let rows = pendingBars + entries
+        guard !rows.isEmpty else { return }
+        _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
+        pendingBars.removeAll(keepingCapacity: true)
+    }
 
     private func record(_ entries: [(kind: String, payload: String)]) async {
         do { _ = try await journal.append(bot: botID, events: entries, at: WallClock.now()) } catch {
