@@ -147,7 +147,7 @@ public actor FakeExchange {
                 quantity = min(quantity, max(volume.rounded(quantityDecimals), 0))
             }
             guard quantity > 0 else { continue }
-            execute(&order, quantity: quantity, price: limit, maker: true, time: millis(bar.closeTime))
+            execute(&order, quantity: quantity, price: limit, maker: true, time: serverMillis())
             orders[order.id] = order
         }
         lastPrice[symbol] = Decimal(string: bar.close.description)!
@@ -499,7 +499,6 @@ public actor FakeExchange {
     }
 
     func serverMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + clockSkewMillis }
-    private func millis(_ time: Timestamp) -> Int64 { time.nanosecondsSinceEpoch / 1_000_000 }
 
     static func parse(_ query: String) -> [String: String] {
         var result: [String: String] = [:]

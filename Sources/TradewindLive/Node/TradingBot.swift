@@ -215,6 +215,9 @@ public actor TradingBot<S: Strategy> {
 
     public func stop() { inputs?.finish() }
 
+    /// The bot's working orders as its engine holds them.
+    public var workingOrders: [Order] { engine?.openOrders ?? [] }
+
     public var status: BotStatus {
         BotStatus(name: definition.name, phase: phase, tradingState: engine?.risk?.state ?? .active, equity: engine?.portfolio.equity ?? definition.startingCash,
                   cash: engine?.portfolio.account.cash ?? definition.startingCash,
@@ -245,7 +248,7 @@ public actor TradingBot<S: Strategy> {
         guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         tickToDecision.append(Self.nanoseconds(since: arrived))
         let intent = JournalEvent.intent(clientOrderID: order.id.value, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
-        try await writeJournal([(intent.kind, intent.payload)])
+        try await writeJournal([(intent.kind, intent.payload), OrderTerms(order).row])
         tickToOrder.append(Self.nanoseconds(since: arrived))
         ordersSent.increment()
         let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
@@ -403,6 +406,10 @@ public actor TradingBot<S: Strategy> {
         if let limits = definition.risk { engine.risk = RiskEngine(limits: limits) }
         let journalEvents = try events.compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
         var intents: [String: (InstrumentID, OrderSide, Quantity)] = [:]
+        var terms: [String: OrderTerms] = [:]
+        for row in events where row.kind == OrderTerms.kind {
+            if let entry = try? OrderTerms(payload: row.payload) { terms[entry.id] = entry }
+        }
         var seen: Set<String> = []
         var fillsByOrder: [String: [Fill]] = [:]
         for event in journalEvents {
@@ -419,8 +426,10 @@ public actor TradingBot<S: Strategy> {
         }
         bookedTrades = seen
         for open in JournalEvent.replay(journalEvents).open {
-            var order = try Order(id: ClientOrderID(open.clientOrderID),
-                                  request: OrderRequest(instrumentID: open.instrument, side: open.side, quantity: open.quantity), createdAt: .epoch)
+            // Rebuilt as sent (journals from before terms were recorded: as a market order).
+            let request = try terms[open.clientOrderID]?.request(instrument: open.instrument, side: open.side, quantity: open.quantity)
+                ?? OrderRequest(instrumentID: open.instrument, side: open.side, quantity: open.quantity)
+            var order = try Order(id: ClientOrderID(open.clientOrderID), request: request, createdAt: .epoch)
             try order.apply(.submit(at: .epoch))
             try order.apply(.accept(at: .epoch))
             for fill in fillsByOrder[open.clientOrderID] ?? [] { try order.apply(.fill(fill)) }

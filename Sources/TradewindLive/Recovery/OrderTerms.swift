@@ -1,0 +1,78 @@
+import Foundation
+public import TradewindCore
+
+/// The terms of an order beyond its intent (type, prices, time in force, flags), journaled as
+/// `order.terms` in the same transaction as the intent, so an order adopted after a restart is
+/// rebuilt exactly as it was sent.
+public struct OrderTerms: Codable, Sendable, Equatable {
+    public static let kind = "order.terms"
+
+    public var id: String
+    /// `market`, `limit`, `stop`, `stop-limit`, `market-if-touched`, `trailing-price`, `trailing-fraction`.
+    public var type: String
+    public var price: String?
+    public var trigger: String?
+    public var trailing: String?
+    /// `gtc`, `ioc`, `fok`, `day`, or `gtd`.
+    public var timeInForce: String
+    public var expiry: Int64?
+    public var reduceOnly: Bool
+    public var postOnly: Bool
+
+    public init(_ order: Order) {
+        id = order.id.value
+        switch order.type {
+        case .market: type = "market"
+        case .limit(let limit): (type, price) = ("limit", limit.description)
+        case .stop(let stop): (type, trigger) = ("stop", stop.description)
+        case .stopLimit(let stop, let limit): (type, trigger, price) = ("stop-limit", stop.description, limit.description)
+        case .marketIfTouched(let touch): (type, trigger) = ("market-if-touched", touch.description)
+        case .trailingStop(.price(let distance)): (type, trailing) = ("trailing-price", distance.description)
+        case .trailingStop(.fraction(let rate)): (type, trailing) = ("trailing-fraction", rate.description)
+        }
+        switch order.timeInForce {
+        case .gtc: timeInForce = "gtc"
+        case .ioc: timeInForce = "ioc"
+        case .fok: timeInForce = "fok"
+        case .day: timeInForce = "day"
+        case .gtd(let time): (timeInForce, expiry) = ("gtd", time.nanosecondsSinceEpoch)
+        }
+        reduceOnly = order.reduceOnly
+        postOnly = order.postOnly
+    }
+
+    public init(payload: String) throws {
+        self = try JSONDecoder().decode(OrderTerms.self, from: Data(payload.utf8))
+    }
+
+    public var row: (kind: String, payload: String) {
+        (Self.kind, String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data(), as: UTF8.self))
+    }
+
+    /// The request these terms describe, for an intent's instrument, side and quantity.
+    public func request(instrument: InstrumentID, side: OrderSide, quantity: Quantity) throws -> OrderRequest {
+        func value<T: DecimalValue>(_ text: String?, _ field: String) throws -> T {
+            guard let text else { throw JournalError.malformed(Self.kind, "missing \(field)") }
+            return try T(parsing: text)
+        }
+        let orderType: OrderType = switch type {
+        case "market": .market
+        case "limit": .limit(price: try value(price, "price"))
+        case "stop": .stop(trigger: try value(trigger, "trigger"))
+        case "stop-limit": .stopLimit(trigger: try value(trigger, "trigger"), limit: try value(price, "price"))
+        case "market-if-touched": .marketIfTouched(trigger: try value(trigger, "trigger"))
+        case "trailing-price": .trailingStop(offset: .price(try value(trailing, "trailing")))
+        case "trailing-fraction": .trailingStop(offset: .fraction(try value(trailing, "trailing")))
+        default: throw JournalError.malformed(Self.kind, "unknown order type \(type)")
+        }
+        let tif: TimeInForce = switch timeInForce {
+        case "ioc": .ioc
+        case "fok": .fok
+        case "day": .day
+        case "gtd": .gtd(Timestamp(nanosecondsSinceEpoch: expiry ?? 0))
+        default: .gtc
+        }
+        return OrderRequest(instrumentID: instrument, side: side, quantity: quantity, type: orderType, timeInForce: tif,
+                            reduceOnly: reduceOnly, postOnly: postOnly)
+    }
+}
