@@ -230,3 +230,60 @@ import TradewindTesting
         await exchange.stop()
     }
 }
+
+/// The issue's example: one node process, 20 bots over paper and Binance at once.
+@Suite(.serialized) struct MixedNodeCLITests {
+    @Test("20 bots in one node, 10 paper and 10 on Binance (each its own account), stopped by SIGTERM")
+    func twentyBotsOverTwoVenues() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-mixed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let goog = try String(contentsOfFile: Fixtures.repositoryRoot + "/examples/data/GOOG-1d.csv", encoding: .utf8)
+        try Data(goog.split(separator: "\n").prefix(301).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("GOOG-1d.csv"))
+        var names: [String] = []
+        for index in 0..<10 {
+            _ = try PaperNodeCLITests.paperBot("paper\(index)", in: directory, fast: 3 + index)
+            names.append("paper\(index).yaml")
+        }
+        var exchanges: [FakeExchange] = []
+        for index in 0..<10 {
+            let exchange = FakeExchange(balances: ["USDT": 1_000_000])
+            try await exchange.start()
+            for minute in 0..<20 { await exchange.publish(LiveBotCLITests.bar(minute, LiveBotCLITests.price(minute)), symbol: "BTCUSDT") }
+            exchanges.append(exchange)
+            let botDirectory = directory.appendingPathComponent("binance\(index)")
+            try FileManager.default.createDirectory(at: botDirectory, withIntermediateDirectories: true)
+            let file = try await LiveBotCLITests.botFile(exchange: exchange, directory: botDirectory, name: "binance\(index)")
+            names.append(file.path)
+        }
+        let database = directory.appendingPathComponent("node.sqlite").path
+        let node = directory.appendingPathComponent("node.yaml")
+        try Data("database: sqlite:\(database)\nbots: [\(names.joined(separator: ", "))]\n".utf8).write(to: node)
+        let process = try BackgroundCLI(["node", "--config", node.path])
+        try await Task.sleep(for: .milliseconds(1500))
+        for minute in 20..<60 {
+            for exchange in exchanges { await exchange.publish(LiveBotCLITests.bar(minute, LiveBotCLITests.price(minute)), symbol: "BTCUSDT") }
+            try await Task.sleep(for: .milliseconds(40))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(process.process.processIdentifier, SIGTERM)
+        process.process.waitUntilExit()
+        #expect(process.process.terminationStatus == 0, "\(process.errors.suffix(1500))")
+        for index in 0..<10 {
+            #expect(process.output.contains("bot paper\(index): stopped"), "\(process.output)")
+            #expect(process.output.contains("bot binance\(index): stopped"), "\(process.output)")
+        }
+        // Each Binance bot's journal agrees with its own exchange.
+        let store = try await openStore("sqlite:" + database)
+        for (index, exchange) in exchanges.enumerated() {
+            let record = try #require(try await store.bot(named: "binance\(index)"))
+            let events = try await store.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+            let held = JournalEvent.replay(events).positions[InstrumentID(symbol: "BTCUSDT", venue: "BINANCE")] ?? Quantity.zero(precision: 5)
+            #expect(Decimal(string: held.description) == (await exchange.balance("BTC")), "binance\(index)")
+            let trades = Set(events.compactMap { if case .fill(_, let trade, _, _, _, _) = $0 { trade } else { nil } })
+            #expect(trades.count == (await exchange.tradeCount()) && trades.count > 0, "binance\(index) traded and booked every trade")
+            await exchange.stop()
+        }
+        await store.close()
+    }
+}
