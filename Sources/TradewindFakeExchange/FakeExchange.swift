@@ -234,12 +234,11 @@ public actor FakeExchange {
         weightWindow.used += Self.weights[route] ?? 1
         let usedHeader = String(weightWindow.used)
         do {
-            guard let weight = Self.weights[route] else { throw Failure(status: 404, code: -1000, message: "unknown endpoint \(route)") }
+            guard Self.weights[route] != nil else { throw Failure(status: 404, code: -1000, message: "unknown endpoint \(route)") }
             if weightWindow.used > weightLimit {
                 throw Failure(status: 429, code: -1003, message: "Too much request weight used; current limit is \(weightLimit) request weight per 1 MINUTE.",
                               retryAfter: Int(60 - (now / 1000) % 60))
             }
-            _ = weight
             var fault: Fault?
             if let index = faults.firstIndex(where: { $0.path == route }) { fault = faults.remove(at: index) }
             if let fault, !fault.afterExecuting {

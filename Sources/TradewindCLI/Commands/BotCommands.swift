@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import Yams
 import TradewindCore
 import TradewindLive
 import TradewindMarketData
@@ -151,7 +152,7 @@ struct NodeCommand: AsyncParsableCommand {
         try await CLIFailure.run {
             guard let text = try? String(contentsOfFile: config, encoding: .utf8) else { throw BotFileError(path: config, problems: ["cannot read the file"]) }
             let node: NodeFile
-            do { node = try YAMLDecoderBridge.decode(NodeFile.self, text) } catch let error as DecodingError {
+            do { node = try YAMLDecoder().decode(NodeFile.self, from: text) } catch let error as DecodingError {
                 throw BotFileError(path: config, problems: [BotFile.describe(error)])
             }
             let base = URL(fileURLWithPath: config).deletingLastPathComponent()
@@ -194,10 +195,4 @@ func runNode(_ bots: [(BotDefinition, BotFile)], database: String) async throws 
     }
     await store.close()
     if !failed.isEmpty { throw BotsFailed(names: failed) }
-}
-
-import Yams
-
-enum YAMLDecoderBridge {
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T { try YAMLDecoder().decode(type, from: text) }
 }

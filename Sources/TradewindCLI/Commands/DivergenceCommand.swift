@@ -37,10 +37,8 @@ struct DivergenceCommand: AsyncParsableCommand {
                 throw ValidationError("bot \(bot) has no recorded definition (it never started with this version)")
             }
             let instruments = try snapshot.instrumentList()
-            let (series, _) = try Divergence.bars(in: rows, instruments: instruments)
+            let (series, firstLive) = try Divergence.bars(in: rows, instruments: instruments)
             guard series.contains(where: { !$0.isEmpty }) else { throw ValidationError("bot \(bot) has recorded no bars yet") }
-            let firstLive = rows.first { $0.kind == MarketBarRecord.kind && !((try? MarketBarRecord(payload: $0.payload))?.warmup ?? true) }
-                .flatMap { try? MarketBarRecord(payload: $0.payload) }.map { Timestamp(nanosecondsSinceEpoch: $0.closeTime) }
             let start = try from.map { try Self.time($0, "--from") } ?? firstLive ?? .epoch
             let end = try to.map { try Self.time($0, "--to") } ?? series.compactMap { $0.last?.closeTime }.max()!
             let configuration = BacktestConfiguration(startingCash: try Money(parsing: snapshot.startingCash),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TradewindAnalytics
 import TradewindCore
+import TradewindLive
 import TradewindMarketData
 import TradewindStorage
 
@@ -193,7 +194,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 }
 
-func now() -> Timestamp { Timestamp(nanosecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1e9).rounded())) }
+func now() -> Timestamp { WallClock.now() }
 
 extension BarInterval {
     /// A time-frame label as an interval: `1mo` (or `1M`) for months, else `30s`, `5m`, `1h`, `1d`, `1w`.

@@ -141,14 +141,8 @@ struct BotFile: Decodable {
     }
 
     static func interval(_ text: String) throws -> TimeSpan {
-        guard let unit = text.last, let count = Int64(text.dropLast()), count > 0 else { throw Reason("expected e.g. 1m, 15m, 1h, 1d; got \(text)") }
-        switch unit {
-        case "s": return .seconds(count)
-        case "m": return .minutes(count)
-        case "h": return .hours(count)
-        case "d": return .days(count)
-        default: throw Reason("unknown unit in \(text) (s, m, h or d)")
-        }
+        guard let span = TimeSpan(compact: text), span > .zero else { throw Reason("expected e.g. 1m, 15m, 1h, 1d; got \(text)") }
+        return span
     }
 
     static func secret(env: String?, file: String?, environment: [String: String], what: String) throws -> String {

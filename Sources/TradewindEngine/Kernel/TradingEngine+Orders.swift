@@ -197,6 +197,13 @@ extension TradingEngine {
         guard let instrument = instruments.firstIndex(where: { $0.id == fill.instrumentID }) else {
             throw .unknownOrder(fill.orderID)
         }
+        book(fill, instrument: instrument, owner: slot)
+        do { try strategies[slot].onFill(fill, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onFill", error) }
+    }
+
+    /// The accounting of a fill: account, trades, the owner's book, every strategy's view.
+    @inline(__always)
+    mutating func book(_ fill: Fill, instrument: Int, owner slot: Int) {
         fills.append(fill)
         let change = portfolio.apply(fill, instrument: instrument)
         if let trade = change.closedTrade { trades.append(trade) }
@@ -207,7 +214,6 @@ extension TradingEngine {
         attribution[slot].fees += fill.fee
         for other in strategies.indices { refreshAccount(other) }
         refreshPosition(slot, instrument)
-        do { try strategies[slot].onFill(fill, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onFill", error) }
     }
 
     /// Cash and equity are shared: every strategy sees them change.

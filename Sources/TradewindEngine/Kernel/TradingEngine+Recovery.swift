@@ -19,16 +19,7 @@ extension TradingEngine {
         guard let instrument = instruments.firstIndex(where: { $0.id == fill.instrumentID }) else {
             throw .configuration("recovered fill \(fill.tradeID) is for \(fill.instrumentID), which the bot does not trade")
         }
-        fills.append(fill)
-        let change = portfolio.apply(fill, instrument: instrument)
-        if let trade = change.closedTrade { trades.append(trade) }
-        if let strategyTrade = attribution[0].positions[instrument].apply(fill).closedTrade {
-            attribution[0].trades.append(strategyTrade)
-        }
-        attribution[0].fillCount += 1
-        attribution[0].fees += fill.fee
-        for slot in strategies.indices { refreshAccount(slot) }
-        refreshPosition(0, instrument)
+        book(fill, instrument: instrument, owner: 0)
     }
 
     /// Takes over a working order from before a restart (already submitted and accepted, with

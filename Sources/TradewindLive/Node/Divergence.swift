@@ -59,32 +59,41 @@ public enum Divergence {
         var reason: String?
     }
 
-    /// The bars a bot saw (warm-up and live, each once, in time order per instrument) and whether
-    /// each closing time was seen live.
-    public static func bars(in rows: [BotEventRecord], instruments: [Instrument]) throws -> (series: [[Bar]], live: Set<String>) {
+    /// The bars a bot saw (warm-up and live, each once, in time order per instrument), for the
+    /// backtest side, and the close of its first live bar.
+    public static func bars(in rows: [BotEventRecord], instruments: [Instrument]) throws -> (series: [[Bar]], firstLive: Timestamp?) {
         var byInstrument = Array(repeating: [Int64: Bar](), count: instruments.count)
-        var live: Set<String> = []
+        var firstLive: Timestamp?
         for row in rows where row.kind == MarketBarRecord.kind {
             let record = try MarketBarRecord(payload: row.payload)
             guard record.instrument < instruments.count else { continue }
             byInstrument[record.instrument][record.openTime] = try record.bar(pricePrecision: instruments[record.instrument].pricePrecision)
-            if !record.warmup { live.insert("\(instruments[record.instrument].id)@\(record.closeTime)") }
+            if !record.warmup && firstLive == nil { firstLive = Timestamp(nanosecondsSinceEpoch: record.closeTime) }
         }
-        return (byInstrument.map { $0.values.sorted { $0.openTime < $1.openTime } }, live)
+        return (byInstrument.map { $0.values.sorted { $0.openTime < $1.openTime } }, firstLive)
     }
 
     public static func compare(bot: String, rows: [BotEventRecord], instruments: [Instrument], backtestOrders: [Order], backtestFills: [Fill],
                                from: Timestamp, to: Timestamp) throws -> DivergenceReport {
-        let (series, liveBars) = try bars(in: rows, instruments: instruments)
-        // Live orders, each stamped with the bar that caused it (the bar row precedes its intents).
+        // Live orders, each stamped with the bar that caused it (the bar row precedes its intents);
+        // the bars seen live, and each instrument's latest close in the period to mark PnL at.
         var live: [String: Side] = [:]
         var order: [String] = []
         var lastClose: [InstrumentID: Timestamp] = [:]
         var lastBar = Timestamp.epoch
+        var liveBars: Set<String> = []
+        var marks: [InstrumentID: (time: Timestamp, price: Price)] = [:]
         for row in rows {
-            if row.kind == MarketBarRecord.kind, let record = try? MarketBarRecord(payload: row.payload), record.instrument < instruments.count {
+            if row.kind == MarketBarRecord.kind {
+                let record = try MarketBarRecord(payload: row.payload)
+                guard record.instrument < instruments.count else { continue }
+                let instrument = instruments[record.instrument]
                 lastBar = Timestamp(nanosecondsSinceEpoch: record.closeTime)
-                lastClose[instruments[record.instrument].id] = lastBar
+                lastClose[instrument.id] = lastBar
+                if !record.warmup { liveBars.insert("\(instrument.id)@\(record.closeTime)") }
+                if lastBar <= to, marks[instrument.id].map({ $0.time < lastBar }) ?? true {
+                    marks[instrument.id] = (lastBar, try Price(parsing: record.close, precision: instrument.pricePrecision))
+                }
                 continue
             }
             guard let event = try JournalEvent(kind: row.kind, payload: row.payload) else { continue }
@@ -135,16 +144,13 @@ public enum Divergence {
                                              causes: ["live only: the backtest placed no such order at this bar (state differed, e.g. after a restart's warm-up)"]))
         }
         rows.sort { ($0.barClose, $0.instrument, $0.side) < ($1.barClose, $1.instrument, $1.side) }
-        let marks = Dictionary(uniqueKeysWithValues: instruments.indices.compactMap { index -> (InstrumentID, Price)? in
-            guard let last = series[index].last(where: { $0.closeTime <= to }) else { return nil }
-            return (instruments[index].id, last.close)
-        })
         let liveSides = order.compactMap { live[$0] }.filter(inPeriod), backtestSides = backtest.filter(inPeriod)
         return DivergenceReport(
             bot: bot, from: from.description, to: to.description, rows: rows, liveOrders: liveSides.count, backtestOrders: backtestSides.count,
             matched: rows.filter { $0.live != nil && $0.backtest != nil }.count,
             liveFees: fees(liveSides).formatted(places: 2), backtestFees: fees(backtestSides).formatted(places: 2),
-            livePnL: pnl(liveSides, marks: marks).formatted(places: 2), backtestPnL: pnl(backtestSides, marks: marks).formatted(places: 2),
+            livePnL: pnl(liveSides, marks: marks.mapValues(\.price)).formatted(places: 2),
+            backtestPnL: pnl(backtestSides, marks: marks.mapValues(\.price)).formatted(places: 2),
             missedBars: missed)
     }
 

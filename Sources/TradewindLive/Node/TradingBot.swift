@@ -370,7 +370,8 @@ public actor TradingBot<S: Strategy> {
         var venueOpen: [Reconciliation.VenueOrder] = []
         var lookup: [String: Reconciliation.VenueOrder] = [:]
         var fills: [Reconciliation.VenueFill] = []
-        var positions: [InstrumentID: Quantity] = [:]
+        let inProcessVenue = await adapter.resume(journalPositions: state.positions)
+        var positions: [InstrumentID: Quantity] = inProcessVenue ? state.positions : [:]
         let intentTimes = Dictionary(events.compactMap { record -> (String, Timestamp)? in
             guard record.kind == "order.intent", case .intent(let id, _, _, _)? = try? JournalEvent(kind: record.kind, payload: record.payload) else { return nil }
             return (id, record.time)
@@ -384,9 +385,10 @@ public actor TradingBot<S: Strategy> {
             if let oldest = local.compactMap({ intentTimes[$0.clientOrderID] }).min() {
                 fills += try await adapter.fills(instrument: instrument, since: oldest + TimeSpan(nanoseconds: -300_000_000_000))
             }
-            positions[instrument.id] = try await adapter.position(instrument: instrument) - (baseline[instrument.id] ?? .zero(precision: instrument.sizePrecision))
+            if !inProcessVenue {
+                positions[instrument.id] = try await adapter.position(instrument: instrument) - (baseline[instrument.id] ?? .zero(precision: instrument.sizePrecision))
+            }
         }
-        if let paper = adapter as? PaperVenue { await paper.seed(positions: state.positions) ; positions = state.positions }
         let differences = Reconciliation.compare(orders: state.open, positions: state.positions, venueOpen: venueOpen, venueLookup: lookup,
                                                  venueFills: fills, venuePositions: positions)
         guard !differences.isEmpty else { return }

@@ -8,7 +8,7 @@ import TradewindEngine
 ///
 /// The paper venue lives in the bot's process: after a restart its resting orders are gone
 /// (reconciliation records them as never having reached the venue) and its holdings start from
-/// the journal's positions (``seed(positions:)``).
+/// the journal's positions (``resume(journalPositions:)``).
 public actor PaperVenue: VenueAdapter {
     public nonisolated let name = "paper"
     public nonisolated let updates: AsyncStream<VenueUpdate>
@@ -28,8 +28,9 @@ public actor PaperVenue: VenueAdapter {
     }
 
     /// Holdings carried over from the bot's journal.
-    public func seed(positions: [InstrumentID: Quantity]) {
-        self.positions = positions
+    public func resume(journalPositions: [InstrumentID: Quantity]) async -> Bool {
+        positions = journalPositions
+        return true
     }
 
     public func connect(instruments: [Instrument]) async throws(VenueError) {}

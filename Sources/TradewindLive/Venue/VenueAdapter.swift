@@ -102,12 +102,17 @@ public protocol VenueAdapter: Sendable {
     /// Shows the venue a closed bar before the strategy sees it: a paper venue matches its
     /// working orders against it; a real venue matches on its own and returns nothing.
     func observe(_ bar: Bar, instrument: Instrument) async -> [VenueUpdate]
+    /// Called at start with the journal's positions. A venue that lives in the bot's process
+    /// (paper) keeps nothing across restarts: it takes these as its holdings and returns `true`,
+    /// and reconciliation then has no venue holdings to compare. A real venue returns `false`.
+    func resume(journalPositions: [InstrumentID: Quantity]) async -> Bool
     /// Closes streams and connections.
     func close() async
 }
 
 extension VenueAdapter {
     public func observe(_ bar: Bar, instrument: Instrument) async -> [VenueUpdate] { [] }
+    public func resume(journalPositions: [InstrumentID: Quantity]) async -> Bool { false }
 }
 
 /// Closed bars of an instrument from a live source, and recent history to warm indicators up.
