@@ -35,6 +35,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // Pure modules: no I/O, no wall clock, no unseeded randomness.
@@ -117,6 +122,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The one typed configuration: layered sources, validation, secrets, templates.
+        .target(
+            name: "TradewindConfiguration",
+            dependencies: [
+                "TradewindCore", "TradewindRisk",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The operator's server: /api/v1 with auth and roles, the live stream, the dashboard, /metrics, health.
+        .target(
+            name: "TradewindServer",
+            dependencies: [
+                "TradewindCore", "TradewindStorage", "TradewindConfiguration", "TradewindLive", "TradewindAnalytics",
+                "TradewindSimulation", "TradewindStrategy", "TradewindOptimization", "TradewindMarketData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindTesting",
             dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData", "TradewindStrategy"],
@@ -128,7 +163,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindRisk",
-                "TradewindLive",
+                "TradewindLive", "TradewindConfiguration", "TradewindServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,6 +200,14 @@ let package = Package(
             name: "TradewindLiveTests",
             dependencies: ["TradewindLive", "TradewindCore", "TradewindFakeExchange", "TradewindStorage", "TradewindStrategy",
                            "TradewindTesting", "TradewindMarketData"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindServerTests",
+            dependencies: ["TradewindServer", "TradewindConfiguration", "TradewindStorage", "TradewindCore", "TradewindTesting",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: strict
         ),
         .testTarget(

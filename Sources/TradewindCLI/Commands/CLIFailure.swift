@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TradewindLive
 import TradewindAnalytics
+import TradewindConfiguration
 import TradewindIndicators
 import TradewindMarketData
 import TradewindOptimization
@@ -17,7 +18,8 @@ import TradewindStorage
 /// | 64   | bad usage: unknown option, strategy or parameter |
 /// | 65   | bad input data: the message names file, line and column |
 /// | 74   | a file could not be read or written; the database could not be reached or written |
-/// | 78   | the database schema does not match this binary (newer, or not migrated) |
+/// | 69   | a venue or service could not be reached |
+/// | 78   | a configuration or bot file is invalid; the database schema does not match this binary |
 enum CLIFailure {
     static func run<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch { throw exit(for: error) }
@@ -62,6 +64,7 @@ enum CLIFailure {
         case let error as IndicatorError: return (error.description, 65)
         case let error as AggregationError: return (error.description, 65)
         case let error as BotFileError: return (error.description, 78)
+        case let error as ConfigurationError: return (error.description, 78)
         case let error as VenueError: return (error.description, 69)
         default: return ("\(error)", 1)
         }
