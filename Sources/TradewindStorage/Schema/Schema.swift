@@ -270,5 +270,37 @@ public enum Schema {
             "ALTER TABLE trials ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
             "CREATE INDEX trials_cache_key ON trials (cache_key)",
         ]),
+        // The server's accounts and background backtests.
+        Migration(version: 7, name: "users, API keys and backtest jobs", sqlite: [
+            """
+            CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('viewer', 'trader', 'admin')), created_at INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE api_keys (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, prefix TEXT NOT NULL UNIQUE, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)
+            """,
+            """
+            CREATE TABLE backtest_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+                request TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at INTEGER NOT NULL, finished_at INTEGER,
+                run_id INTEGER REFERENCES backtest_runs(id), error TEXT)
+            """,
+        ], postgres: [
+            """
+            CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('viewer', 'trader', 'admin')), created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE api_keys (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, prefix TEXT NOT NULL UNIQUE, secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)
+            """,
+            """
+            CREATE TABLE backtest_jobs (id BIGSERIAL PRIMARY KEY,
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+                request TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at BIGINT NOT NULL, finished_at BIGINT,
+                run_id BIGINT REFERENCES backtest_runs(id), error TEXT)
+            """,
+        ]),
     ]
 }
