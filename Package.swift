@@ -80,7 +80,8 @@ let package = Package(
                            .product(name: "WSClient", package: "swift-websocket"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Metrics", package: "swift-metrics")],
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // A local exchange on loopback speaking the subset of Binance's spot API the adapter uses:
@@ -137,11 +138,12 @@ let package = Package(
         .target(
             name: "TradewindServer",
             dependencies: [
-                "TradewindCore", "TradewindStorage", "TradewindConfiguration", "TradewindLive", "TradewindAnalytics",
+                "TradewindCore", "TradewindStorage", "TradewindConfiguration", "TradewindLive", "TradewindAnalytics", "TradewindRisk",
                 "TradewindSimulation", "TradewindStrategy", "TradewindOptimization", "TradewindMarketData",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -169,6 +171,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
@@ -207,7 +212,10 @@ let package = Package(
             dependencies: ["TradewindServer", "TradewindConfiguration", "TradewindStorage", "TradewindCore", "TradewindTesting",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
-                           .product(name: "JWTKit", package: "jwt-kit")],
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

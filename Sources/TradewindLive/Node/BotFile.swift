@@ -1,76 +1,75 @@
-import Foundation
+public import Foundation
 import TradewindCore
-import TradewindLive
 import TradewindRisk
 import TradewindSimulation
 import TradewindStrategy
 import Yams
 
 /// `bot.yaml`, as written by a user (snake_case keys). See docs/LIVE.md for every field.
-struct BotFile: Decodable {
-    struct InstrumentEntry: Decodable {
-        var symbol: String
-        var venue: String?
-        var price_precision: Int?
-        var size_precision: Int?
-        var tick_size: String?
-        var lot_size: String?
+public struct BotFile: Decodable, Sendable {
+    public struct InstrumentEntry: Decodable, Sendable {
+        public var symbol: String
+        public var venue: String?
+        public var price_precision: Int?
+        public var size_precision: Int?
+        public var tick_size: String?
+        public var lot_size: String?
     }
 
-    struct VenueEntry: Decodable {
-        var kind: String
-        var rest: String?
-        var stream: String?
-        var api_key_env: String?
-        var api_key_file: String?
-        var secret_env: String?
-        var secret_file: String?
-        var recv_window: Int?
+    public struct VenueEntry: Decodable, Sendable {
+        public var kind: String
+        public var rest: String?
+        public var stream: String?
+        public var api_key_env: String?
+        public var api_key_file: String?
+        public var secret_env: String?
+        public var secret_file: String?
+        public var recv_window: Int?
     }
 
-    struct FeedEntry: Decodable {
-        var kind: String
-        var file: String?
-        var pace_ms: Int?
+    public struct FeedEntry: Decodable, Sendable {
+        public var kind: String
+        public var file: String?
+        public var pace_ms: Int?
     }
 
-    struct FeesEntry: Decodable {
-        var maker: String?
-        var taker: String?
+    public struct FeesEntry: Decodable, Sendable {
+        public var maker: String?
+        public var taker: String?
     }
 
-    struct RiskEntry: Decodable {
-        var max_order_notional: String?
-        var max_order_quantity: String?
-        var max_position: String?
-        var max_gross_exposure: String?
-        var max_open_orders: Int?
-        var price_band: String?
-        var max_orders_per_second: Int?
-        var daily_loss_limit: String?
-        var max_drawdown: String?
+    public struct RiskEntry: Decodable, Sendable {
+        public var max_order_notional: String?
+        public var max_order_quantity: String?
+        public var max_position: String?
+        public var max_gross_exposure: String?
+        public var max_open_orders: Int?
+        public var price_band: String?
+        public var max_orders_per_second: Int?
+        public var daily_loss_limit: String?
+        public var max_drawdown: String?
     }
 
-    var name: String
-    var strategy: String
-    var parameters: [String: String]?
-    var interval: String?
-    var instruments: [InstrumentEntry]
-    var warmup_bars: Int?
-    var starting_cash: String?
-    var on_stop: String?
-    var database: String?
-    var venue: VenueEntry
-    var feed: FeedEntry?
-    var fees: FeesEntry?
-    var risk: RiskEntry?
+    public var name: String
+    public var strategy: String
+    public var parameters: [String: String]?
+    public var interval: String?
+    public var instruments: [InstrumentEntry]
+    public var warmup_bars: Int?
+    public var starting_cash: String?
+    public var on_stop: String?
+    public var database: String?
+    public var venue: VenueEntry
+    public var feed: FeedEntry?
+    public var fees: FeesEntry?
+    public var risk: RiskEntry?
 
-    static func load(path: String) throws -> BotFile {
+    public static func load(path: String) throws -> BotFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw BotFileError(path: path, problems: ["cannot read the file"]) }
         return try decode(text, path: path)
     }
 
-    static func decode(_ text: String, path: String) throws -> BotFile {
+    public static func decode(_ text: String, path: String) throws -> BotFile {
         do {
             return try YAMLDecoder().decode(BotFile.self, from: text)
         } catch let error as DecodingError {
@@ -80,7 +79,7 @@ struct BotFile: Decodable {
         }
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String { keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch error {
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): required field is missing"
@@ -91,7 +90,7 @@ struct BotFile: Decodable {
     }
 
     /// Every problem at once, each with its field; secrets are read here and never printed.
-    func definition(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public func definition(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> (BotDefinition, BotFile) {
         var problems: [String] = []
         func check<T>(_ field: String, _ make: () throws -> T?) -> T? {
@@ -145,7 +144,7 @@ struct BotFile: Decodable {
         return span
     }
 
-    static func secret(env: String?, file: String?, environment: [String: String], what: String) throws -> String {
+    public static func secret(env: String?, file: String?, environment: [String: String], what: String) throws -> String {
         if let env, let value = environment[env], !value.isEmpty { return value }
         if let file {
             guard let value = try? String(contentsOfFile: file, encoding: .utf8) else { throw Reason("cannot read the \(what) file \(file)") }
@@ -171,8 +170,12 @@ struct Reason: Error, CustomStringConvertible {
 }
 
 /// A bot file that cannot run, with every problem found.
-struct BotFileError: Error, CustomStringConvertible {
-    var path: String
-    var problems: [String]
-    var description: String { "invalid bot file \(path):\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
+public struct BotFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var problems: [String]
+    public init(path: String, problems: [String]) {
+        self.path = path
+        self.problems = problems
+    }
+    public var description: String { "invalid bot file \(path):\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
 }

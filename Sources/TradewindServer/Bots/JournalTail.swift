@@ -1,0 +1,94 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+import TradewindCore
+import TradewindLive
+public import TradewindStorage
+
+/// Follows every bot's journal and keeps its ledger current: the API answers bot reads from
+/// memory, and each new entry becomes live-stream events. The journal is the source, so bots
+/// run by another process (`tradewind node`) show up too.
+public final class JournalTail: Service, Sendable {
+    struct Entry: Sendable {
+        var record: BotRecord
+        var ledger: BotLedger
+    }
+
+    let store: any Store
+    let hub: EventHub
+    let interval: Duration
+    let logger: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+    private let ready = Atomic<Bool>(false)
+
+    public init(store: any Store, hub: EventHub, interval: Duration = .milliseconds(200), logger: Logger) {
+        self.store = store
+        self.hub = hub
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do { try await poll() } catch {
+                logger.warning("journal tail could not read the store", metadata: ["error": .string("\(error)")])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Reads what is new in every journal (also called directly to catch up at once).
+    public func poll() async throws {
+        let records = try await store.bots()
+        var known = entries.withLock { $0 }
+        for record in records {
+            var entry = known[record.name] ?? Entry(record: record, ledger: BotLedger())
+            entry.record = record
+            let events = try await store.events(bot: record.id, after: entry.ledger.sequence)
+            var published: [StreamEvent] = []
+            for event in events {
+                for change in entry.ledger.apply(event) {
+                    published.append(contentsOf: Self.streamEvents(change, bot: record.name, owner: record.owner, time: event.time))
+                }
+            }
+            known[record.name] = entry
+            entries.withLock { $0[record.name] = entry }
+            for event in published { hub.publish(event) }
+        }
+        ready.store(true, ordering: .releasing)
+    }
+
+    public var hasCaughtUp: Bool { ready.load(ordering: .acquiring) }
+
+    func entry(_ name: String) -> Entry? { entries.withLock { $0[name] } }
+    func all() -> [Entry] { entries.withLock { $0.values.sorted { $0.record.id < $1.record.id } } }
+
+    static func streamEvents(_ change: BotLedger.Change, bot: String, owner: String, time: Timestamp) -> [StreamEvent] {
+        let encoder = JSONEncoder.stream
+        func event(_ type: String, _ value: some Encodable) -> StreamEvent {
+            let data = String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+            return StreamEvent(type: type, bot: bot, owner: owner, data: data, time: time.iso8601)
+        }
+        switch change {
+        case .bar(let instrument, let record):
+            return [event("bar", BarView(instrument: instrument.description, openTime: Timestamp(nanosecondsSinceEpoch: record.openTime).iso8601,
+                                         closeTime: Timestamp(nanosecondsSinceEpoch: record.closeTime).iso8601, open: record.open, high: record.high,
+                                         low: record.low, close: record.close, volume: record.volume))]
+        case .equity(let point): return [event("equity", EquityPointView(point))]
+        case .order(let line): return [event("order", OrderView(line))]
+        case .fill(let trade, let position): return [event("fill", TradeView(trade)), event("position", PositionView(position))]
+        case .riskState(let state): return [event("risk", ["trading_state": state])]
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// The API's wire format: snake_case keys, sorted, slashes unescaped.
+    static var stream: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

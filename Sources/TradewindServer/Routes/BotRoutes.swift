@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import TradewindCore
+import TradewindLive
+import TradewindRisk
+import TradewindStorage
+
+/// `/bots`: list, create from a bot file, start, stop, and each bot's orders, trades,
+/// positions and PnL (from its journal, so stopped bots answer too).
+struct BotRoutes {
+    let supervisor: BotSupervisor
+    let tail: JournalTail
+
+    func add(to api: RouterGroup<ServerContext>) {
+        api.get("bots") { _, context in
+            let identity = try context.require(.viewer)
+            var views: [BotView] = []
+            for entry in tail.all() where BotSupervisor.visible(owner: entry.record.owner, to: identity) {
+                views.append(await view(entry))
+            }
+            return try Wire.json(ListView(items: views))
+        }
+        api.post("bots") { request, context in
+            let identity = try context.require(.trader)
+            let buffer = try await Wire.body(request)
+            let yaml = String(buffer: buffer)
+            guard !yaml.isEmpty else { throw APIError.invalid("the body must be a bot file (YAML, as for `tradewind bot run`)") }
+            let record: BotRecord
+            do { record = try await supervisor.create(yaml: yaml, owner: identity.user) } catch let error as BotFileError {
+                throw APIError.invalid("the bot file is invalid", details: .array(error.problems.map(JSONDetails.string)))
+            }
+            try await tail.poll()
+            guard let entry = tail.entry(record.name) else { throw APIError.notFound("bot \(record.name)") }
+            return try Wire.json(await view(entry), status: .created)
+        }
+        api.get("bots/{name}") { _, context in
+            let entry = try self.entry(context)
+            return try Wire.json(await view(entry))
+        }
+        api.post("bots/{name}/start") { _, context in
+            try context.require(.trader)
+            let entry = try self.entry(context)
+            do { try await supervisor.start(entry.record.name) } catch let error as BotFileError {
+                throw APIError.invalid("the stored bot file is invalid", details: .array(error.problems.map(JSONDetails.string)))
+            }
+            return try Wire.json(await view(entry), status: .accepted)
+        }
+        api.post("bots/{name}/stop") { _, context in
+            try context.require(.trader)
+            let entry = try self.entry(context)
+            try await supervisor.stop(entry.record.name)
+            try await tail.poll()
+            return try Wire.json(await view(self.entry(context)))
+        }
+        api.get("bots/{name}/orders") { _, context in
+            try Wire.json(ListView(items: try self.entry(context).ledger.orders.map(OrderView.init)))
+        }
+        api.get("bots/{name}/trades") { _, context in
+            try Wire.json(ListView(items: try self.entry(context).ledger.trades.map(TradeView.init)))
+        }
+        api.get("bots/{name}/positions") { _, context in
+            try Wire.json(ListView(items: try self.entry(context).ledger.positions.map(PositionView.init)))
+        }
+        api.get("bots/{name}/pnl") { _, context in
+            let ledger = try self.entry(context).ledger
+            return try Wire.json(PnLView(startingCash: ledger.startingCash.description, equity: ledger.equity.description, pnl: ledger.pnl.description,
+                                         fees: ledger.fees.description, equityCurve: ledger.equityCurve.map(EquityPointView.init)))
+        }
+    }
+
+    /// The named bot if the caller may see it (404 otherwise, so names do not leak).
+    func entry(_ context: ServerContext) throws -> JournalTail.Entry {
+        let identity = try context.require(.viewer)
+        let name = context.parameters.get("name") ?? ""
+        guard let entry = tail.entry(name), BotSupervisor.visible(owner: entry.record.owner, to: identity) else { throw APIError.notFound("bot \(name)") }
+        return entry
+    }
+
+    func view(_ entry: JournalTail.Entry) async -> BotView {
+        let status = await supervisor.status(entry.record.name)
+        let ledger = entry.ledger
+        let open = ledger.orders.filter { $0.status == "working" }.count
+        return BotView(name: entry.record.name, owner: entry.record.owner, state: status?.phase.rawValue ?? entry.record.state,
+                       tradingState: status?.tradingState.rawValue ?? ledger.tradingState, running: status != nil,
+                       equity: (status?.equity ?? ledger.equity).description, pnl: ((status?.equity ?? ledger.equity) - ledger.startingCash).description,
+                       cash: (status?.cash ?? ledger.cash).description, fees: ledger.fees.description, openOrders: status?.openOrders ?? open,
+                       trades: ledger.trades.count, lastError: await supervisor.lastError(entry.record.name) ?? status?.lastError,
+                       createdAt: entry.record.createdAt.iso8601, updatedAt: entry.record.updatedAt.iso8601)
+    }
+}

@@ -1,0 +1,89 @@
+public import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+import Metrics
+public import Prometheus
+import ServiceLifecycle
+public import TradewindConfiguration
+import TradewindLive
+public import TradewindStorage
+
+/// The operator's server: everything `tradewind serve` runs, built in one place so tests run
+/// exactly what the binary runs.
+///
+/// ```swift
+/// let server = try await TradewindServer.make(configuration: center, store: store, registry: registry, logger: logger)
+/// try await server.application().runService()
+/// ```
+public struct TradewindServer: Sendable {
+    public let configuration: ConfigurationCenter
+    public let store: any Store
+    public let auth: AuthService
+    public let supervisor: BotSupervisor
+    public let tail: JournalTail
+    public let hub: EventHub
+    public let reloader: ConfigurationReloader
+    public let registry: PrometheusCollectorRegistry
+    public let logger: Logger
+    let limiter: RateLimiter
+
+    /// Opens nothing itself: the store is given (already migrated), the configuration validated.
+    public static func make(configuration: ConfigurationCenter, store: any Store, registry: PrometheusCollectorRegistry,
+                            logger: Logger) async -> TradewindServer {
+        let hub = EventHub()
+        return TradewindServer(
+            configuration: configuration, store: store,
+            auth: await AuthService(store: store, configuration: configuration, signingKey: configuration.current.auth.jwtSecret?.value),
+            supervisor: BotSupervisor(store: store, configuration: configuration, logger: logger),
+            tail: JournalTail(store: store, hub: hub, logger: logger), hub: hub,
+            reloader: ConfigurationReloader(center: configuration, store: store, logger: logger), registry: registry, logger: logger,
+            limiter: RateLimiter { [configuration] in
+                let limit = configuration.current.auth.rateLimit
+                return (limit.requestsPerSecond, limit.burst)
+            })
+    }
+
+    /// Every route behind its middlewares.
+    public func router() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: EdgeMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: TracingMiddleware())
+        SystemRoutes(store: store, tail: tail, supervisor: supervisor, registry: registry).add(to: router)
+        let api = router.group("api/v1")
+            .add(middleware: AuthenticationMiddleware(auth: auth, limiter: limiter))
+            .add(middleware: AuditMiddleware(recorder: AuditRecorder(store: store, logger: logger)))
+        AuthRoutes(auth: auth, limiter: limiter).add(to: api)
+        BotRoutes(supervisor: supervisor, tail: tail).add(to: api)
+        ResearchRoutes(store: store).add(to: api)
+        AdminRoutes(store: store, configuration: reloader).add(to: api)
+        StreamRoute(hub: hub).add(to: api)
+        return router
+    }
+
+    /// The HTTP + WebSocket application with the server's background services (journal tail,
+    /// configuration watcher, configured bots). `port` 0 picks a free port; `onRunning` gets it.
+    public func application(host: String? = nil, port: Int? = nil,
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let current = configuration.current
+        let router = router()
+        return Application(
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname(host ?? current.server.host, port: port ?? current.server.port), serverName: "tradewind"),
+            services: [tail, reloader, BotLifecycle(supervisor: supervisor, files: current.bots)],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+/// Starts the configured bots once the server runs; stops every bot on shutdown.
+struct BotLifecycle: Service {
+    let supervisor: BotSupervisor
+    let files: [String]
+
+    func run() async throws {
+        await supervisor.startConfigured(files: files)
+        try? await gracefulShutdown()
+        await supervisor.stopAll()
+    }
+}
