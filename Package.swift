@@ -215,6 +215,7 @@ let package = Package(
                            .product(name: "JWTKit", package: "jwt-kit"),
                            .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "WSClient", package: "swift-websocket"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
