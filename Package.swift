@@ -123,6 +123,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // One backtest from files or stored series: the composition the CLI and the server share.
+        .target(
+            name: "TradewindResearch",
+            dependencies: ["TradewindCore", "TradewindMarketData", "TradewindStrategy", "TradewindEngine", "TradewindSimulation",
+                           "TradewindAnalytics", "TradewindRisk"],
+            swiftSettings: strict
+        ),
         // The one typed configuration: layered sources, validation, secrets, templates.
         .target(
             name: "TradewindConfiguration",
@@ -139,7 +146,7 @@ let package = Package(
             name: "TradewindServer",
             dependencies: [
                 "TradewindCore", "TradewindStorage", "TradewindConfiguration", "TradewindLive", "TradewindAnalytics", "TradewindRisk",
-                "TradewindSimulation", "TradewindStrategy", "TradewindOptimization", "TradewindMarketData",
+                "TradewindSimulation", "TradewindStrategy", "TradewindOptimization", "TradewindMarketData", "TradewindResearch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -165,7 +172,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindRisk",
-                "TradewindLive", "TradewindConfiguration", "TradewindServer",
+                "TradewindLive", "TradewindConfiguration", "TradewindServer", "TradewindResearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -210,6 +217,7 @@ let package = Package(
         .testTarget(
             name: "TradewindServerTests",
             dependencies: ["TradewindServer", "TradewindConfiguration", "TradewindStorage", "TradewindCore", "TradewindTesting",
+                           "TradewindResearch", "TradewindMarketData", "TradewindSimulation", "TradewindAnalytics",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "JWTKit", package: "jwt-kit"),
@@ -252,7 +260,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TradewindCLI", "TradewindAnalytics", "TradewindSimulation", "TradewindCore", "tradewind", "TradewindTesting",
+            dependencies: ["TradewindCLI", "TradewindResearch", "TradewindAnalytics", "TradewindSimulation", "TradewindCore", "tradewind", "TradewindTesting",
                            "TradewindFakeExchange", "TradewindStorage", "TradewindLive"],
             swiftSettings: strict
         ),

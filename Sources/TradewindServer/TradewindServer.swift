@@ -23,6 +23,7 @@ public struct TradewindServer: Sendable {
     public let tail: JournalTail
     public let hub: EventHub
     public let reloader: ConfigurationReloader
+    public let jobs: BacktestJobRunner
     public let registry: PrometheusCollectorRegistry
     public let logger: Logger
     let limiter: RateLimiter
@@ -36,7 +37,8 @@ public struct TradewindServer: Sendable {
             auth: await AuthService(store: store, configuration: configuration, signingKey: configuration.current.auth.jwtSecret?.value),
             supervisor: BotSupervisor(store: store, configuration: configuration, logger: logger),
             tail: JournalTail(store: store, hub: hub, logger: logger), hub: hub,
-            reloader: ConfigurationReloader(center: configuration, store: store, logger: logger), registry: registry, logger: logger,
+            reloader: ConfigurationReloader(center: configuration, store: store, logger: logger),
+            jobs: BacktestJobRunner(store: store, hub: hub, logger: logger), registry: registry, logger: logger,
             limiter: RateLimiter { [configuration] in
                 let limit = configuration.current.auth.rateLimit
                 return (limit.requestsPerSecond, limit.burst)
@@ -56,6 +58,7 @@ public struct TradewindServer: Sendable {
         AuthRoutes(auth: auth, limiter: limiter).add(to: api)
         BotRoutes(supervisor: supervisor, tail: tail).add(to: api)
         ResearchRoutes(store: store).add(to: api)
+        BacktestRoutes(store: store, runner: jobs).add(to: api)
         AdminRoutes(store: store, configuration: reloader).add(to: api)
         StreamRoute(hub: hub).add(to: api)
         return router
@@ -70,7 +73,7 @@ public struct TradewindServer: Sendable {
         return Application(
             router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(host ?? current.server.host, port: port ?? current.server.port), serverName: "tradewind"),
-            services: [tail, reloader, BotLifecycle(supervisor: supervisor, files: current.bots)],
+            services: [tail, reloader, jobs, BotLifecycle(supervisor: supervisor, files: current.bots)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TradewindAnalytics
 import TradewindCLI
+import TradewindResearch
 import TradewindCore
 import TradewindSimulation
 import TradewindTesting

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradewindResearch
 import TradewindLive
 import TradewindAnalytics
 import TradewindConfiguration

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TradewindResearch
 import TradewindAnalytics
 import TradewindCore
 import TradewindSimulation

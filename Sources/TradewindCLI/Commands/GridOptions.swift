@@ -1,4 +1,5 @@
 import ArgumentParser
+import TradewindResearch
 import TradewindCore
 import TradewindMarketData
 import TradewindStrategy

@@ -196,15 +196,3 @@ struct CheckCommand: AsyncParsableCommand {
 
 func now() -> Timestamp { WallClock.now() }
 
-extension BarInterval {
-    /// A time-frame label as an interval: `1mo` (or `1M`) for months, else `30s`, `5m`, `1h`, `1d`, `1w`.
-    init?(timeframe: String) {
-        for suffix in ["mo", "M"] where timeframe.hasSuffix(suffix) {
-            guard let count = Int(timeframe.dropLast(suffix.count)), count > 0 else { return nil }
-            self = .months(count)
-            return
-        }
-        guard let span = TimeSpan(compact: timeframe), span > .zero else { return nil }
-        self = .fixed(span)
-    }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradewindResearch
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine

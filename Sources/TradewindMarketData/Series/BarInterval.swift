@@ -67,3 +67,16 @@ public enum BarInterval: Hashable, Sendable, CustomStringConvertible {
         counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }[0].key
     }
 }
+
+extension BarInterval {
+    /// A time-frame label as an interval: `1mo` (or `1M`) for months, else `30s`, `5m`, `1h`, `1d`, `1w`.
+    public init?(timeframe: String) {
+        for suffix in ["mo", "M"] where timeframe.hasSuffix(suffix) {
+            guard let count = Int(timeframe.dropLast(suffix.count)), count > 0 else { return nil }
+            self = .months(count)
+            return
+        }
+        guard let span = TimeSpan(compact: timeframe), span > .zero else { return nil }
+        self = .fixed(span)
+    }
+}

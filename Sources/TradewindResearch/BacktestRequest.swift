@@ -4,7 +4,7 @@ public import TradewindEngine
 public import TradewindMarketData
 public import TradewindSimulation
 public import TradewindRisk
-import TradewindStrategy
+public import TradewindStrategy
 
 /// How the simulated venue and the account behave in a backtest.
 public struct ExecutionSettings: Sendable {
@@ -141,7 +141,7 @@ public enum Tradewind {
     }
 
     /// What a run replays: bar series, or any mix of market events in time order.
-    enum RunData {
+    public enum RunData {
         case bars([BarSeries])
         case events([Instrument], [MarketEvent])
     }
@@ -149,7 +149,7 @@ public enum Tradewind {
     /// Runs the strategy type. A generic function called with an existential type runs
     /// unspecialised (every call through witness tables, several times slower), so built-in
     /// strategies are cast to their concrete type here and get a specialised engine.
-    static func run(_ type: any Strategy.Type, _ given: [(name: String, value: String)], data: RunData,
+    public static func run(_ type: any Strategy.Type, _ given: [(name: String, value: String)], data: RunData,
                     configuration: BacktestConfiguration) throws -> BacktestResult {
         switch type {
         case let smaCross as SMACross.Type: try runSpecialised(smaCross, given, data: data, configuration: configuration)
