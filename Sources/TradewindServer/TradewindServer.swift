@@ -1,5 +1,6 @@
 public import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 public import Logging
 import Metrics
 public import Prometheus
@@ -61,6 +62,10 @@ public struct TradewindServer: Sendable {
         BacktestRoutes(store: store, runner: jobs).add(to: api)
         AdminRoutes(store: store, configuration: reloader).add(to: api)
         StreamRoute(hub: hub).add(to: api)
+        let openAPI = OpenAPIDocument.json()
+        router.get("api/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        }
         return router
     }
 

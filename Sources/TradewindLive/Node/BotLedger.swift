@@ -58,6 +58,8 @@ public struct BotLedger: Sendable {
     public var sequence: Int64 = 0
 
     private var started = false
+    /// Whether the journal holds the bot's first start (and so its starting cash).
+    public var hasStarted: Bool { started }
     private var instruments: [InstrumentID] = []
     private var index: [String: Int] = [:]
     private var seenTrades: Set<String> = []

@@ -118,8 +118,10 @@ public final class AuthService: Sendable {
     /// The identity a request's credentials prove; `nil` when it carries none.
     /// - Throws: 401 for credentials that are present but expired, tampered or unknown.
     public func authenticate(authorization: String?, apiKey: String?) async throws(APIError) -> Identity? {
-        if let apiKey { return try await identity(forKey: apiKey) }
-        guard let authorization else { return nil }
+        guard let authorization else {
+            guard let apiKey else { return nil }
+            return try await identity(forKey: apiKey)
+        }
         if authorization.hasPrefix("Bearer ") {
             let token = String(authorization.dropFirst("Bearer ".count))
             if token.hasPrefix("tw_") { return try await identity(forKey: token) }

@@ -79,12 +79,18 @@ struct BotRoutes {
     func view(_ entry: JournalTail.Entry) async -> BotView {
         let status = await supervisor.status(entry.record.name)
         let ledger = entry.ledger
+        // Before its first start a bot has no journal yet: its file says what it starts with.
+        let startingCash = ledger.hasStarted ? ledger.startingCash
+            : ((try? BotFile.decode(entry.record.definition, path: entry.record.name)).flatMap { $0.starting_cash }.flatMap { try? Money(parsing: $0) }
+               ?? status?.equity ?? .zero)
+        let equity = status?.equity ?? (ledger.hasStarted ? ledger.equity : startingCash)
         let open = ledger.orders.filter { $0.status == "working" }.count
         return BotView(name: entry.record.name, owner: entry.record.owner, state: status?.phase.rawValue ?? entry.record.state,
                        tradingState: status?.tradingState.rawValue ?? ledger.tradingState, running: status != nil,
-                       equity: (status?.equity ?? ledger.equity).description, pnl: ((status?.equity ?? ledger.equity) - ledger.startingCash).description,
-                       cash: (status?.cash ?? ledger.cash).description, fees: ledger.fees.description, openOrders: status?.openOrders ?? open,
-                       trades: ledger.trades.count, lastError: await supervisor.lastError(entry.record.name) ?? status?.lastError,
+                       equity: equity.description, pnl: (equity - startingCash).description,
+                       cash: (status?.cash ?? (ledger.hasStarted ? ledger.cash : startingCash)).description, fees: ledger.fees.description,
+                       openOrders: status?.openOrders ?? open, trades: ledger.trades.count,
+                       lastError: await supervisor.lastError(entry.record.name) ?? status?.lastError,
                        createdAt: entry.record.createdAt.iso8601, updatedAt: entry.record.updatedAt.iso8601)
     }
 }
