@@ -62,6 +62,13 @@ public struct TradewindServer: Sendable {
         BacktestRoutes(store: store, runner: jobs).add(to: api)
         AdminRoutes(store: store, configuration: reloader).add(to: api)
         StreamRoute(hub: hub).add(to: api)
+        if configuration.current.server.dashboard {
+            let page = ByteBuffer(string: DashboardPage.html)
+            router.get("/") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: DashboardPage.contentSecurityPolicy],
+                         body: .init(byteBuffer: page))
+            }
+        }
         let openAPI = OpenAPIDocument.json()
         router.get("api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
