@@ -194,8 +194,12 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindLive",
+                "TradewindServer", "TradewindConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -42,11 +42,15 @@ public actor TradingBot<S: Strategy> {
     public private(set) var tickToDecision: [Int64] = []
     private var inputs: AsyncStream<Input>.Continuation?
     private let ordersSent: Counter, fillsBooked: Counter, rejections: Counter, riskState: Gauge, equity: Gauge
-    /// Live bars not yet in the journal: they go with the next entry the bot writes, or every
-    /// ``barsPerWrite`` bars. Bars are a record for `tradewind divergence`, not state, so they
-    /// need not be durable before the strategy sees them (a crash can lose the last few).
+    /// Live bars not yet in the journal: they go with the next entry the bot writes, every
+    /// ``barsPerWrite`` bars, or once the oldest has waited ``barWriteDelay`` (so a bot on a
+    /// real-time feed journals each bar as it comes, and the operator's live view follows).
+    /// Bars are a record for `tradewind divergence` and the live view, not state, so they need
+    /// not be durable before the strategy sees them (a crash can lose the last few).
     private var pendingBars: [(kind: String, payload: String)] = []
+    private var pendingSince: ContinuousClock.Instant?
     static var barsPerWrite: Int { 64 }
+    static var barWriteDelay: Duration { .milliseconds(250) }
 
     enum Input: Sendable {
         case bar(Int, Bar, ContinuousClock.Instant)
@@ -190,9 +194,12 @@ public actor TradingBot<S: Strategy> {
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
         equity.record(engine!.portfolio.equity.doubleValue)
+        if pendingBars.isEmpty { pendingSince = arrived }
         pendingBars.append(MarketBarRecord(instrument: index, bar: bar, warmup: false).row)
         try await flush(arrived: arrived)
-        if pendingBars.count >= Self.barsPerWrite { try await writeJournal([]) }
+        if pendingBars.count >= Self.barsPerWrite || (pendingSince.map { ContinuousClock.now - $0 >= Self.barWriteDelay } ?? false) {
+            try await writeJournal([])
+        }
     }
 
     private func shutDown() async {

@@ -22,6 +22,9 @@ public final class AuthService: Sendable {
     /// Compared against when the user does not exist, so timing does not reveal names.
     let decoyHash: String
     let keyCache = Mutex<[String: (identity: Identity, hash: String, until: ContinuousClock.Instant)]>([:])
+    /// Tokens already verified, until they expire: a token is checked once, not on every request.
+    let tokenCache = Mutex<[String: (identity: Identity, expires: Date)]>([:])
+    static let tokenCacheLimit = 10_000
     public static let keyCacheLifetime: Duration = .seconds(5)
 
     /// - Parameter signingKey: the JWT key; random per process when `nil` (tokens end with it).
@@ -125,12 +128,21 @@ public final class AuthService: Sendable {
         if authorization.hasPrefix("Bearer ") {
             let token = String(authorization.dropFirst("Bearer ".count))
             if token.hasPrefix("tw_") { return try await identity(forKey: token) }
+            if let cached = tokenCache.withLock({ $0[token] }) {
+                guard cached.expires > Date() else { throw .unauthenticated("the token has expired: log in again") }
+                return cached.identity
+            }
             let payload: TokenPayload
             do { payload = try await keys.verify(token, as: TokenPayload.self) } catch {
                 throw .unauthenticated(String(describing: error).contains("expired") ? "the token has expired: log in again" : "the token is not valid")
             }
             guard let role = Role(rawValue: payload.role) else { throw .unauthenticated("the token is not valid") }
-            return Identity(user: payload.sub.value, role: role, credential: "token")
+            let identity = Identity(user: payload.sub.value, role: role, credential: "token")
+            tokenCache.withLock { cache in
+                if cache.count >= Self.tokenCacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[token] = (identity, payload.exp.value)
+            }
+            return identity
         }
         throw .unauthenticated("use Authorization: Bearer <token or API key> or X-API-Key")
     }

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Synchronization
 public import TradewindConfiguration
 import TradewindCore
 public import TradewindLive
@@ -21,9 +22,17 @@ public actor BotSupervisor {
     let journal: GroupCommitJournal
     let configuration: ConfigurationCenter
     let logger: Logger
-    var running: [String: Running] = [:]
+    var running: [String: Running] = [:] { didSet { publishSnapshot() } }
     /// The last error of a bot that stopped on one, until it is started again.
-    var failures: [String: String] = [:]
+    var failures: [String: String] = [:] { didSet { publishSnapshot() } }
+    /// Readable without waiting for the actor: which bots run, which failed and why. Reads of
+    /// many bots (GET /bots) ask the actor only about the running ones.
+    nonisolated let snapshot = Mutex<(running: Set<String>, failures: [String: String])>(([], [:]))
+
+    private func publishSnapshot() {
+        let names = Set(running.keys), failures = failures
+        snapshot.withLock { $0 = (names, failures) }
+    }
 
     public init(store: any Store, configuration: ConfigurationCenter, logger: Logger) {
         self.store = store
@@ -92,7 +101,13 @@ public actor BotSupervisor {
         return await entry.bot.status
     }
 
-    public func lastError(_ name: String) -> String? { failures[name] }
+    /// The status of a running bot; `nil` at once (no wait for the actor) for the others.
+    public nonisolated func statusIfRunning(_ name: String) async -> BotStatus? {
+        guard snapshot.withLock({ $0.running.contains(name) }) else { return nil }
+        return await status(name)
+    }
+
+    public nonisolated func lastError(_ name: String) -> String? { snapshot.withLock { $0.failures[name] } }
 
     public var runningNames: [String] { running.keys.sorted() }
 

@@ -2,17 +2,20 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 import Synchronization
-import TradewindCore
-import TradewindLive
+public import TradewindCore
+public import TradewindLive
 public import TradewindStorage
 
 /// Follows every bot's journal and keeps its ledger current: the API answers bot reads from
 /// memory, and each new entry becomes live-stream events. The journal is the source, so bots
 /// run by another process (`tradewind node`) show up too.
 public final class JournalTail: Service, Sendable {
-    struct Entry: Sendable {
-        var record: BotRecord
-        var ledger: BotLedger
+    /// A bot as the tail knows it: its record, its ledger, and (before its first start) the
+    /// starting cash its file names, read once per definition.
+    public struct Entry: Sendable {
+        public var record: BotRecord
+        public var ledger: BotLedger
+        public var fileStartingCash: Money?
     }
 
     let store: any Store
@@ -20,6 +23,17 @@ public final class JournalTail: Service, Sendable {
     let interval: Duration
     let logger: Logger
     private let entries = Mutex<[String: Entry]>([:])
+    /// Each bot's answer for GET /bots, encoded once per change (journal position, record,
+    /// running or not, last error) rather than once per request.
+    private let encoded = Mutex<[String: (key: String, json: String)]>([:])
+
+    /// The bot's JSON, from the cache when nothing it shows has changed.
+    func json(for entry: Entry, key: String, make: () -> String) -> String {
+        if let cached = encoded.withLock({ $0[entry.record.name] }), cached.key == key { return cached.json }
+        let json = make()
+        encoded.withLock { $0[entry.record.name] = (key, json) }
+        return json
+    }
     private let ready = Atomic<Bool>(false)
 
     public init(store: any Store, hub: EventHub, interval: Duration = .milliseconds(200), logger: Logger) {
@@ -43,7 +57,8 @@ public final class JournalTail: Service, Sendable {
         let records = try await store.bots()
         var known = entries.withLock { $0 }
         for record in records {
-            var entry = known[record.name] ?? Entry(record: record, ledger: BotLedger())
+            var entry = known[record.name] ?? Entry(record: record, ledger: BotLedger(), fileStartingCash: Self.startingCash(record))
+            if entry.record.definition != record.definition { entry.fileStartingCash = Self.startingCash(record) }
             entry.record = record
             let events = try await store.events(bot: record.id, after: entry.ledger.sequence)
             var published: [StreamEvent] = []
@@ -61,8 +76,13 @@ public final class JournalTail: Service, Sendable {
 
     public var hasCaughtUp: Bool { ready.load(ordering: .acquiring) }
 
-    func entry(_ name: String) -> Entry? { entries.withLock { $0[name] } }
-    func all() -> [Entry] { entries.withLock { $0.values.sorted { $0.record.id < $1.record.id } } }
+    public func entry(_ name: String) -> Entry? { entries.withLock { $0[name] } }
+    /// Every bot, in creation order.
+    public func all() -> [Entry] { entries.withLock { $0.values.sorted { $0.record.id < $1.record.id } } }
+
+    static func startingCash(_ record: BotRecord) -> Money? {
+        (try? BotFile.decode(record.definition, path: record.name)).flatMap { $0.starting_cash }.flatMap { try? Money(parsing: $0) }
+    }
 
     static func streamEvents(_ change: BotLedger.Change, bot: String, owner: String, time: Timestamp) -> [StreamEvent] {
         let encoder = JSONEncoder.stream

@@ -256,7 +256,7 @@ enum DashboardPage {
         setTimeout(() => { if (state.token) { connect(); loadBots(); } }, state.retry);
         state.retry = Math.min(state.retry * 2, 10000);
       };
-      socket.onmessage = (message) => handle(JSON.parse(message.data));
+      socket.onmessage = (message) => { const data = JSON.parse(message.data); for (const event of Array.isArray(data) ? data : [data]) handle(event); };
     }
 
     let pendingBots = null;

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 import TradewindCore
 import TradewindLive
 import TradewindRisk
@@ -14,11 +15,20 @@ struct BotRoutes {
     func add(to api: RouterGroup<ServerContext>) {
         api.get("bots") { _, context in
             let identity = try context.require(.viewer)
-            var views: [BotView] = []
+            // Built from the journal tail and the supervisor's snapshot, without waiting on any
+            // bot: each bot's JSON is encoded once per change. Equity is as of the last journaled
+            // bar (GET /bots/{name} asks a running bot itself).
+            let (running, failures) = supervisor.snapshot.withLock { $0 }
+            var items: [String] = []
             for entry in tail.all() where BotSupervisor.visible(owner: entry.record.owner, to: identity) {
-                views.append(await view(entry))
+                let isRunning = running.contains(entry.record.name)
+                let key = "\(entry.ledger.sequence)|\(entry.record.updatedAt.nanosecondsSinceEpoch)|\(entry.record.state)|\(isRunning)|\(failures[entry.record.name] ?? "")"
+                items.append(tail.json(for: entry, key: key) {
+                    let view = view(entry, status: nil, running: isRunning, lastError: failures[entry.record.name])
+                    return String(decoding: (try? JSONEncoder.stream.encode(view)) ?? Data("{}".utf8), as: UTF8.self)
+                })
             }
-            return try Wire.json(ListView(items: views))
+            return Wire.text("{\"items\":[" + items.joined(separator: ",") + "]}", contentType: "application/json; charset=utf-8")
         }
         api.post("bots") { request, context in
             let identity = try context.require(.trader)
@@ -77,20 +87,23 @@ struct BotRoutes {
     }
 
     func view(_ entry: JournalTail.Entry) async -> BotView {
-        let status = await supervisor.status(entry.record.name)
+        let status = await supervisor.statusIfRunning(entry.record.name)
+        return view(entry, status: status, running: status != nil, lastError: supervisor.lastError(entry.record.name) ?? status?.lastError)
+    }
+
+    /// A bot as the API shows it: from its running status when there is one, else its journal.
+    func view(_ entry: JournalTail.Entry, status: BotStatus?, running: Bool, lastError: String?) -> BotView {
         let ledger = entry.ledger
         // Before its first start a bot has no journal yet: its file says what it starts with.
-        let startingCash = ledger.hasStarted ? ledger.startingCash
-            : ((try? BotFile.decode(entry.record.definition, path: entry.record.name)).flatMap { $0.starting_cash }.flatMap { try? Money(parsing: $0) }
-               ?? status?.equity ?? .zero)
+        let startingCash = ledger.hasStarted ? ledger.startingCash : (entry.fileStartingCash ?? status?.equity ?? .zero)
         let equity = status?.equity ?? (ledger.hasStarted ? ledger.equity : startingCash)
         let open = ledger.orders.filter { $0.status == "working" }.count
-        return BotView(name: entry.record.name, owner: entry.record.owner, state: status?.phase.rawValue ?? entry.record.state,
-                       tradingState: status?.tradingState.rawValue ?? ledger.tradingState, running: status != nil,
+        return BotView(name: entry.record.name, owner: entry.record.owner,
+                       state: status?.phase.rawValue ?? (running ? "running" : entry.record.state),
+                       tradingState: status?.tradingState.rawValue ?? ledger.tradingState, running: running,
                        equity: equity.description, pnl: (equity - startingCash).description,
                        cash: (status?.cash ?? (ledger.hasStarted ? ledger.cash : startingCash)).description, fees: ledger.fees.description,
-                       openOrders: status?.openOrders ?? open, trades: ledger.trades.count,
-                       lastError: await supervisor.lastError(entry.record.name) ?? status?.lastError,
+                       openOrders: status?.openOrders ?? open, trades: ledger.trades.count, lastError: lastError,
                        createdAt: entry.record.createdAt.iso8601, updatedAt: entry.record.updatedAt.iso8601)
     }
 }

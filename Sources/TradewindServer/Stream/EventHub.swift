@@ -30,49 +30,110 @@ public struct StreamEvent: Sendable {
 }
 
 /// Fans events out to WebSocket subscribers without ever blocking a publisher: each
-/// subscriber has a bounded buffer; a client too slow to keep up loses its oldest events (counted).
+/// subscriber has a bounded mailbox; a client too slow to keep up loses its oldest events
+/// (counted). A writer takes everything waiting at once, so a burst costs one frame, not many.
 public final class EventHub: Sendable {
     private struct Subscriber {
-        var continuation: AsyncStream<StreamEvent>.Continuation
+        var mailbox: Mailbox
         var accepts: @Sendable (StreamEvent) -> Bool
     }
 
     private let subscribers = Mutex<[Int: Subscriber]>([:])
     private let nextID = Atomic<Int>(0)
     private let published = Counter(label: "tradewind_stream_events_total")
-    private let dropped = Counter(label: "tradewind_stream_events_dropped_total")
+    let dropped = Counter(label: "tradewind_stream_events_dropped_total")
     private let clients = Gauge(label: "tradewind_stream_clients")
     public static let bufferPerClient = 4_096
 
     public init() {}
 
-    /// The events `accepts` lets through, from now until the stream is dropped.
-    public func subscribe(accepts: @escaping @Sendable (StreamEvent) -> Bool) -> AsyncStream<StreamEvent> {
-        let (stream, continuation) = AsyncStream<StreamEvent>.makeStream(bufferingPolicy: .bufferingNewest(Self.bufferPerClient))
+    /// A mailbox receiving the events `accepts` lets through until ``unsubscribe(_:)``.
+    public func subscribe(accepts: @escaping @Sendable (StreamEvent) -> Bool) -> Mailbox {
         let id = nextID.add(1, ordering: .relaxed).newValue
+        let mailbox = Mailbox(id: id, capacity: Self.bufferPerClient, dropped: dropped)
         let count = subscribers.withLock { subscribers in
-            subscribers[id] = Subscriber(continuation: continuation, accepts: accepts)
+            subscribers[id] = Subscriber(mailbox: mailbox, accepts: accepts)
             return subscribers.count
         }
         clients.record(count)
-        continuation.onTermination = { [weak self] _ in
-            guard let self else { return }
-            let count = self.subscribers.withLock { subscribers in
-                subscribers.removeValue(forKey: id)
-                return subscribers.count
-            }
-            self.clients.record(count)
+        return mailbox
+    }
+
+    public func unsubscribe(_ mailbox: Mailbox) {
+        mailbox.close()
+        let count = subscribers.withLock { subscribers in
+            subscribers.removeValue(forKey: mailbox.id)
+            return subscribers.count
         }
-        return stream
+        clients.record(count)
     }
 
     public func publish(_ event: StreamEvent) {
         published.increment()
         let targets = subscribers.withLock { $0.values.map { $0 } }
-        for subscriber in targets where subscriber.accepts(event) {
-            if case .dropped = subscriber.continuation.yield(event) { dropped.increment() }
-        }
+        for subscriber in targets where subscriber.accepts(event) { subscriber.mailbox.post(event) }
     }
 
     public var subscriberCount: Int { subscribers.withLock { $0.count } }
+}
+
+/// One subscriber's waiting events.
+public final class Mailbox: Sendable {
+    private struct State {
+        var events: [StreamEvent] = []
+        var waiter: CheckedContinuation<[StreamEvent]?, Never>?
+        var closed = false
+    }
+
+    let id: Int
+    private let capacity: Int
+    private let dropped: Counter
+    private let state = Mutex(State())
+
+    init(id: Int, capacity: Int, dropped: Counter) {
+        self.id = id
+        self.capacity = capacity
+        self.dropped = dropped
+    }
+
+    func post(_ event: StreamEvent) {
+        let (waiter, overflow) = state.withLock { state -> (CheckedContinuation<[StreamEvent]?, Never>?, Bool) in
+            guard !state.closed else { return (nil, false) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return (waiter, false)
+            }
+            state.events.append(event)
+            guard state.events.count > capacity else { return (nil, false) }
+            state.events.removeFirst()
+            return (nil, true)
+        }
+        if overflow { dropped.increment() }
+        waiter?.resume(returning: [event])
+    }
+
+    /// Everything waiting, or the next event when none is; `nil` once closed.
+    public func next() async -> [StreamEvent]? {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> [StreamEvent]?? in
+                if state.closed { return .some(nil) }
+                if !state.events.isEmpty {
+                    defer { state.events.removeAll(keepingCapacity: true) }
+                    return .some(state.events)
+                }
+                state.waiter = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    func close() {
+        let waiter = state.withLock { state in
+            state.closed = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
 }

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import TradewindConfiguration
+import TradewindCore
+import TradewindLive
+import TradewindServer
+import TradewindStorage
+import WSClient
+
+/// `tradewind-bench server`: the API under `wrk` on loopback, and the live stream's fan-out.
+struct ServerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Requests/s and latency of GET /api/v1/bots and /metrics under wrk; WebSocket fan-out delivery latency.",
+        discussion: """
+            Runs the real server in this process on a fresh SQLite file with paper bots that have traded (their journals \
+            replayed from examples/data/GOOG-1d.csv), then runs `wrk --latency` (Debian's wrk) against it on loopback, \
+            then connects WebSocket clients to /api/v1/stream and publishes events at a fixed rate, timing each delivery.
+            """)
+
+    @Option(help: "Paper bots stored and run before measuring.") var bots = 10
+    @Option(help: "wrk connections.") var connections = 64
+    @Option(help: "wrk threads.") var threads = 2
+    @Option(help: "Seconds per wrk run.") var duration = 10
+    @Option(help: "WebSocket clients.") var clients = 100
+    @Option(help: "Events published per second to the stream.") var rate = 1_000
+    @Option(help: "Seconds of stream publishing.") var streamSeconds = 10
+
+    func run() async throws {
+        let directory = NSTemporaryDirectory() + "tradewind-server-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let center = try ConfigurationCenter(loader: ConfigurationLoader(file: nil, flags: [
+            "database.url": "sqlite:\(directory)/bench.db", "auth.bcrypt_cost": "4",
+            "auth.rate_limit.requests_per_second": "10000000", "auth.rate_limit.burst": "1000000", "logging.level": "error",
+        ], environment: ["TRADEWIND_AUTH_ADMIN_PASSWORD": "bench-password"]))
+        let store = try await openStore(center.current.database.url)
+        let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server = await TradewindServer.make(configuration: center, store: store, registry: PrometheusCollectorRegistry(), logger: quiet)
+        _ = try await server.auth.bootstrapAdmin(now: WallClock.now())
+        let data = FileManager.default.currentDirectoryPath + "/examples/data/GOOG-1d.csv"
+        for index in 0..<bots {
+            _ = try await server.supervisor.create(yaml: """
+                name: bench-\(index)
+                strategy: sma-cross
+                parameters: {fast: "\(5 + index)", slow: "30", size: "10"}
+                interval: 1d
+                instruments: [{symbol: GOOG, venue: PAPER, price_precision: 2, size_precision: 0}]
+                warmup_bars: 40
+                starting_cash: "100000"
+                venue: {kind: paper}
+                feed: {kind: replay, file: \(data), pace_ms: 0}
+                """, owner: "system")
+            try await server.supervisor.start("bench-\(index)")
+        }
+        while !(await server.supervisor.runningNames.isEmpty) { try await Task.sleep(for: .milliseconds(50)) }
+        try await server.tail.poll()
+        let token = try await server.auth.login(user: "admin", password: "bench-password").token
+
+        let port = Mutex<Int>(0)
+        let app = server.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
+        let running = Task { try await app.run() }
+        while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let base = "http://127.0.0.1:\(port.withLock { $0 })"
+        let trades = server.tail.all().reduce(0) { $0 + $1.ledger.trades.count }
+        print("server: \(bots) paper bots stored with \(trades) trades in their journals; wrk -t\(threads) -c\(connections) -d\(duration)s on loopback")
+        for path in ["/api/v1/bots", "/metrics", "/api/v1/auth/me"] {
+            let result = try wrk(url: base + path, token: token)
+            print("GET \(path): \(result)")
+        }
+        try await fanOut(port: port.withLock { $0 }, hub: server.hub, token: token)
+        running.cancel()
+        await store.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func wrk(url: String, token: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)", url]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        func value(after label: String) -> String {
+            guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return "?" }
+            return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(String.init) ?? "?"
+        }
+        let errors = text.contains("Non-2xx") ? " (NON-2xx answers: \(value(after: "Non-2xx or 3xx responses:")))" : ""
+        return "\(value(after: "Requests/sec:")) requests/s, latency p50 \(value(after: "50%")), p90 \(value(after: "90%")), p99 \(value(after: "99%"))\(errors)"
+    }
+
+    func fanOut(port: Int, hub: EventHub, token: String) async throws {
+        let origin = ContinuousClock.now
+        let tally = Tally()
+        let expected = rate * streamSeconds
+        let quiet = Logger(label: "ws", factory: { _ in SwiftLogNoOpLogHandler() })
+        let clients = clients, rate = rate
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/stream?access_token=\(token)&types=bench", logger: quiet) { inbound, _, _ in
+                        tally.connected.add(1, ordering: .relaxed)
+                        var mine: [Int64] = []
+                        mine.reserveCapacity(expected)
+                        for try await message in inbound.messages(maxSize: 1 << 16) {
+                            guard case .text(let text) = message else { continue }
+                            let now = ContinuousClock.now - origin
+                            let received = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
+                            // A message is one event or an array of events waiting together.
+                            var rest = text[...]
+                            while let range = rest.range(of: "\"t\":") {
+                                let digits = rest[range.upperBound...].prefix { $0.isNumber }
+                                if let sent = Int64(digits) { mine.append(received - sent) }
+                                rest = rest[range.upperBound...]
+                            }
+                            if text.contains("\"last\":true") { break }
+                        }
+                        tally.lags.withLock { $0.append(contentsOf: mine) }
+                    }
+                }
+            }
+            while tally.connected.load(ordering: .relaxed) < clients { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(200))
+            let interval = Duration.nanoseconds(1_000_000_000 / rate)
+            var next = ContinuousClock.now
+            for sequence in 0..<expected {
+                next += interval
+                let now = ContinuousClock.now - origin
+                let stamp = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
+                let last = sequence == expected - 1
+                hub.publish(StreamEvent(type: "bench", bot: nil, owner: nil, data: "{\"seq\":\(sequence),\"t\":\(stamp)\(last ? ",\"last\":true" : "")}",
+                                        time: "2026-01-01T00:00:00Z"))
+                if next > ContinuousClock.now { try await Task.sleep(until: next) }
+            }
+            try await group.waitForAll()
+        }
+        let sorted = tally.lags.withLock { $0 }.sorted()
+        func percentile(_ p: Double) -> String {
+            guard !sorted.isEmpty else { return "?" }
+            return String(format: "%.2f ms", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6)
+        }
+        print("stream fan-out: \(rate) events/s × \(streamSeconds) s to \(clients) clients = \(sorted.count) deliveries of \(expected * clients); "
+              + "delivery latency p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(percentile(1.0))")
+    }
+}
+
+/// What the stream clients share: how many are connected, and every delivery's latency.
+final class Tally: Sendable {
+    let connected = Atomic<Int>(0)
+    let lags = Mutex<[Int64]>([])
+}
