@@ -105,7 +105,7 @@ public enum ConfigurationField: String, CaseIterable, Sendable {
         switch self {
         case .databaseURL: "sqlite:PATH (embedded, the default) or postgres://user:password@host:port/db"
         case .serverHost: "address the API listens on"
-        case .serverPort: "port the API listens on (1…65535)"
+        case .serverPort: "port the API listens on (0 = any free port, printed at start)"
         case .serverDashboard: "serve the web dashboard at /"
         case .authJWTSecret: "HMAC key signing login tokens (≥ 32 bytes); generated per process when unset"
         case .authTokenTTL: "lifetime of a login token (e.g. 15m, 1h)"

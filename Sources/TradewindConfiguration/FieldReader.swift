@@ -164,7 +164,7 @@ extension FieldReader {
             fail(.databaseURL, databaseURL, "must be sqlite:PATH or postgres://user:password@host:port/database")
         }
         let host = text(.serverHost)
-        let port = int(.serverPort, in: 1...65_535)
+        let port = int(.serverPort, in: 0...65_535)
         let dashboard = bool(.serverDashboard)
 
         let jwtSecret = secret(.authJWTSecret)

@@ -8,7 +8,7 @@ final class BackgroundCLI {
     let directory: URL
     let stdout: URL
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], in workingDirectory: String = Fixtures.repositoryRoot, environment: [String: String]? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-bg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdout = directory.appendingPathComponent("stdout")
@@ -17,7 +17,8 @@ final class BackgroundCLI {
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.executableURL = CLIRunner.executable
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
         try process.run()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TradewindConfiguration
 import TradewindCore
+import TradewindTesting
 
 private func scratch() -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-config-\(UUID().uuidString)").path
@@ -81,7 +82,7 @@ struct ConfigurationTests {
         let found = problems(ConfigurationLoader(file: file, environment: ["TRADEWIND_DATABASE_URL": "mysql://x"]))
         let byPath = Dictionary(found.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(byPath["server.port"]?.value == "99999")
-        #expect(byPath["server.port"]?.reason == "must be from 1 to 65535")
+        #expect(byPath["server.port"]?.reason == "must be from 0 to 65535")
         #expect(byPath["server.prot"]?.reason == "unknown setting (did you mean server.port?)")
         #expect(byPath["auth.token_ttl"]?.value == "soon")
         #expect(byPath["auth.jwt_secret"]?.reason.contains("TRADEWIND_AUTH_JWT_SECRET") == true)
@@ -145,5 +146,19 @@ struct ConfigurationTests {
         #expect(center.current.server.port == 8080)
         #expect(center.pendingRestart == [.serverPort])
         #expect(center.reload() == .unchanged)
+    }
+}
+
+@Suite("Configuration documentation")
+struct ConfigurationDocumentationTests {
+    @Test("docs/CONFIGURATION.md lists every setting with its environment variable and reload rule")
+    func documented() throws {
+        let text = try String(contentsOfFile: TradewindTesting.Fixtures.repositoryRoot + "/docs/CONFIGURATION.md", encoding: .utf8)
+        for field in ConfigurationField.allCases {
+            let row = text.split(separator: "\n").first { $0.hasPrefix("| `\(field.rawValue)`") }
+            #expect(row != nil, "\(field.rawValue) is not documented")
+            #expect(row?.contains(field.environmentName) == true)
+            #expect(row?.contains(field.isReloadable ? "| yes |" : "| restart |") == true, "\(field.rawValue)")
+        }
     }
 }

@@ -36,7 +36,7 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config",
         abstract: "Write a starting configuration, validate one, or show the effective settings.",
         discussion: "Every setting, its default and whether it reloads without a restart: docs/CONFIGURATION.md.",
-        subcommands: [ConfigInitCommand.self, ConfigValidateCommand.self, ConfigShowCommand.self])
+        subcommands: [ConfigInitCommand.self, ConfigValidateCommand.self, ConfigShowCommand.self, ConfigFieldsCommand.self])
 }
 
 struct ConfigInitCommand: ParsableCommand {
@@ -89,5 +89,22 @@ struct ConfigShowCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.run { print(try options.loader().load().rendered(), terminator: "") }
+    }
+}
+
+struct ConfigFieldsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fields",
+        abstract: "List every setting: key, environment variable, default, whether it reloads, what it does (Markdown).")
+
+    func run() {
+        print("| key | environment | default | reload | what |")
+        print("|---|---|---|---|---|")
+        for field in ConfigurationField.allCases {
+            let key = field.isSecret ? "`\(field.rawValue)` / `\(field.fileKey!)`" : "`\(field.rawValue)`"
+            let fallback = field.defaultValue.map { "`\($0)`" } ?? "—"
+            print("| \(key) | `\(field.environmentName)` | \(fallback) | \(field.isReloadable ? "yes" : "restart") | "
+                  + (field.isSecret ? "secret: " : "") + field.help + " |")
+        }
     }
 }

@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 public import Foundation
 import NIOCore
 import NIOHTTP1
+import Metrics
 public import TradewindCore
 
 /// Where a Binance-compatible venue lives and who we are there. Secrets never print.
@@ -44,7 +45,19 @@ public actor BinanceRESTClient {
     private let signer: BinanceSigner
     private let http: HTTPClient
     private var limiter: WeightedRateLimiter
-    private var breaker: CircuitBreaker
+    private var breaker: CircuitBreaker {
+        didSet { if breaker.state != oldValue.state { breakerGauge.record(Self.gaugeValue(breaker.state)) } }
+    }
+    /// `tradewind_circuit_breaker_state{venue="binance"}`: 0 closed, 1 half-open, 2 open.
+    private let breakerGauge = Gauge(label: "tradewind_circuit_breaker_state", dimensions: [("venue", "binance")])
+
+    static func gaugeValue(_ state: CircuitBreaker.State) -> Int {
+        switch state {
+        case .closed: 0
+        case .halfOpen: 1
+        case .open: 2
+        }
+    }
     private var backoff: Backoff
     private var clock = ServerClockOffset()
     private var bannedUntil: Timestamp?

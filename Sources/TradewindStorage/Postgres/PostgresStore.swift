@@ -16,6 +16,7 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
+    let usage: PoolUsage
     /// Key of the advisory lock held while migrating.
     static let migrationLock: Int64 = 0x7472_6164_6577_696e  // "tradewin"
 
@@ -29,6 +30,7 @@ public final class PostgresStore: Store {
         var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.user,
                                                          password: settings.password, database: settings.database, tls: .disable)
         configuration.options.maximumConnections = settings.poolSize
+        usage = PoolUsage(engine: "postgres", size: settings.poolSize)
         configuration.options.connectTimeout = .seconds(settings.connectTimeout)
         if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -420,7 +422,7 @@ public final class PostgresStore: Store {
 
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StorageError) -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await usage.measure { try await client.withConnection { connection in try await body(connection) } }
         } catch {
             throw Self.map(error, location: location, opening: false)
         }

@@ -13,6 +13,7 @@ public final class SQLiteStore: Store {
     public let location: StoreLocation
     let path: String
     let writer: any DatabaseWriter
+    let usage: PoolUsage
     /// How long a writer waits for another before giving up.
     public static let busyTimeout: Double = 30
 
@@ -24,6 +25,7 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.maximumReaderCount = max(1, readers)
+        usage = PoolUsage(engine: "sqlite", size: max(1, readers) + 1)
         configuration.prepareDatabase { db in
             // WAL makes NORMAL durable against application crashes; only power loss can drop the last commits.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -327,11 +329,11 @@ public final class SQLiteStore: Store {
     // MARK: - Access and error mapping
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do { return try await writer.write(body) } catch { throw Self.map(error, target: path, opening: false) }
+        do { return try await usage.measure { try await writer.write(body) } } catch { throw Self.map(error, target: path, opening: false) }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do { return try await writer.read(body) } catch { throw Self.map(error, target: path, opening: false) }
+        do { return try await usage.measure { try await writer.read(body) } } catch { throw Self.map(error, target: path, opening: false) }
     }
 
     static func map(_ error: any Error, target: String, opening: Bool) -> StorageError {
