@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// The outermost middleware: gives every request a correlation id (`X-Request-ID`, taken from
 /// the client when it sends a sane one), puts it on every log line the request causes, and
@@ -12,7 +13,7 @@ struct EdgeMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         var context = context
         let given = request.headers[.xRequestID].flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
-        context.requestID = given ?? AuthService.randomToken(length: 16)
+        context.requestID = given ?? RequestIDs.next()
         context.logger[metadataKey: "request.id"] = .string(context.requestID)
         var response: Response
         do {
@@ -74,6 +75,14 @@ struct AuditMiddleware: RouterMiddleware {
             throw error
         }
     }
+}
+
+/// Request ids unique across restarts and servers without a random draw per request: a random
+/// prefix chosen at start, then a counter.
+enum RequestIDs {
+    static let prefix = AuthService.randomToken(length: 8)
+    static let counter = Atomic<UInt64>(0)
+    static func next() -> String { prefix + "-" + String(counter.add(1, ordering: .relaxed).newValue, radix: 36) }
 }
 
 extension HTTPField.Name {
