@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindStorage
 
 /// The database commands through the real binary, on SQLite and on the test PostgreSQL.
 @Suite("tradewind data / db, end to end")
@@ -32,7 +33,7 @@ struct StorageCLITests {
             #expect(fromDatabase.stdout.contains("Final equity   107,430.08"))
             #expect(fromDatabase.stdout.contains("Trades         32 closed"))
             let status = try CLIRunner.run(["db", "status", "--db", db])
-            #expect(status.stdout.contains("Schema     version \(6) (this tradewind: \(6))"), "\(status.stdout)")
+            #expect(status.stdout.contains("Schema     version \(Schema.latestVersion) (this tradewind: \(Schema.latestVersion))"), "\(status.stdout)")
             let backupPath = NSTemporaryDirectory() + "tradewind-backup-\(UUID().uuidString).db"
             let backup = try CLIRunner.run(["db", "backup", backupPath, "--db", db])
             #expect(backup.status == 0, "\(backup.stderr)")
