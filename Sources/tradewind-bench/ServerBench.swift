@@ -67,7 +67,7 @@ struct ServerBench: AsyncParsableCommand {
         let base = "http://127.0.0.1:\(port.withLock { $0 })"
         let trades = server.tail.all().reduce(0) { $0 + $1.ledger.trades.count }
         print("server: \(bots) paper bots stored with \(trades) trades in their journals; wrk -t\(threads) -c\(connections) -d\(duration)s on loopback")
-        for path in ["/api/v1/bots", "/metrics", "/api/v1/auth/me"] {
+        for path in ["/api/v1/bots", "/metrics"] {
             let result = try wrk(url: base + path, token: token)
             print("GET \(path): \(result)")
         }
@@ -94,57 +94,23 @@ struct ServerBench: AsyncParsableCommand {
         return "\(value(after: "Requests/sec:")) requests/s, latency p50 \(value(after: "50%")), p90 \(value(after: "90%")), p99 \(value(after: "99%"))\(errors)"
     }
 
-    /// The clients run in a child process (`tradewind-bench stream-clients`), as real clients
-    /// would, so they do not share the server's task pool; both read the same monotonic clock.
     func fanOut(port: Int, hub: EventHub, token: String) async throws {
-        let expected = rate * streamSeconds
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        child.arguments = ["stream-clients", "--url", "ws://127.0.0.1:\(port)/api/v1/stream?access_token=\(token)&types=bench",
-                           "--clients", String(clients), "--expected", String(expected)]
-        let output = Pipe()
-        child.standardOutput = output
-        try child.run()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while hub.subscriberCount < clients && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(300))
-        let interval = Duration.nanoseconds(1_000_000_000 / rate)
-        var next = ContinuousClock.now
-        for sequence in 0..<expected {
-            next += interval
-            let last = sequence == expected - 1
-            hub.publish(StreamEvent(type: "bench", bot: nil, owner: nil, data: "{\"seq\":\(sequence),\"t\":\(monotonicNanoseconds())\(last ? ",\"last\":true" : "")}",
-                                    time: "2026-01-01T00:00:00Z"))
-            if next > ContinuousClock.now { try await Task.sleep(until: next) }
-        }
-        let text = String(decoding: await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value, as: UTF8.self)
-        child.waitUntilExit()
-        print("stream fan-out: \(rate) events/s × \(streamSeconds) s to \(clients) clients (another process): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-    }
-}
-
-/// `tradewind-bench stream-clients`: WebSocket clients timing each event's delivery.
-struct StreamClientsBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stream-clients", abstract: "Stream clients for `server` (started by it).",
-                                                    shouldDisplay: false)
-
-    @Option var url: String
-    @Option var clients = 100
-    @Option var expected = 10_000
-
-    func run() async throws {
+        let origin = ContinuousClock.now
         let tally = Tally()
+        let expected = rate * streamSeconds
         let quiet = Logger(label: "ws", factory: { _ in SwiftLogNoOpLogHandler() })
-        let url = url, expected = expected
+        let clients = clients, rate = rate
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    try await WebSocketClient.connect(url: url, logger: quiet) { inbound, _, _ in
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/stream?access_token=\(token)&types=bench", logger: quiet) { inbound, _, _ in
+                        tally.connected.add(1, ordering: .relaxed)
                         var mine: [Int64] = []
                         mine.reserveCapacity(expected)
                         for try await message in inbound.messages(maxSize: 1 << 16) {
                             guard case .text(let text) = message else { continue }
-                            let received = monotonicNanoseconds()
+                            let now = ContinuousClock.now - origin
+                            let received = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
                             // A message is one event or an array of events waiting together.
                             var rest = text[...]
                             while let range = rest.range(of: "\"t\":") {
@@ -158,6 +124,19 @@ struct StreamClientsBench: AsyncParsableCommand {
                     }
                 }
             }
+            while tally.connected.load(ordering: .relaxed) < clients { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(200))
+            let interval = Duration.nanoseconds(1_000_000_000 / rate)
+            var next = ContinuousClock.now
+            for sequence in 0..<expected {
+                next += interval
+                let now = ContinuousClock.now - origin
+                let stamp = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
+                let last = sequence == expected - 1
+                hub.publish(StreamEvent(type: "bench", bot: nil, owner: nil, data: "{\"seq\":\(sequence),\"t\":\(stamp)\(last ? ",\"last\":true" : "")}",
+                                        time: "2026-01-01T00:00:00Z"))
+                if next > ContinuousClock.now { try await Task.sleep(until: next) }
+            }
             try await group.waitForAll()
         }
         let sorted = tally.lags.withLock { $0 }.sorted()
@@ -165,18 +144,13 @@ struct StreamClientsBench: AsyncParsableCommand {
             guard !sorted.isEmpty else { return "?" }
             return String(format: "%.2f ms", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6)
         }
-        print("\(sorted.count) deliveries of \(expected * clients); delivery latency p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(percentile(1.0))")
+        print("stream fan-out: \(rate) events/s × \(streamSeconds) s to \(clients) clients = \(sorted.count) deliveries of \(expected * clients); "
+              + "delivery latency p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(percentile(1.0))")
     }
 }
 
-/// CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the machine.
-func monotonicNanoseconds() -> Int64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-}
-
-/// Every delivery's latency, from all clients.
+/// What the stream clients share: how many are connected, and every delivery's latency.
 final class Tally: Sendable {
+    let connected = Atomic<Int>(0)
     let lags = Mutex<[Int64]>([])
 }
