@@ -47,6 +47,8 @@ struct OpenAPIConformanceTests {
             process.arguments = ["run", "http://127.0.0.1:\(port)/api/v1/openapi.json", "-H", "Authorization: Bearer \(admin)",
                                  "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
                                  "--max-examples", "15", "--seed", "1", "--no-color"]
+            // schemathesis keeps a cache in its working directory: not in the repository.
+            process.currentDirectoryURL = URL(fileURLWithPath: harness.directory)
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
