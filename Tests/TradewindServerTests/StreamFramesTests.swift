@@ -33,3 +33,21 @@ struct StreamFramesTests {
         #expect(seen == Array(0..<300))
     }
 }
+
+@Suite("Rate limiter")
+struct RateLimiterTests {
+    @Test("a burst passes, the next request waits for a refill, callers are independent, idle callers are forgotten")
+    func bucket() {
+        let limiter = RateLimiter { (2, 3) }
+        let start = ContinuousClock.now
+        for _ in 0..<3 { #expect(limiter.take("a", now: start) == .allowed) }
+        #expect(limiter.take("a", now: start) == .limited(retryAfter: 1))
+        #expect(limiter.take("b", now: start) == .allowed)
+        #expect(limiter.take("a", now: start + .milliseconds(500)) == .allowed)
+        #expect(limiter.take("a", now: start + .milliseconds(500)) == .limited(retryAfter: 1))
+        for index in 0..<RateLimiter.forgetAbove { _ = limiter.take("login:\(index)", now: start) }
+        // Long after, the crowd of one-off callers is dropped and "a" starts full again.
+        let later = start + .seconds(10)
+        for _ in 0..<3 { #expect(limiter.take("a", now: later) == .allowed) }
+    }
+}

@@ -9,6 +9,8 @@ final class RateLimiter: Sendable {
     private let buckets = Mutex<[String: Bucket]>([:])
     private let settings: @Sendable () -> (rate: Double, burst: Int)
 
+    static let forgetAbove = 10_000
+
     init(settings: @escaping @Sendable () -> (rate: Double, burst: Int)) {
         self.settings = settings
     }
@@ -16,6 +18,12 @@ final class RateLimiter: Sendable {
     func take(_ caller: String, now: ContinuousClock.Instant = .now) -> Decision {
         let (rate, burst) = settings()
         return buckets.withLock { buckets in
+            // Callers idle long enough to have refilled are forgotten (their bucket would be full
+            // anyway): login attempts under made-up names cannot grow this without bound.
+            if buckets.count >= Self.forgetAbove {
+                let idle = Duration.seconds(Double(burst) / rate + 1)
+                buckets = buckets.filter { now - $0.value.at < idle }
+            }
             var bucket = buckets[caller] ?? Bucket(tokens: Double(burst), at: now)
             let elapsed = now - bucket.at
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -1,6 +1,8 @@
 import Foundation
 public import Logging
 public import TradewindConfiguration
+import TradewindCore
+import TradewindLive
 
 /// Log lines as one JSON object each (or plain text), at the level the configuration says now:
 /// `logging.level` and `logging.format` apply on reload. Metadata keys are kept as given
@@ -35,7 +37,7 @@ public struct ConfiguredLogHandler: LogHandler {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
-        let time = ISO8601DateFormatter.shared.string(from: Date())
+        let time = WallClock.now().iso8601
         switch configuration.current.logging.format {
         case .json:
             var object: [String: String] = ["time": time, "level": event.level.rawValue, "logger": label, "message": "\(event.message)"]
@@ -47,12 +49,4 @@ public struct ConfiguredLogHandler: LogHandler {
             output("\(time) \(event.level.rawValue) \(label): \(event.message)" + (fields.isEmpty ? "" : " " + fields))
         }
     }
-}
-
-extension ISO8601DateFormatter {
-    nonisolated(unsafe) static let shared: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 }
