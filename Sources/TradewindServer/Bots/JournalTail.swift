@@ -23,15 +23,28 @@ public final class JournalTail: Service, Sendable {
     let interval: Duration
     let logger: Logger
     private let entries = Mutex<[String: Entry]>([:])
+    /// What a list of bots needs to know of each without copying its ledger, in creation order.
+    public struct Summary: Sendable {
+        public var name: String
+        public var owner: String
+        public var state: String
+        /// Changes whenever anything the bot's summary shows may have changed.
+        public var version: String
+    }
+    private let summaries = Mutex<[Summary]>([])
     /// Each bot's answer for GET /bots, encoded once per change (journal position, record,
     /// running or not, last error) rather than once per request.
     private let encoded = Mutex<[String: (key: String, json: String)]>([:])
 
-    /// The bot's JSON, from the cache when nothing it shows has changed.
-    func json(for entry: Entry, key: String, make: () -> String) -> String {
-        if let cached = encoded.withLock({ $0[entry.record.name] }), cached.key == key { return cached.json }
-        let json = make()
-        encoded.withLock { $0[entry.record.name] = (key, json) }
+    public func list() -> [Summary] { summaries.withLock { $0 } }
+
+    /// The bot's JSON, from the cache when nothing it shows has changed; `make` gets the entry
+    /// only when it must encode.
+    func json(for name: String, key: String, make: (Entry) -> String) -> String? {
+        if let cached = encoded.withLock({ $0[name] }), cached.key == key { return cached.json }
+        guard let entry = entry(name) else { return nil }
+        let json = make(entry)
+        encoded.withLock { $0[name] = (key, json) }
         return json
     }
     private let ready = Atomic<Bool>(false)
@@ -71,6 +84,11 @@ public final class JournalTail: Service, Sendable {
             entries.withLock { $0[record.name] = entry }
             for event in published { hub.publish(event) }
         }
+        let list = known.values.sorted { $0.record.id < $1.record.id }.map {
+            Summary(name: $0.record.name, owner: $0.record.owner, state: $0.record.state,
+                    version: "\($0.ledger.sequence)|\($0.record.updatedAt.nanosecondsSinceEpoch)|\($0.record.state)")
+        }
+        summaries.withLock { $0 = list }
         ready.store(true, ordering: .releasing)
     }
 

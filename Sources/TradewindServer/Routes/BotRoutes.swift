@@ -20,13 +20,14 @@ struct BotRoutes {
             // bar (GET /bots/{name} asks a running bot itself).
             let (running, failures) = supervisor.snapshot.withLock { $0 }
             var items: [String] = []
-            for entry in tail.all() where BotSupervisor.visible(owner: entry.record.owner, to: identity) {
-                let isRunning = running.contains(entry.record.name)
-                let key = "\(entry.ledger.sequence)|\(entry.record.updatedAt.nanosecondsSinceEpoch)|\(entry.record.state)|\(isRunning)|\(failures[entry.record.name] ?? "")"
-                items.append(tail.json(for: entry, key: key) {
-                    let view = view(entry, status: nil, running: isRunning, lastError: failures[entry.record.name])
+            for bot in tail.list() where BotSupervisor.visible(owner: bot.owner, to: identity) {
+                let isRunning = running.contains(bot.name)
+                let key = "\(bot.version)|\(isRunning)|\(failures[bot.name] ?? "")"
+                let json = tail.json(for: bot.name, key: key) { entry in
+                    let view = view(entry, status: nil, running: isRunning, lastError: failures[bot.name])
                     return String(decoding: (try? JSONEncoder.stream.encode(view)) ?? Data("{}".utf8), as: UTF8.self)
-                })
+                }
+                if let json { items.append(json) }
             }
             return Wire.text("{\"items\":[" + items.joined(separator: ",") + "]}", contentType: "application/json; charset=utf-8")
         }
