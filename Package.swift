@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure modules: no I/O, no wall clock, no unseeded randomness.
@@ -70,11 +73,33 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Alert rules, their evaluation, batching and the bounded hand-off from the trading path: pure.
+        .target(
+            name: "TradewindAlerts",
+            dependencies: ["TradewindCore", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
+        // Notification channels (Telegram, SMTP e-mail, webhooks), delivery and the alert monitor: the I/O edge of TradewindAlerts.
+        .target(
+            name: "TradewindNotifications",
+            dependencies: ["TradewindCore", "TradewindAlerts", "TradewindStorage", "TradewindConfiguration",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: strict
+        ),
         // The trading node's edge: venues, resilience, reconciliation.
         .target(
             name: "TradewindLive",
             dependencies: ["TradewindCore", "TradewindEngine", "TradewindSimulation", "TradewindRisk", "TradewindStorage",
-                           "TradewindStrategy", "TradewindMarketData",
+                           "TradewindStrategy", "TradewindMarketData", "TradewindAlerts",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "WSClient", package: "swift-websocket"),
@@ -134,7 +159,7 @@ let package = Package(
         .target(
             name: "TradewindConfiguration",
             dependencies: [
-                "TradewindCore", "TradewindRisk",
+                "TradewindCore", "TradewindRisk", "TradewindAlerts",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

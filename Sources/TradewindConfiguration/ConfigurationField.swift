@@ -39,11 +39,28 @@ public enum ConfigurationField: String, CaseIterable, Sendable {
     case emailPassword = "notifications.email.password"
     case emailFrom = "notifications.email.from"
     case emailTo = "notifications.email.to"
+    case emailCAFile = "notifications.email.ca_file"
     case telegramToken = "notifications.telegram.token"
     case telegramChatID = "notifications.telegram.chat_id"
     case telegramAPIBase = "notifications.telegram.api_base"
+    case telegramParseMode = "notifications.telegram.parse_mode"
+    case telegramControl = "notifications.telegram.control"
     case webhookURL = "notifications.webhook.url"
     case webhookSecret = "notifications.webhook.secret"
+    case notifyQueueCapacity = "notifications.queue_capacity"
+    case notifyBatchWindow = "notifications.batch_window"
+    case notifyRatePerMinute = "notifications.rate_per_minute"
+    case notifyBurst = "notifications.burst"
+    case notifyMaxAttempts = "notifications.max_attempts"
+    case notifyRetryBase = "notifications.retry_base"
+
+    case alertRules = "alerts.rules"
+    case alertInterval = "alerts.interval"
+    case alertRouteInfo = "alerts.route.info"
+    case alertRouteWarning = "alerts.route.warning"
+    case alertRouteCritical = "alerts.route.critical"
+    case alertEscalation = "alerts.escalation"
+    case alertEscalateAfter = "alerts.escalate_after"
 
     case logLevel = "logging.level"
     case logFormat = "logging.format"
@@ -65,6 +82,17 @@ public enum ConfigurationField: String, CaseIterable, Sendable {
         case .emailPort: "587"
         case .emailTLS: "starttls"
         case .telegramAPIBase: "https://api.telegram.org"
+        case .telegramParseMode: "html"
+        case .telegramControl: "true"
+        case .notifyQueueCapacity: "1000"
+        case .notifyBatchWindow: "60s"
+        case .notifyRatePerMinute: "20"
+        case .notifyBurst: "5"
+        case .notifyMaxAttempts: "5"
+        case .notifyRetryBase: "2s"
+        case .alertRules: Self.defaultAlertRules.joined(separator: ",")
+        case .alertInterval: "5s"
+        case .alertEscalateAfter: "10m"
         case .logLevel: "info"
         case .logFormat: "json"
         case .reloadPollInterval: "2s"
@@ -88,6 +116,10 @@ public enum ConfigurationField: String, CaseIterable, Sendable {
     public var isReloadable: Bool {
         switch self {
         case .databaseURL, .serverHost, .serverPort, .serverDashboard, .authJWTSecret, .bots, .reloadPollInterval: false
+        // Channels and the delivery queue are built once at start-up; rules and routes are swapped live.
+        case .emailHost, .emailPort, .emailTLS, .emailUsername, .emailPassword, .emailFrom, .emailTo, .emailCAFile, .telegramToken,
+             .telegramChatID, .telegramAPIBase, .telegramParseMode, .telegramControl, .webhookURL, .webhookSecret, .notifyQueueCapacity,
+             .notifyBatchWindow, .notifyRatePerMinute, .notifyBurst, .notifyMaxAttempts, .notifyRetryBase: false
         default: true
         }
     }
@@ -98,7 +130,15 @@ public enum ConfigurationField: String, CaseIterable, Sendable {
     }
 
     /// A list rather than one value (YAML sequence; comma-separated in the environment).
-    public var isList: Bool { self == .bots || self == .emailTo }
+    public var isList: Bool {
+        [.bots, .emailTo, .alertRules, .alertRouteInfo, .alertRouteWarning, .alertRouteCritical, .alertEscalation].contains(self)
+    }
+
+    /// Rules in force when the configuration names none: the venue outages that must never go unheard.
+    public static let defaultAlertRules = [
+        "venue-down: venue_disconnected_seconds > 30 severity critical cooldown 10m",
+        "circuit-open: circuit_open > 0 severity critical cooldown 10m",
+    ]
 
     /// One line for the documentation and `config show --explain`.
     public var help: String {
@@ -131,11 +171,27 @@ public enum ConfigurationField: String, CaseIterable, Sendable {
         case .emailPassword: "SMTP password"
         case .emailFrom: "sender address"
         case .emailTo: "recipient addresses"
+        case .emailCAFile: "PEM file of certificates to trust for the SMTP server (a private CA); system roots when unset"
         case .telegramToken: "Telegram bot token"
         case .telegramChatID: "chat that receives messages and may send commands"
         case .telegramAPIBase: "Telegram Bot API base URL"
+        case .telegramParseMode: "html or markdownv2: how messages are formatted"
+        case .telegramControl: "obey /status, /balance, /positions, /stop BOT, /start BOT from the configured chat"
         case .webhookURL: "URL receiving JSON POSTs"
         case .webhookSecret: "HMAC-SHA256 key signing webhook bodies"
+        case .notifyQueueCapacity: "notices held between the bots and delivery; when full, info goes first, critical never"
+        case .notifyBatchWindow: "similar notices within this window are merged into one message"
+        case .notifyRatePerMinute: "messages per minute per channel (more are merged)"
+        case .notifyBurst: "messages a channel may send at once"
+        case .notifyMaxAttempts: "attempts per message before it is recorded as a dead letter"
+        case .notifyRetryBase: "first retry delay (doubling, with jitter, up to 5m)"
+        case .alertRules: "alert rules, one per line: NAME: METRIC[(SUBJECT)] OP VALUE [for D] [severity S] [cooldown D]"
+        case .alertInterval: "how often alert rules are evaluated"
+        case .alertRouteInfo: "channels for info notices (default: every configured channel)"
+        case .alertRouteWarning: "channels for warnings (default: every configured channel)"
+        case .alertRouteCritical: "channels for critical notices (default: every configured channel)"
+        case .alertEscalation: "channels an unacknowledged critical alert goes to next, in order"
+        case .alertEscalateAfter: "how long a critical alert may stay unacknowledged before it escalates"
         case .logLevel: "trace, debug, info, notice, warning, error or critical"
         case .logFormat: "json or text"
         case .reloadPollInterval: "how often the configuration file is checked for changes"

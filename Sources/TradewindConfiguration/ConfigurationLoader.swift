@@ -110,7 +110,7 @@ public struct ConfigurationLoader: Sendable {
                             "secrets are not accepted in the file: set \(secret.environmentName) or \(secret.fileKey!)", source: path))
                     } else if known {
                         if case .sequence(let items) = child {
-                            values[name] = .list(items.map { $0.string ?? "" })
+                            values[name] = .list(items.map { $0.string ?? Self.ruleLine($0) })
                         } else if case .scalar(let scalar) = child {
                             values[name] = .string(scalar.string)
                         } else {
@@ -129,6 +129,19 @@ public struct ConfigurationLoader: Sendable {
         }
         walk(node, prefix: "")
         return Layer(name: path, values: values)
+    }
+
+    /// An alert rule written as a mapping (`{name: …, when: …, for: …, severity: …, cooldown: …}`)
+    /// as the one-line form the rule parser reads; other keys are kept so the parser names them.
+    static func ruleLine(_ node: Node) -> String {
+        guard case .mapping(let mapping) = node else { return "" }
+        var fields: [(String, String)] = []
+        for (key, value) in mapping { fields.append((key.string ?? "", value.string ?? "")) }
+        let name = fields.first { $0.0 == "name" }?.1 ?? ""
+        let when = fields.first { $0.0 == "when" }?.1 ?? ""
+        var line = "\(name): \(when)"
+        for (key, value) in fields where key != "name" && key != "when" { line += " \(key) \(value)" }
+        return line
     }
 
     static func suggestion(for name: String) -> String {

@@ -1,6 +1,7 @@
 import Configuration
 import Crypto
 import Foundation
+import TradewindAlerts
 import TradewindCore
 import TradewindRisk
 
@@ -190,19 +191,20 @@ extension FieldReader {
         for path in bots where !FileManager.default.fileExists(atPath: path) { fail(.bots, path, "no bot file at this path") }
 
         let notifications = notificationSettings()
+        let alerts = alertSettings(channels: notifications.channelNames)
         let level = choice(.logLevel, ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         let format = choice(.logFormat, ["json", "text"]).flatMap(TradewindConfiguration.Logging.Format.init(rawValue:))
         let poll = span(.reloadPollInterval)
 
         guard problems.isEmpty, let databaseURL, let host, let port, let dashboard, let tokenTTL, let bcryptCost, let adminUser,
-              let perSecond, let burst, let level, let format, let poll else { return nil }
+              let perSecond, let burst, let level, let format, let poll, let alerts else { return nil }
         return TradewindConfiguration(
             database: .init(url: databaseURL),
             server: .init(host: host, port: port, dashboard: dashboard),
             auth: .init(jwtSecret: jwtSecret, tokenTTL: tokenTTL, bcryptCost: bcryptCost, adminUser: adminUser, adminPassword: adminPassword,
                         rateLimit: .init(requestsPerSecond: perSecond, burst: burst)),
             riskDefaults: limits == RiskLimits() ? nil : limits,
-            bots: bots, notifications: notifications, logging: .init(level: level, format: format), reloadPollInterval: poll)
+            bots: bots, notifications: notifications, alerts: alerts, logging: .init(level: level, format: format), reloadPollInterval: poll)
     }
 
     /// A channel is configured when its first key is set; then its other required keys must be too.
@@ -215,6 +217,8 @@ extension FieldReader {
         let password = secret(.emailPassword)
         let from = text(.emailFrom)
         let to = list(.emailTo)
+        let caFile = text(.emailCAFile)
+        if let caFile, !FileManager.default.fileExists(atPath: caFile) { fail(.emailCAFile, caFile, "no such file") }
         if let emailHost {
             if from == nil { fail(.emailFrom, nil, "required when notifications.email.host is set") }
             if to.isEmpty { fail(.emailTo, nil, "at least one recipient is required when notifications.email.host is set") }
@@ -222,23 +226,71 @@ extension FieldReader {
             let passwordFile = reader.string(forKey: ConfigKey(ConfigurationField.emailPassword.fileKey!.split(separator: ".").map(String.init)))
             if username != nil && password == nil && passwordFile == nil { fail(.emailPassword, nil, "required with notifications.email.username (set \(ConfigurationField.emailPassword.environmentName) or password_file)") }
             if let emailPort, let security, let from {
-                result.email = .init(host: emailHost, port: emailPort, security: security, username: username, password: password, from: from, to: to)
+                result.email = .init(host: emailHost, port: emailPort, security: security, username: username, password: password, from: from, to: to,
+                                     caFile: caFile)
             }
         }
         let token = secret(.telegramToken)
         let chat = text(.telegramChatID)
         let apiBase = url(.telegramAPIBase, schemes: ["http", "https"])
+        let parseMode = choice(.telegramParseMode, ["html", "markdownv2"])
+        let control = bool(.telegramControl)
         if token != nil || chat != nil {
             if token == nil { fail(.telegramToken, nil, "required when notifications.telegram is set (token_file or \(ConfigurationField.telegramToken.environmentName))") }
             let chatID = chat.flatMap { Int64($0) }
             if chat == nil { fail(.telegramChatID, nil, "required when notifications.telegram is set") } else if chatID == nil {
                 fail(.telegramChatID, chat, "must be a numeric chat id")
             }
-            if let token, let chatID, let apiBase { result.telegram = .init(token: token, chatID: chatID, apiBase: apiBase) }
+            if let token, let chatID, let apiBase, let parseMode, let control {
+                result.telegram = .init(token: token, chatID: chatID, apiBase: apiBase, parseMode: parseMode, control: control)
+            }
         }
         let hook = url(.webhookURL, schemes: ["http", "https"])
         let hookSecret = secret(.webhookSecret)
         if let hook { result.webhook = .init(url: hook, secret: hookSecret) }
+        let capacity = int(.notifyQueueCapacity, in: 1...10_000_000)
+        let window = text(.notifyBatchWindow).flatMap { text -> TimeSpan? in
+            guard let span = TimeSpan(compact: text) else { fail(.notifyBatchWindow, text, "must be a duration such as 0, 30s or 1m"); return nil }
+            return span
+        }
+        let rate = double(.notifyRatePerMinute, above: 0)
+        let burst = int(.notifyBurst, in: 1...10_000)
+        let attempts = int(.notifyMaxAttempts, in: 1...100)
+        let retryBase = span(.notifyRetryBase)
+        if let capacity, let window, let rate, let burst, let attempts, let retryBase {
+            result.delivery = .init(queueCapacity: capacity, batchWindow: window, ratePerMinute: rate, burst: burst, maxAttempts: attempts,
+                                    retryBase: retryBase)
+        }
         return result
+    }
+
+    /// Rules parse, routes name configured channels.
+    mutating func alertSettings(channels: [String]) -> TradewindConfiguration.Alerts? {
+        var rules: [AlertRule] = []
+        for line in list(.alertRules) {
+            do {
+                let rule = try AlertRule(parsing: line)
+                if rules.contains(where: { $0.name == rule.name }) { fail(.alertRules, line, "the rule name \(rule.name) is used twice") }
+                rules.append(rule)
+            } catch {
+                fail(.alertRules, line, error.reason)
+            }
+        }
+        let interval = span(.alertInterval)
+        let escalateAfter = span(.alertEscalateAfter)
+        var routes: [Severity: [String]] = [:]
+        for (severity, field) in [(Severity.info, ConfigurationField.alertRouteInfo), (.warning, .alertRouteWarning), (.critical, .alertRouteCritical)] {
+            let names = list(field)
+            for name in names where !channels.contains(name) {
+                fail(field, name, channels.isEmpty ? "no notification channel is configured" : "not a configured channel (configured: \(channels.joined(separator: ", ")))")
+            }
+            routes[severity] = names.isEmpty ? channels : names
+        }
+        let escalation = list(.alertEscalation)
+        for name in escalation where !channels.contains(name) {
+            fail(.alertEscalation, name, channels.isEmpty ? "no notification channel is configured" : "not a configured channel (configured: \(channels.joined(separator: ", ")))")
+        }
+        guard let interval, let escalateAfter else { return nil }
+        return .init(rules: rules, interval: interval, routing: AlertRouting(routes: routes, escalation: escalation, escalateAfter: escalateAfter))
     }
 }

@@ -1,3 +1,4 @@
+public import TradewindAlerts
 public import TradewindCore
 public import TradewindRisk
 
@@ -47,12 +48,18 @@ public struct TradewindConfiguration: Sendable, Equatable {
         public var password: Secret?
         public var from: String
         public var to: [String]
+        /// A PEM bundle to trust instead of the system roots.
+        public var caFile: String?
     }
 
     public struct Telegram: Sendable, Equatable {
         public var token: Secret
         public var chatID: Int64
         public var apiBase: String
+        /// `html` or `markdownv2`.
+        public var parseMode: String
+        /// Whether commands from the chat are obeyed.
+        public var control: Bool
     }
 
     public struct Webhook: Sendable, Equatable {
@@ -60,10 +67,33 @@ public struct TradewindConfiguration: Sendable, Equatable {
         public var secret: Secret?
     }
 
+    public struct Delivery: Sendable, Equatable {
+        public var queueCapacity: Int
+        public var batchWindow: TimeSpan
+        public var ratePerMinute: Double
+        public var burst: Int
+        public var maxAttempts: Int
+        public var retryBase: TimeSpan
+    }
+
     public struct Notifications: Sendable, Equatable {
         public var email: Email?
         public var telegram: Telegram?
         public var webhook: Webhook?
+        public var delivery = Delivery(queueCapacity: 1_000, batchWindow: .seconds(60), ratePerMinute: 20, burst: 5, maxAttempts: 5,
+                                       retryBase: .seconds(2))
+
+        /// The names of the configured channels, in a fixed order.
+        public var channelNames: [String] {
+            (telegram == nil ? [] : ["telegram"]) + (email == nil ? [] : ["email"]) + (webhook == nil ? [] : ["webhook"])
+        }
+    }
+
+    public struct Alerts: Sendable, Equatable {
+        public var rules: [AlertRule]
+        public var interval: TimeSpan
+        /// Channels per severity; a severity without a list goes to every configured channel.
+        public var routing: AlertRouting
     }
 
     public struct Logging: Sendable, Equatable {
@@ -80,6 +110,7 @@ public struct TradewindConfiguration: Sendable, Equatable {
     /// Bot files loaded at start-up.
     public var bots: [String]
     public var notifications: Notifications
+    public var alerts: Alerts
     public var logging: Logging
     public var reloadPollInterval: TimeSpan
 }

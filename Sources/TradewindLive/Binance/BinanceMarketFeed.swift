@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import TradewindCore
+import TradewindStorage
 
 /// Closed klines from Binance: `GET /api/v3/klines` for history and back-fill, and the
 /// `<symbol>@kline_<interval>` stream for new bars (only events with `x: true`, the bar closed).
@@ -67,7 +68,7 @@ public final class BinanceMarketFeed: MarketFeed, Sendable {
         let state = FeedState()
         let url = streamBase + "/ws/" + instrument.id.symbol.lowercased() + "@kline_" + ((try? Self.intervalName(interval)) ?? "1m")
         let task = Task { [self] in
-            await keepStreaming(url: { url }, logger: logger, onConnect: {
+            await keepStreaming(url: { url }, venue: "binance", stream: "klines:" + instrument.id.symbol, logger: logger, onConnect: {
                 // Back-fill what closed while disconnected (nothing on the first connection).
                 guard let last = await state.lastOpen else { return }
                 do {

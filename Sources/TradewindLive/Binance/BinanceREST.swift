@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Metrics
 public import TradewindCore
+import TradewindStorage
 
 /// Where a Binance-compatible venue lives and who we are there. Secrets never print.
 public struct BinanceEndpoint: Sendable, CustomStringConvertible {
@@ -26,13 +27,6 @@ public struct BinanceEndpoint: Sendable, CustomStringConvertible {
     public var description: String { "BinanceEndpoint(rest: \(restBase), stream: \(streamBase), key: <redacted>, secret: <redacted>)" }
 }
 
-/// The wall clock, for venue timestamps and back-off; the strategy never reads it.
-public enum WallClock {
-    public static func now() -> Timestamp {
-        Timestamp(nanosecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1e9).rounded()))
-    }
-}
-
 /// Binance's REST API with what a production client needs around each call: request weights
 /// charged to a token bucket (corrected by `X-MBX-USED-WEIGHT-1M`), signing with the server-time
 /// offset and `recvWindow`, a circuit breaker, and retries with jittered back-off — only for
@@ -46,7 +40,12 @@ public actor BinanceRESTClient {
     private let http: HTTPClient
     private var limiter: WeightedRateLimiter
     private var breaker: CircuitBreaker {
-        didSet { if breaker.state != oldValue.state { breakerGauge.record(Self.gaugeValue(breaker.state)) } }
+        didSet {
+            if breaker.state != oldValue.state {
+                breakerGauge.record(Self.gaugeValue(breaker.state))
+                VenueHealth.shared.circuit(venue: "binance", open: breaker.state == .open)
+            }
+        }
     }
     /// `tradewind_circuit_breaker_state{venue="binance"}`: 0 closed, 1 half-open, 2 open.
     private let breakerGauge = Gauge(label: "tradewind_circuit_breaker_state", dimensions: [("venue", "binance")])

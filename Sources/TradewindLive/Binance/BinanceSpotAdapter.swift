@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import TradewindCore
+import TradewindStorage
 
 /// Binance spot, through its documented REST API and user-data stream.
 ///
@@ -51,7 +52,7 @@ public actor BinanceSpotAdapter: VenueAdapter {
             await keepStreaming(url: { [weak self] in
                 guard let self else { throw CancellationError() }
                 return base + "/ws/" + (try await self.currentListenKey())
-            }, logger: logger, onConnect: { [weak self] in
+            }, venue: "binance", stream: "user-data", logger: logger, onConnect: { [weak self] in
                 await self?.streamConnected()
             }, onText: { [weak self] text in
                 await self?.receive(text)

@@ -1,12 +1,13 @@
 import Foundation
 import Logging
 import TradewindCore
+import TradewindStorage
 import WSClient
 
 /// A WebSocket that stays connected: each dropped connection is reopened after a jittered
 /// back-off, `onConnect` runs first on every connection (resubscribe, back-fill the gap), and
 /// every text message goes to `onText`. Returns when the task is cancelled.
-func keepStreaming(url: @escaping @Sendable () async throws -> String, logger: Logger,
+func keepStreaming(url: @escaping @Sendable () async throws -> String, venue: String, stream: String, logger: Logger,
                    onConnect: @escaping @Sendable () async -> Void,
                    onText: @escaping @Sendable (String) async -> Void) async {
     var backoff = Backoff(base: .nanoseconds(100_000_000), maximum: .seconds(10), maxAttempts: .max, seed: 0x5737_7265)
@@ -17,6 +18,7 @@ func keepStreaming(url: @escaping @Sendable () async throws -> String, logger: L
             let address = try await url()
             let client = WebSocketClient(url: address, logger: logger) { inbound, _, _ in
                 await connected.set()
+                VenueHealth.shared.streamConnected(venue: venue, stream: stream)
                 await onConnect()
                 for try await message in inbound.messages(maxSize: 1 << 22) {
                     if case .text(let text) = message { await onText(text) }
@@ -24,11 +26,16 @@ func keepStreaming(url: @escaping @Sendable () async throws -> String, logger: L
             }
             try await client.run()
         } catch is CancellationError {
+            VenueHealth.shared.streamClosed(venue: venue, stream: stream)
             return
         } catch {
             logger.warning("stream dropped: \(error)")
         }
-        if Task.isCancelled { return }
+        if Task.isCancelled {
+            VenueHealth.shared.streamClosed(venue: venue, stream: stream)
+            return
+        }
+        VenueHealth.shared.streamDropped(venue: venue, stream: stream, at: WallClock.now())
         failures = await connected.value ? 1 : failures + 1
         let delay = backoff.delay(beforeRetry: failures) ?? .seconds(10)
         try? await Task.sleep(nanoseconds: UInt64(max(0, delay.nanoseconds)))

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import TradewindAlerts
 public import TradewindCore
 import TradewindMarketData
 public import TradewindStorage
@@ -13,13 +14,16 @@ public protocol RunnableBot: Sendable {
     var status: BotStatus { get async }
     /// Its orders, positions and equity as journaled so far.
     var workingOrders: [Order] { get async }
+    /// Bar-to-order latency (journal write included), 99th percentile of the last 1,000 orders, in ms.
+    var recentLatencyP99Milliseconds: Double? { get async }
 }
 
 extension TradingBot: RunnableBot {}
 
 /// Builds bots from their files: venue adapter, feed, journal and the strategy, specialised.
 public enum LiveComposition {
-    public static func makeBot(_ definition: BotDefinition, file: BotFile, journal: any BotJournal, logger: Logger) throws -> any RunnableBot {
+    public static func makeBot(_ definition: BotDefinition, file: BotFile, journal: any BotJournal, notices: (any NoticeSink)? = nil,
+                               logger: Logger) throws -> any RunnableBot {
         let environment = ProcessInfo.processInfo.environment
         let adapter: any VenueAdapter
         var binanceREST: BinanceRESTClient?
@@ -51,20 +55,21 @@ public enum LiveComposition {
             feed = BinanceMarketFeed(rest: rest, logger: logger)
         }
         let type = try StrategyCatalog.strategy(named: definition.strategy)
-        return try open(type, definition: definition, adapter: adapter, feed: feed, journal: journal, logger: logger)
+        return try open(type, definition: definition, adapter: adapter, feed: feed, journal: journal, notices: notices, logger: logger)
     }
 
     private static func open(_ type: any Strategy.Type, definition: BotDefinition, adapter: any VenueAdapter, feed: any MarketFeed,
-                             journal: any BotJournal, logger: Logger) throws -> any RunnableBot {
+                             journal: any BotJournal, notices: (any NoticeSink)?, logger: Logger) throws -> any RunnableBot {
         switch type {
-        case let sma as SMACross.Type: try make(sma, definition, adapter, feed, journal, logger)
-        default: try make(type, definition, adapter, feed, journal, logger)
+        case let sma as SMACross.Type: try make(sma, definition, adapter, feed, journal, notices, logger)
+        default: try make(type, definition, adapter, feed, journal, notices, logger)
         }
     }
 
     private static func make<S: Strategy>(_ type: S.Type, _ definition: BotDefinition, _ adapter: any VenueAdapter, _ feed: any MarketFeed,
-                                          _ journal: any BotJournal, _ logger: Logger) throws -> any RunnableBot {
-        TradingBot(definition: definition, strategy: try S.make(definition.parameters), adapter: adapter, feed: feed, journal: journal, logger: logger)
+                                          _ journal: any BotJournal, _ notices: (any NoticeSink)?, _ logger: Logger) throws -> any RunnableBot {
+        TradingBot(definition: definition, strategy: try S.make(definition.parameters), adapter: adapter, feed: feed, journal: journal,
+                   notices: notices, logger: logger)
     }
 }
 

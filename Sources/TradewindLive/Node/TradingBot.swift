@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import Metrics
+public import TradewindAlerts
 public import TradewindCore
 import TradewindEngine
 import TradewindRisk
@@ -24,6 +25,9 @@ public actor TradingBot<S: Strategy> {
     public let feed: any MarketFeed
     let journal: any BotJournal
     let logger: Logger
+    /// Where fills, rejections, risk-state changes and failures are reported for operators; the
+    /// hand-off returns at once (a bounded queue), so a slow channel never slows the bot.
+    let notices: (any NoticeSink)?
     private var strategy: S?
     private var engine: TradingEngine<S, Outbox, SimulatedClock>?
     private let outbox = Outbox()
@@ -61,8 +65,9 @@ public actor TradingBot<S: Strategy> {
     }
 
     public init(definition: BotDefinition, strategy: S, adapter: any VenueAdapter, feed: any MarketFeed, journal: any BotJournal,
-                logger: Logger = Logger(label: "tradewind.bot")) {
+                notices: (any NoticeSink)? = nil, logger: Logger = Logger(label: "tradewind.bot")) {
         self.definition = definition
+        self.notices = notices
         self.strategy = strategy
         self.adapter = adapter
         self.feed = feed
@@ -91,6 +96,7 @@ public actor TradingBot<S: Strategy> {
             phase = .failed
             lastError = "\(error)"
             logger.error("bot failed: \(error)")
+            notify(.critical, "bot failure", subject: definition.name, title: "Bot \(definition.name) failed", body: "\(error)")
             await record([("bot.failed", Self.payload(["reason": "\(error)"]))])
             try? await journal.setBotState(botID, state: "failed", now: WallClock.now())
             await adapter.close()
@@ -233,6 +239,12 @@ public actor TradingBot<S: Strategy> {
                   incarnation: incarnation, lastError: lastError)
     }
 
+    public var recentLatencyP99Milliseconds: Double? {
+        guard !tickToOrder.isEmpty else { return nil }
+        let recent = tickToOrder.suffix(1_000).sorted()
+        return Double(recent[min(recent.count - 1, Int((Double(recent.count) * 0.99).rounded(.up)) - 1)]) / 1e6
+    }
+
     // MARK: - Orders out
 
     /// Hands the engine's new orders and cancels to the venue: intent to the journal first.
@@ -348,8 +360,16 @@ public actor TradingBot<S: Strategy> {
         if !entries.isEmpty { try await writeJournal(entries.map { ($0.kind, $0.payload) }) }
         for entry in entries {
             switch entry {
-            case .fill: fillsBooked.increment()
-            case .finished(_, .rejected, _): rejections.increment()
+            case .fill(let id, _, let quantity, let price, _, _):
+                fillsBooked.increment()
+                if let order = engine?.order(ClientOrderID(id)) {
+                    notify(.info, "fill", subject: order.instrumentID.symbol,
+                           title: "\(order.side == .buy ? "Bought" : "Sold") \(quantity) \(order.instrumentID.symbol) at \(price)")
+                }
+            case .finished(let id, .rejected, let reason):
+                rejections.increment()
+                let symbol = engine?.order(ClientOrderID(id))?.instrumentID.symbol ?? definition.name
+                notify(.warning, "order rejection", subject: symbol, title: "Order \(id) on \(symbol) rejected", body: reason ?? "")
             default: break
             }
         }
@@ -361,7 +381,12 @@ public actor TradingBot<S: Strategy> {
         guard let events = engine?.risk?.events, events.count > riskEventsJournaled else { return }
         let new = events[riskEventsJournaled...]
         riskEventsJournaled = events.count
-        for event in new { logger.warning("risk state \(event.from) → \(event.to): \(event.reason)") }
+        for event in new {
+            logger.warning("risk state \(event.from) → \(event.to): \(event.reason)")
+            let severity: Severity = event.to == .halted ? .critical : event.to == .reducing ? .warning : .info
+            notify(severity, "risk state", subject: definition.name, title: "\(definition.name) is \(event.to.rawValue.uppercased())",
+                   body: "\(event.rule.rawValue): \(event.reason)")
+        }
         // 0 active, 1 reducing, 2 halted.
         riskState.record(new.last.map { $0.to == .active ? 0 : $0.to == .reducing ? 1 : 2 } ?? 0)
         try await writeJournal(new.map {
@@ -400,6 +425,9 @@ public actor TradingBot<S: Strategy> {
                                                  venueFills: fills, venuePositions: positions)
         guard !differences.isEmpty else { return }
         for difference in differences { logger.warning("reconciliation: \(difference)") }
+        notify(.critical, "reconciliation mismatch", subject: definition.name,
+               title: "\(definition.name): \(differences.count) difference\(differences.count == 1 ? "" : "s") with \(adapter.name) on restart",
+               body: differences.prefix(20).map { "\($0)" }.joined(separator: "\n"))
         let entries = JournalEvent.recording(differences).map { ($0.kind, $0.payload) }
             + differences.map { ("recovery.difference", Self.payload(["difference": "\($0)"])) }
         _ = try await journal.append(bot: botID, events: entries, at: WallClock.now())
@@ -457,6 +485,12 @@ public actor TradingBot<S: Strategy> {
         guard !rows.isEmpty else { return }
         _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
         pendingBars.removeAll(keepingCapacity: true)
+    }
+
+    private func notify(_ severity: Severity, _ category: String, subject: String, title: String, body: String = "") {
+        guard let notices else { return }
+        notices.offer(Notice(severity: severity, category: category, subject: subject, bot: definition.name, title: title, body: body,
+                             time: WallClock.now()))
     }
 
     private func record(_ entries: [(kind: String, payload: String)]) async {

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import TradewindConfiguration
 import TradewindCore
+import TradewindStorage
 import TradewindLive
 
 /// Log lines as one JSON object each (or plain text), at the level the configuration says now:

@@ -302,5 +302,58 @@ public enum Schema {
                 run_id BIGINT REFERENCES backtest_runs(id), error TEXT)
             """,
         ]),
+        // Notifications and alerts as the delivery service and the alert monitor keep them
+        // (replacing the placeholder tables of version 3, which nothing wrote).
+        Migration(version: 8, name: "notifications and alerts", sqlite: [
+            "DROP TABLE notifications",
+            "DROP TABLE alerts",
+            """
+            CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                rule TEXT NOT NULL, subject TEXT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                definition TEXT NOT NULL, message TEXT NOT NULL, value REAL NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),
+                occurrences INTEGER NOT NULL DEFAULT 1, fired_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, last_notified_at INTEGER,
+                escalation_level INTEGER NOT NULL DEFAULT 0,
+                acknowledged_by TEXT, acknowledged_at INTEGER, resolved_by TEXT, resolved_at INTEGER)
+            """,
+            "CREATE INDEX alerts_state ON alerts (state, id)",
+            """
+            CREATE TABLE notifications (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                created_at INTEGER NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                category TEXT NOT NULL, subject TEXT NOT NULL, bot TEXT, channel TEXT NOT NULL,
+                title TEXT NOT NULL, body TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at INTEGER, sent_at INTEGER,
+                alert_id INTEGER REFERENCES alerts(id))
+            """,
+            "CREATE INDEX notifications_status ON notifications (status, id)",
+        ], postgres: [
+            "DROP TABLE notifications",
+            "DROP TABLE alerts",
+            """
+            CREATE TABLE alerts (id BIGSERIAL PRIMARY KEY,
+                rule TEXT NOT NULL, subject TEXT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                definition TEXT NOT NULL, message TEXT NOT NULL, value DOUBLE PRECISION NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),
+                occurrences INTEGER NOT NULL DEFAULT 1, fired_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, last_notified_at BIGINT,
+                escalation_level INTEGER NOT NULL DEFAULT 0,
+                acknowledged_by TEXT, acknowledged_at BIGINT, resolved_by TEXT, resolved_at BIGINT)
+            """,
+            "CREATE INDEX alerts_state ON alerts (state, id)",
+            """
+            CREATE TABLE notifications (id BIGSERIAL PRIMARY KEY,
+                created_at BIGINT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                category TEXT NOT NULL, subject TEXT NOT NULL, bot TEXT, channel TEXT NOT NULL,
+                title TEXT NOT NULL, body TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at BIGINT, sent_at BIGINT,
+                alert_id BIGINT REFERENCES alerts(id))
+            """,
+            "CREATE INDEX notifications_status ON notifications (status, id)",
+        ]),
     ]
 }

@@ -1,5 +1,3 @@
-public import TradewindCore
-
 /// Delays between retries of an idempotent call: exponential growth from `base` by `factor`,
 /// capped at `maximum`, with "full jitter" (a uniform draw between zero and the capped delay)
 /// so many clients retrying after one outage do not hit the venue in step.

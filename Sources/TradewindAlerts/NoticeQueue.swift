@@ -1,0 +1,102 @@
+import DequeModule
+import Synchronization
+
+/// The bounded hand-off between the trading path and the delivery service.
+///
+/// ``offer(_:)`` takes a lock for a few instructions and never waits, so a bot that reports a fill
+/// is not slowed by a slow mail server. When the queue is full, an info notice is dropped before a
+/// warning (the oldest info makes room for a warning); critical notices have their own lane and are
+/// never dropped — they are rare, and the delivery service persists them before it sends them.
+public final class NoticeQueue: NoticeSink, Sendable {
+    public struct Drops: Sendable, Equatable {
+        public var info = 0
+        public var warning = 0
+        public init() {}
+    }
+
+    private struct State {
+        var ordinary = Deque<Notice>()
+        var critical = Deque<Notice>()
+        var drops = Drops()
+        var waiter: CheckedContinuation<Void, Never>?
+        var closed = false
+    }
+
+    /// Ordinary (info and warning) notices held at most.
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 1_000) {
+        precondition(capacity > 0, "a queue holds at least one notice")
+        self.capacity = capacity
+    }
+
+    @discardableResult
+    public func offer(_ notice: Notice) -> Bool {
+        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard !state.closed else { return (false, nil) }
+            if notice.severity == .critical {
+                state.critical.append(notice)
+            } else if state.ordinary.count < capacity {
+                state.ordinary.append(notice)
+            } else if notice.severity == .warning, let oldestInfo = state.ordinary.firstIndex(where: { $0.severity == .info }) {
+                state.ordinary.remove(at: oldestInfo)
+                state.drops.info += 1
+                state.ordinary.append(notice)
+            } else {
+                if notice.severity == .info { state.drops.info += 1 } else { state.drops.warning += 1 }
+                return (false, nil)
+            }
+            let waiter = state.waiter
+            state.waiter = nil
+            return (true, waiter)
+        }
+        waiter?.resume()
+        return accepted
+    }
+
+    /// Everything queued, critical notices first; empty when nothing is.
+    public func drain() -> [Notice] {
+        state.withLock { state in
+            let all = Array(state.critical) + Array(state.ordinary)
+            state.critical.removeAll(keepingCapacity: true)
+            state.ordinary.removeAll(keepingCapacity: true)
+            return all
+        }
+    }
+
+    /// Waits until a notice is queued, ``wake()`` is called or the queue is closed, then drains
+    /// (so a woken call may return nothing). One consumer at a time.
+    public func next() async -> [Notice] {
+        let ready = drain()
+        if !ready.isEmpty || isClosed { return ready }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.closed || !state.critical.isEmpty || !state.ordinary.isEmpty { return true }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        return drain()
+    }
+
+    /// Wakes a waiting ``next()`` without a notice (a timer, a shutdown).
+    public func wake() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Refuses further notices; what is queued can still be drained.
+    public func close() {
+        state.withLock { $0.closed = true }
+        wake()
+    }
+
+    public var isClosed: Bool { state.withLock { $0.closed } }
+    public var drops: Drops { state.withLock { $0.drops } }
+    public var count: Int { state.withLock { $0.critical.count + $0.ordinary.count } }
+}
