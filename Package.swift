@@ -172,6 +172,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindStorage", "TradewindConfiguration", "TradewindLive", "TradewindAnalytics", "TradewindRisk",
                 "TradewindSimulation", "TradewindStrategy", "TradewindOptimization", "TradewindMarketData", "TradewindResearch",
+                "TradewindAlerts", "TradewindNotifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -197,7 +198,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindRisk",
-                "TradewindLive", "TradewindConfiguration", "TradewindServer", "TradewindResearch",
+                "TradewindLive", "TradewindConfiguration", "TradewindServer", "TradewindResearch", "TradewindAlerts", "TradewindNotifications",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,8 +5,11 @@ public import Logging
 import Metrics
 public import Prometheus
 import ServiceLifecycle
+import TradewindAlerts
 public import TradewindConfiguration
+import TradewindCore
 import TradewindLive
+public import TradewindNotifications
 public import TradewindStorage
 
 /// The operator's server: everything `tradewind serve` runs, built in one place so tests run
@@ -27,19 +30,42 @@ public struct TradewindServer: Sendable {
     public let jobs: BacktestJobRunner
     public let registry: PrometheusCollectorRegistry
     public let logger: Logger
+    /// The bots' notices on their way to the channels.
+    public let delivery: DeliveryService
+    public let alerts: AlertMonitor
+    /// Commands from the operators' Telegram chat, when Telegram is configured with control on.
+    public let telegramControl: TelegramControl?
     let limiter: RateLimiter
 
     /// Opens nothing itself: the store is given (already migrated), the configuration validated.
     public static func make(configuration: ConfigurationCenter, store: any Store, registry: PrometheusCollectorRegistry,
                             logger: Logger) async -> TradewindServer {
         let hub = EventHub()
+        let current = configuration.current
+        let queue = NoticeQueue(capacity: current.notifications.delivery.queueCapacity)
+        let delivery = DeliveryService(queue: queue, channels: NotificationChannels.make(current.notifications),
+                                       routing: current.alerts.routing, store: store,
+                                       settings: NotificationChannels.deliverySettings(current.notifications), logger: logger)
+        let supervisor = BotSupervisor(store: store, configuration: configuration, notices: queue, logger: logger)
+        let tail = JournalTail(store: store, hub: hub, logger: logger)
+        let monitor = AlertMonitor(rules: current.alerts.rules, routing: current.alerts.routing,
+                                   source: ServerMetricSource(tail: tail, supervisor: supervisor), store: store, sink: queue,
+                                   interval: .nanoseconds(current.alerts.interval.nanoseconds), logger: logger, observer: { alert in
+            hub.publish(StreamEvent(type: "alert", bot: nil, owner: nil, data: AlertView(alert).json, time: WallClock.now().iso8601))
+        })
+        let control = current.notifications.telegram.flatMap { telegram in
+            telegram.control
+                ? TelegramControl(api: TelegramBotAPI(token: telegram.token.value, apiBase: telegram.apiBase), chat: telegram.chatID,
+                                  control: ServerBotControl(tail: tail, supervisor: supervisor), logger: logger)
+                : nil
+        }
         return TradewindServer(
             configuration: configuration, store: store,
-            auth: await AuthService(store: store, configuration: configuration, signingKey: configuration.current.auth.jwtSecret?.value),
-            supervisor: BotSupervisor(store: store, configuration: configuration, logger: logger),
-            tail: JournalTail(store: store, hub: hub, logger: logger), hub: hub,
+            auth: await AuthService(store: store, configuration: configuration, signingKey: current.auth.jwtSecret?.value),
+            supervisor: supervisor, tail: tail, hub: hub,
             reloader: ConfigurationReloader(center: configuration, store: store, logger: logger),
             jobs: BacktestJobRunner(store: store, hub: hub, logger: logger), registry: registry, logger: logger,
+            delivery: delivery, alerts: monitor, telegramControl: control,
             limiter: RateLimiter { [configuration] in
                 let limit = configuration.current.auth.rateLimit
                 return (limit.requestsPerSecond, limit.burst)
@@ -61,6 +87,7 @@ public struct TradewindServer: Sendable {
         ResearchRoutes(store: store).add(to: api)
         BacktestRoutes(store: store, runner: jobs).add(to: api)
         AdminRoutes(store: store, configuration: reloader).add(to: api)
+        AlertRoutes(store: store, hub: hub).add(to: api)
         StreamRoute(hub: hub).add(to: api)
         if configuration.current.server.dashboard {
             let page = ByteBuffer(string: DashboardPage.html)
@@ -85,7 +112,8 @@ public struct TradewindServer: Sendable {
         return Application(
             router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(host ?? current.server.host, port: port ?? current.server.port), serverName: "tradewind"),
-            services: [tail, reloader, jobs, BotLifecycle(supervisor: supervisor, files: current.bots)],
+            services: [tail, reloader, jobs, delivery, alerts, AlertSettingsFollower(center: configuration, monitor: alerts, delivery: delivery)]
+                + (telegramControl.map { [$0] } ?? []) + [BotLifecycle(supervisor: supervisor, files: current.bots)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

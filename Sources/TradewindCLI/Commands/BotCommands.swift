@@ -4,8 +4,11 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 import Yams
+import TradewindAlerts
+import TradewindConfiguration
 import TradewindCore
 import TradewindLive
+import TradewindNotifications
 import TradewindMarketData
 import TradewindStorage
 import TradewindStrategy
@@ -52,11 +55,13 @@ struct BotRunCommand: AsyncParsableCommand {
 
     @Argument(help: "The bot's YAML file.") var file: String
     @Option(help: "Database URL (sqlite:FILE or postgres://…); overrides the file's `database` (then $TRADEWIND_DB, then sqlite:tradewind.db).") var db: String?
+    @OptionGroup var settings: ConfigurationOptions
 
     func run() async throws {
         try await CLIFailure.run {
             let (definition, parsed) = try BotFile.load(path: file).definition(path: file)
-            try await runNode([(definition, parsed)], database: db ?? parsed.database ?? StoreOptions().url)
+            let configuration = try ConfigurationCenter(loader: try settings.loader()).current
+            try await runNode([(definition, parsed)], database: db ?? parsed.database ?? StoreOptions().url, notifications: configuration)
         }
     }
 }
@@ -80,13 +85,17 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Run many bots in one process until SIGTERM or SIGINT.",
-        discussion: "node.yaml: `database: URL` and `bots: [path/to/bot.yaml, …]`.")
+        discussion: """
+            node.yaml: `database: URL`, `bots: [path/to/bot.yaml, …]`, and optionally `settings: tradewind.yaml` whose \
+            notifications: section the bots report to (default: tradewind.yaml in the working directory when present).
+            """)
 
     @Option(help: "The node's YAML file.") var config: String
 
     struct NodeFile: Decodable {
         var database: String?
         var bots: [String]
+        var settings: String?
     }
 
     func run() async throws {
@@ -106,26 +115,38 @@ struct NodeCommand: AsyncParsableCommand {
             if !problems.isEmpty { throw BotFileError(path: config, problems: problems) }
             let names = bots.map(\.0.name)
             if Set(names).count != names.count { throw BotFileError(path: config, problems: ["bots: names must be unique, got \(names)"]) }
-            try await runNode(bots, database: node.database ?? StoreOptions().url)
+            var options = ConfigurationOptions()
+            options.config = node.settings.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
+            let configuration = try ConfigurationCenter(loader: try options.loader()).current
+            try await runNode(bots, database: node.database ?? StoreOptions().url, notifications: configuration)
         }
     }
 }
 
-func runNode(_ bots: [(BotDefinition, BotFile)], database: String) async throws {
+/// Runs bots until they end or a signal stops them; with channels configured, their notices are
+/// delivered (and flushed at the end) by a delivery service in the same group.
+func runNode(_ bots: [(BotDefinition, BotFile)], database: String, notifications configuration: TradewindConfiguration? = nil) async throws {
     let logger = Logger(label: "tradewind.node")
     let store = try await openStore(database)
+    var delivery: DeliveryService?
+    if let configuration, !configuration.notifications.channelNames.isEmpty {
+        delivery = DeliveryService(queue: NoticeQueue(capacity: configuration.notifications.delivery.queueCapacity),
+                                   channels: NotificationChannels.make(configuration.notifications), routing: configuration.alerts.routing,
+                                   store: store, settings: NotificationChannels.deliverySettings(configuration.notifications), logger: logger)
+    }
     // All bots' journal writes share transactions (group commit).
     let journal = GroupCommitJournal(store)
     var runnable: [(String, any RunnableBot)] = []
     for (definition, file) in bots {
         var botLogger = logger
         botLogger[metadataKey: "venue"] = .string(file.venue.kind)
-        runnable.append((definition.name, try LiveComposition.makeBot(definition, file: file, journal: journal, logger: botLogger)))
+        runnable.append((definition.name, try LiveComposition.makeBot(definition, file: file, journal: journal, notices: delivery?.queue,
+                                                                      logger: botLogger)))
     }
-    // When every bot has ended (stopped or failed), the node ends too.
-    let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-        services: [.init(service: NodeService(bots: runnable, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
-        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    // When every bot has ended (stopped or failed), the node ends too (delivering what the bots reported first).
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = delivery.map { [.init(service: $0)] } ?? []
+    services.append(.init(service: NodeService(bots: runnable, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
     var failed: [String] = []
     for (name, bot) in runnable {

@@ -12,7 +12,7 @@ public struct TradewindCommand: AsyncParsableCommand {
                   --param fast=10 --param slow=30 --size 10 --cash 100000 --commission 0.001
             """,
         version: "0.1.0",
-        subcommands: [BacktestCommand.self, DataCommand.self, DatabaseCommand.self, IndicatorsCommand.self, BarsCommand.self, StrategiesCommand.self, MetricsCommand.self, CompareCommand.self, WalkForwardCommand.self, OverfittingCommand.self, StressCommand.self, CheckBiasCommand.self, OptimizeCommand.self, WorkerCommand.self, StudyCommand.self, ReportCommand.self, BotCommand.self, NodeCommand.self, DivergenceCommand.self, ConfigCommand.self, ServeCommand.self]
+        subcommands: [BacktestCommand.self, DataCommand.self, DatabaseCommand.self, IndicatorsCommand.self, BarsCommand.self, StrategiesCommand.self, MetricsCommand.self, CompareCommand.self, WalkForwardCommand.self, OverfittingCommand.self, StressCommand.self, CheckBiasCommand.self, OptimizeCommand.self, WorkerCommand.self, StudyCommand.self, ReportCommand.self, BotCommand.self, NodeCommand.self, DivergenceCommand.self, ConfigCommand.self, ServeCommand.self, NotifyCommand.self, AlertsCommand.self]
     )
 
     public init() {}

@@ -72,6 +72,10 @@ public struct BotLedger: Sendable {
             return PositionLine(instrument: id, quantity: quantity, lastPrice: last[id], marketValue: last[id].map { $0 * quantity } ?? .zero)
         }
     }
+    /// The last close seen per instrument.
+    public var lastPrices: [InstrumentID: Price] { last }
+    /// The highest point of the equity curve (for drawdown).
+    public private(set) var peakEquity: Money?
     public var equity: Money { holdings.reduce(cash) { total, holding in total + (last[holding.key].map { $0 * holding.value } ?? .zero) } }
     public var pnl: Money { equity - startingCash }
 
@@ -109,6 +113,7 @@ public struct BotLedger: Sendable {
             guard !record.warmup else { return [] }
             let point = EquityPoint(time: Timestamp(nanosecondsSinceEpoch: record.closeTime), equity: equity)
             equityCurve.append(point)
+            peakEquity = max(peakEquity ?? point.equity, point.equity)
             return [.bar(instrument: instrument, bar: record), .equity(point)]
         case "risk.state":
             guard let fields = try? JSONDecoder().decode([String: String].self, from: Data(event.payload.utf8)), let to = fields["to"] else { return [] }

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import Synchronization
+public import TradewindAlerts
 public import TradewindConfiguration
 import TradewindCore
 public import TradewindLive
@@ -22,6 +23,8 @@ public actor BotSupervisor {
     let journal: GroupCommitJournal
     let configuration: ConfigurationCenter
     let logger: Logger
+    /// Where every bot reports fills, rejections and risk changes for operators.
+    let notices: (any NoticeSink)?
     var running: [String: Running] = [:] { didSet { publishSnapshot() } }
     /// The last error of a bot that stopped on one, until it is started again.
     var failures: [String: String] = [:] { didSet { publishSnapshot() } }
@@ -34,8 +37,9 @@ public actor BotSupervisor {
         snapshot.withLock { $0 = (names, failures) }
     }
 
-    public init(store: any Store, configuration: ConfigurationCenter, logger: Logger) {
+    public init(store: any Store, configuration: ConfigurationCenter, notices: (any NoticeSink)? = nil, logger: Logger) {
         self.store = store
+        self.notices = notices
         journal = GroupCommitJournal(store)
         self.configuration = configuration
         self.logger = logger
@@ -65,7 +69,7 @@ public actor BotSupervisor {
         let (definition, file) = try definition(of: record.definition, origin: "bot \(name)")
         var botLogger = logger
         botLogger[metadataKey: "bot"] = .string(name)
-        let bot = try LiveComposition.makeBot(definition, file: file, journal: journal, logger: botLogger)
+        let bot = try LiveComposition.makeBot(definition, file: file, journal: journal, notices: notices, logger: botLogger)
         failures[name] = nil
         let task = Task { [weak self] in
             do { try await bot.run() } catch {
@@ -105,6 +109,12 @@ public actor BotSupervisor {
     public nonisolated func statusIfRunning(_ name: String) async -> BotStatus? {
         guard snapshot.withLock({ $0.running.contains(name) }) else { return nil }
         return await status(name)
+    }
+
+    /// A running bot's bar-to-order latency p99 in ms (for alert rules).
+    public func latencyP99(_ name: String) async -> Double? {
+        guard let entry = running[name] else { return nil }
+        return await entry.bot.recentLatencyP99Milliseconds
     }
 
     public nonisolated func lastError(_ name: String) -> String? { snapshot.withLock { $0.failures[name] } }

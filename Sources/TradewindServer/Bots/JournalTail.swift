@@ -16,6 +16,8 @@ public final class JournalTail: Service, Sendable {
         public var record: BotRecord
         public var ledger: BotLedger
         public var fileStartingCash: Money?
+        /// Wall time the last live bar was journaled (for "no bar for N minutes").
+        public var lastBarAt: Timestamp?
     }
 
     let store: any Store
@@ -77,6 +79,7 @@ public final class JournalTail: Service, Sendable {
             var published: [StreamEvent] = []
             for event in events {
                 for change in entry.ledger.apply(event) {
+                    if case .bar = change { entry.lastBarAt = event.time }
                     published.append(contentsOf: Self.streamEvents(change, bot: record.name, owner: record.owner, time: event.time))
                 }
             }

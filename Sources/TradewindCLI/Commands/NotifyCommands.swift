@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import TradewindAlerts
+import TradewindConfiguration
+import TradewindCore
+import TradewindNotifications
+import TradewindStorage
+
+/// The configuration and the database its `database.url` (or `--db`) names.
+struct ConfiguredStoreOptions: ParsableArguments {
+    @OptionGroup var options: ConfigurationOptions
+    @Option(help: "Database URL (database.url).") var db: String?
+
+    func load() throws -> TradewindConfiguration {
+        try ConfigurationCenter(loader: try options.loader(flags: db.map { ["database.url": $0] } ?? [:])).current
+    }
+}
+
+/// `tradewind notify`: send a message through a configured channel, read the delivery history.
+struct NotifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify",
+        abstract: "Send a message through a configured channel, or show what was sent.",
+        discussion: "Channels are configured under notifications: in tradewind.yaml (docs/NOTIFICATIONS.md).",
+        subcommands: [NotifySendCommand.self, NotifyHistoryCommand.self])
+}
+
+struct NotifySendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "Send one message now; exits 69 with the server's answer when delivery fails.")
+
+    @Option(help: "email, telegram or webhook.") var channel: String
+    @Option(help: "The headline.") var title: String
+    @Option(help: "The text.") var message: String = ""
+    @Option(help: "info, warning or critical.") var severity: String = "info"
+    @OptionGroup var configured: ConfiguredStoreOptions
+
+    func run() async throws {
+        try await CLIFailure.run {
+            guard let severity = Severity(rawValue: severity) else { throw ValidationError("--severity must be info, warning or critical") }
+            let configuration = try configured.load()
+            let channels = NotificationChannels.make(configuration.notifications)
+            guard let target = channels.first(where: { $0.name == channel }) else {
+                let configuredNames = channels.map(\.name)
+                throw ValidationError("channel \(channel) is not configured"
+                                      + (configuredNames.isEmpty ? " (no channel is: see notifications: in the configuration)"
+                                                                 : " (configured: \(configuredNames.joined(separator: ", ")))"))
+            }
+            let store = try await openStore(configuration.database.url)
+            let notice = Notice(severity: severity, category: "message", subject: "operator", title: title, body: message, time: WallClock.now())
+            let record = try await NotificationChannels.sendOnce(notice, through: target, store: store)
+            await store.close()
+            guard record.status == .sent else {
+                CLIFailure.printError("\(channel) delivery failed: \(record.lastError ?? "unknown error")")
+                throw ExitCode(69)
+            }
+            print("sent through \(channel) (notification \(record.id))")
+        }
+    }
+}
+
+struct NotifyHistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Notifications as recorded, newest first.")
+
+    @Option(help: "Only pending, retrying, sent or dead.") var status: String?
+    @Option(help: "How many.") var limit: Int = 50
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var configured: ConfiguredStoreOptions
+
+    func run() async throws {
+        try await CLIFailure.run {
+            var wanted: NotificationRecord.Status?
+            if let status {
+                guard let parsed = NotificationRecord.Status(rawValue: status) else { throw ValidationError("--status must be pending, retrying, sent or dead") }
+                wanted = parsed
+            }
+            let store = try await openStore(try configured.load().database.url)
+            let records = try await store.notifications(status: wanted, limit: limit)
+            await store.close()
+            if json {
+                let rows: [[String: Any]] = records.map { record in
+                    var row: [String: Any] = ["id": record.id, "created_at": record.createdAt.iso8601, "severity": record.draft.severity,
+                                              "channel": record.draft.channel, "title": record.draft.title, "status": record.status.rawValue,
+                                              "attempts": record.attempts]
+                    if let error = record.lastError { row["last_error"] = error }
+                    if let sent = record.sentAt { row["sent_at"] = sent.iso8601 }
+                    if let alert = record.draft.alertID { row["alert_id"] = alert }
+                    return row
+                }
+                print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+                return
+            }
+            if records.isEmpty { print("no notifications recorded") }
+            for record in records {
+                var line = "\(record.id)  \(record.createdAt.iso8601.prefix(19))  \(record.draft.channel)  \(record.status.rawValue)"
+                line += " (\(record.attempts) attempt\(record.attempts == 1 ? "" : "s"))  \(record.draft.severity)  \(record.draft.title)"
+                if let error = record.lastError { line += "  — \(error)" }
+                print(line)
+            }
+        }
+    }
+}
+
+/// `tradewind alerts`: the alerts the rules opened, and what operators did about them.
+struct AlertsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "List, acknowledge and resolve alerts.",
+        discussion: "Rules are configured under alerts: in tradewind.yaml and evaluated by `tradewind serve` (docs/NOTIFICATIONS.md).",
+        subcommands: [AlertsListCommand.self, AlertsAckCommand.self, AlertsResolveCommand.self])
+}
+
+struct AlertsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Open alerts (with --all, resolved ones too), newest first.")
+
+    @Flag(help: "Include resolved alerts.") var all = false
+    @Option(help: "How many.") var limit: Int = 100
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var configured: ConfiguredStoreOptions
+
+    func run() async throws {
+        try await CLIFailure.run {
+            let store = try await openStore(try configured.load().database.url)
+            let alerts = try await store.alerts(states: all ? [] : [.firing, .acknowledged], limit: limit)
+            await store.close()
+            if json {
+                print(String(decoding: try JSONSerialization.data(withJSONObject: alerts.map(AlertsOutput.row), options: [.sortedKeys, .withoutEscapingSlashes]),
+                             as: UTF8.self))
+                return
+            }
+            if alerts.isEmpty { print(all ? "no alerts recorded" : "no open alerts") }
+            for alert in alerts { print(AlertsOutput.line(alert)) }
+        }
+    }
+}
+
+struct AlertsAckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an alert: someone is on it (stops its escalation).")
+
+    @Argument(help: "The alert's id.") var id: Int64
+    @Option(help: "Who acknowledges (default: $USER).") var by: String?
+    @OptionGroup var configured: ConfiguredStoreOptions
+
+    func run() async throws {
+        try await CLIFailure.run {
+            let store = try await openStore(try configured.load().database.url)
+            let alert = try await store.acknowledgeAlert(id: id, by: by ?? AlertsOutput.user, now: WallClock.now())
+            await store.close()
+            print(AlertsOutput.line(alert))
+        }
+    }
+}
+
+struct AlertsResolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve an alert: the matter is closed.")
+
+    @Argument(help: "The alert's id.") var id: Int64
+    @Option(help: "Who resolves (default: $USER).") var by: String?
+    @OptionGroup var configured: ConfiguredStoreOptions
+
+    func run() async throws {
+        try await CLIFailure.run {
+            let store = try await openStore(try configured.load().database.url)
+            let alert = try await store.resolveAlert(id: id, by: by ?? AlertsOutput.user, now: WallClock.now())
+            await store.close()
+            print(AlertsOutput.line(alert))
+        }
+    }
+}
+
+enum AlertsOutput {
+    static var user: String { ProcessInfo.processInfo.environment["USER"] ?? "cli" }
+
+    static func line(_ alert: AlertRecord) -> String {
+        var line = "\(alert.id)  \(alert.state.rawValue)  \(alert.severity)  \(alert.message)  fired \(alert.firedAt.iso8601.prefix(19))"
+        if alert.occurrences > 1 { line += "  ×\(alert.occurrences)" }
+        if let by = alert.acknowledgedBy { line += "  acknowledged by \(by)" }
+        if let by = alert.resolvedBy { line += "  resolved by \(by)" }
+        return line
+    }
+
+    static func row(_ alert: AlertRecord) -> [String: Any] {
+        var row: [String: Any] = ["id": alert.id, "rule": alert.rule, "subject": alert.subject, "severity": alert.severity,
+                                  "state": alert.state.rawValue, "message": alert.message, "value": alert.value, "occurrences": alert.occurrences,
+                                  "fired_at": alert.firedAt.iso8601, "escalation_level": alert.escalationLevel]
+        if let by = alert.acknowledgedBy { row["acknowledged_by"] = by }
+        if let at = alert.acknowledgedAt { row["acknowledged_at"] = at.iso8601 }
+        if let by = alert.resolvedBy { row["resolved_by"] = by }
+        if let at = alert.resolvedAt { row["resolved_at"] = at.iso8601 }
+        return row
+    }
+}
