@@ -236,6 +236,18 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .testTarget(name: "TradewindAlertsTests", dependencies: ["TradewindAlerts", "TradewindCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindNotificationsTests",
+            dependencies: ["TradewindNotifications", "TradewindAlerts", "TradewindCore", "TradewindStorage", "TradewindConfiguration",
+                           "TradewindTesting",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore", "TradewindTesting"], swiftSettings: strict),
         .testTarget(name: "TradewindRiskTests", dependencies: ["TradewindRisk", "TradewindCore"], swiftSettings: strict),
         .testTarget(

@@ -101,7 +101,7 @@ public struct SendBudget: Sendable, Equatable {
 
     private mutating func refill(_ now: Timestamp) {
         if let updated, now > updated {
-            tokens = min(burst, tokens + Double((now - updated).nanoseconds) / 60e9 * perMinute)
+            tokens = min(burst, tokens + Double((now - updated).nanoseconds) * perMinute / 60e9)
         }
         if updated.map({ now > $0 }) ?? true { updated = now }
     }
