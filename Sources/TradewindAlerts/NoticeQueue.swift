@@ -57,12 +57,14 @@ public final class NoticeQueue: NoticeSink, Sendable {
 
     /// Everything queued, critical notices first; empty when nothing is.
     public func drain() -> [Notice] {
-        state.withLock { state in
-            let all = Array(state.critical) + Array(state.ordinary)
-            state.critical.removeAll(keepingCapacity: true)
-            state.ordinary.removeAll(keepingCapacity: true)
-            return all
+        // Swapped out under the lock, copied after it: a producer never waits for the copy.
+        let (critical, ordinary) = state.withLock { state -> (Deque<Notice>, Deque<Notice>) in
+            var critical = Deque<Notice>(), ordinary = Deque<Notice>()
+            swap(&critical, &state.critical)
+            swap(&ordinary, &state.ordinary)
+            return (critical, ordinary)
         }
+        return Array(critical) + Array(ordinary)
     }
 
     /// Waits until a notice is queued, ``wake()`` is called or the queue is closed, then drains

@@ -94,7 +94,7 @@ public final class TelegramControl: Service, Sendable {
         }
     }
 
-    static let help = """
+    public static let help = """
         Tradewind commands:
         /status — every bot's state, equity and PnL
         /balance — cash and equity

@@ -235,18 +235,22 @@ actor ChannelLane {
 
     func run() async {
         while !Task.isCancelled {
-            await pump(final: false)
+            // A send under way finishes and its outcome is recorded even when shutdown cancels
+            // this loop; otherwise a sent message could be left `pending` and sent twice.
+            await Task { await self.pump(final: false) }.value
             try? await Task.sleep(for: settings.tick)
         }
     }
 
     /// Sends what is due and allowed by the rate limit. A critical message goes alone; ordinary
     /// ones that are due together go as one message, so a burst costs one unit of the budget.
+    /// The `final` pump at shutdown ignores the rate limit but not a retry's back-off: a message
+    /// waiting to be retried stays recorded for the next start.
     func pump(final: Bool) async {
         while true {
             let time = now()
             if let pausedUntil, time < pausedUntil, !final { return }
-            let due = backlog.indices.filter { backlog[$0].notBefore <= time || final }
+            let due = backlog.indices.filter { backlog[$0].notBefore <= time }
             guard let first = due.first else { return }
             guard budget.take(now: time) || final else { return }
             let group: [Int] = backlog[first].notice.severity == .critical
