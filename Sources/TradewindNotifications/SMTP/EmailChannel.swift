@@ -29,7 +29,7 @@ public struct EmailChannel: NotificationChannel {
             switch error {
             case .refused(_, let reply) where reply.isTransient: throw .retryable(error.description, retryAfter: nil)
             case .refused, .unsupported: throw .permanent(error.description)
-            case .tls(let reason) where reason.contains("certificate"): throw .permanent(error.description)
+            case .tls(let reason) where reason.lowercased().contains("certificate"): throw .permanent(error.description)
             case .connection, .tls, .timedOut: throw .retryable(error.description, retryAfter: nil)
             }
         }
@@ -77,9 +77,10 @@ public struct MailMessage: Sendable {
         return lines.joined(separator: "\r\n")
     }
 
-    /// Header values lose line breaks, so a title cannot inject headers.
+    /// Header values lose line breaks (each CR, LF or CRLF becomes a space), so a title cannot
+    /// inject headers.
     static func clean(_ value: String) -> String {
-        String(value.map { $0 == "\r" || $0 == "\n" ? " " : $0 })
+        String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
     }
 
     /// RFC 2047 `=?UTF-8?B?…?=` when the text is not plain ASCII.

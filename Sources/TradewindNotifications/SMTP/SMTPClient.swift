@@ -141,7 +141,7 @@ struct SMTPSession {
             try await session.hello()
             if settings.security == .starttls {
                 guard session.capabilities.contains(where: { $0.uppercased() == "STARTTLS" }) else {
-                    throw SMTPError.unsupported("the mail server does not offer STARTTLS (set tls: tls for port 465, or none)")
+                    throw SMTPError.unsupported("the mail server does not offer STARTTLS (offered: \(session.capabilities.joined(separator: ", "))); set tls: tls for port 465, or none")
                 }
                 let ready = try await session.command("STARTTLS")
                 try session.expect(220, after: "STARTTLS", ready)
@@ -237,6 +237,9 @@ struct SMTPSession {
 
     func command(_ line: String, shown: String? = nil) async throws(SMTPError) -> SMTPReply {
         do { try await channel.writeAndFlush(ByteBuffer(string: line + "\r\n")) } catch {
+            // The connection failed earlier (a TLS handshake, a dropped link): that cause is the
+            // one to report, and the collector holds it.
+            _ = try await reply(shown ?? line)
             throw .connection("sending \(shown ?? line): \(error)")
         }
         return try await reply(shown ?? line)
@@ -265,11 +268,12 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
     private var lines: [String] = []
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return .needMoreData }
-        let length = newline - buffer.readerIndex + 1
-        guard var line = buffer.readString(length: length) else { return .needMoreData }
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        let bytes = Array(line.utf8)
+        let view = buffer.readableBytesView
+        guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else { return .needMoreData }
+        let length = view.distance(from: view.startIndex, to: newline) + 1
+        guard var bytes = buffer.readBytes(length: length) else { return .needMoreData }
+        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
             throw SMTPError.connection("malformed reply line '\(line.prefix(80))'")
         }
