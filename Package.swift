@@ -259,7 +259,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewindServerTests",
-            dependencies: ["TradewindServer", "TradewindConfiguration", "TradewindStorage", "TradewindCore", "TradewindTesting",
+            dependencies: ["TradewindServer", "TradewindConfiguration", "TradewindStorage", "TradewindCore", "TradewindTesting", "TradewindAlerts",
                            "TradewindResearch", "TradewindMarketData", "TradewindSimulation", "TradewindAnalytics",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),

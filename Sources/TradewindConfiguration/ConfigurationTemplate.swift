@@ -91,6 +91,21 @@ public enum ConfigurationTemplate: String, CaseIterable, Sendable {
               # webhook:
               #   url: https://hooks.example.com/tradewind
               #   secret_file: /run/secrets/webhook
+              batch_window: 60s                   # similar messages within it become one digest
+              rate_per_minute: 20                 # per channel; more are merged
+
+            alerts:                               # docs/NOTIFICATIONS.md lists the metrics
+              rules:
+                - "deep-drawdown: drawdown > 8% severity critical cooldown 1h"
+                - "losing-day: daily_pnl < -400 severity warning"
+                - "stale-feed: bar_age_minutes > 5 for 1m severity warning"
+                - "venue-down: venue_disconnected_seconds > 30 severity critical cooldown 10m"
+                - "circuit-open: circuit_open > 0 severity critical cooldown 10m"
+              route:
+                info: [email]
+                critical: [email]
+              # escalation: [webhook]             # unacknowledged critical alerts go here next
+              escalate_after: 10m
 
             logging:
               level: info

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindAlerts
 import TradewindConfiguration
 import TradewindCore
 import TradewindTesting
@@ -146,6 +147,82 @@ struct ConfigurationTests {
         #expect(center.current.server.port == 8080)
         #expect(center.pendingRestart == [.serverPort])
         #expect(center.reload() == .unchanged)
+    }
+}
+
+@Suite("Configuration: notifications and alerts")
+struct NotificationConfigurationTests {
+    @Test("channels, delivery settings, alert rules (as lines and as mappings) and routes load from the file")
+    func loads() throws {
+        let directory = scratch()
+        let file = directory + "/tradewind.yaml"
+        write("s3cret-token\n", to: directory + "/telegram")
+        write("""
+            notifications:
+              email: {host: smtp.example.com, port: 587, tls: starttls, username: bot, password_file: \(directory)/telegram, from: bot@example.com, to: [ops@example.com, oncall@example.com]}
+              telegram: {token_file: \(directory)/telegram, chat_id: 123456, api_base: http://127.0.0.1:9999, parse_mode: markdownv2}
+              webhook: {url: https://hooks.example.com/x}
+              batch_window: 30s
+              rate_per_minute: 12
+            alerts:
+              rules:
+                - "deep-drawdown: drawdown > 5% severity critical cooldown 30m"
+                - {name: stale-feed, when: bar_age_minutes > 10, for: 1m, severity: warning}
+              route:
+                info: [webhook]
+                critical: [telegram, email]
+              escalation: [email, webhook]
+              escalate_after: 5m
+
+            """, to: file)
+        let configuration = try ConfigurationLoader(file: file, environment: [:]).load().configuration
+        let notifications = configuration.notifications
+        #expect(notifications.email?.to == ["ops@example.com", "oncall@example.com"] && notifications.email?.password?.value == "s3cret-token")
+        #expect(notifications.telegram?.chatID == 123_456 && notifications.telegram?.parseMode == "markdownv2" && notifications.telegram?.control == true)
+        #expect(notifications.channelNames == ["telegram", "email", "webhook"])
+        #expect(notifications.delivery.batchWindow == .seconds(30) && notifications.delivery.ratePerMinute == 12 && notifications.delivery.maxAttempts == 5)
+        let alerts = configuration.alerts
+        #expect(alerts.rules.map(\.name) == ["deep-drawdown", "stale-feed"])
+        #expect(alerts.rules[1].duration == .minutes(1) && alerts.rules[1].severity == .warning && alerts.rules[1].threshold == 10)
+        #expect(alerts.routing.channels(for: .info) == ["webhook"] && alerts.routing.channels(for: .critical) == ["telegram", "email"])
+        // A severity without a route goes to every configured channel.
+        #expect(alerts.routing.channels(for: .warning) == ["telegram", "email", "webhook"])
+        #expect(alerts.routing.escalation == ["email", "webhook"] && alerts.routing.escalateAfter == .minutes(5))
+    }
+
+    @Test("without rules the venue-outage rules apply; the environment can set rules too")
+    func defaults() throws {
+        let defaults = try ConfigurationLoader(file: nil, environment: [:]).load().configuration.alerts
+        #expect(defaults.rules.map(\.name) == ["venue-down", "circuit-open"])
+        let fromEnvironment = try ConfigurationLoader(file: nil, environment: ["TRADEWIND_ALERTS_RULES": "a: equity < 9000,b: drawdown > 3%"]).load()
+        #expect(fromEnvironment.configuration.alerts.rules.map(\.description) == ["a: equity < 9000 severity warning cooldown 15m",
+                                                                                   "b: drawdown > 3 severity warning cooldown 15m"])
+    }
+
+    @Test("bad rules, routes to unconfigured channels and literal secrets are refused together, each with its reason")
+    func refusals() throws {
+        let directory = scratch()
+        let file = directory + "/tradewind.yaml"
+        write("""
+            notifications:
+              webhook: {url: https://hooks.example.com/x, secret: inline}
+              rate_per_minute: 0
+            alerts:
+              rules: ["x: drawdwn > 5", {name: y, when: equity > 1, color: red}, "z: equity > 1", "z: equity > 2"]
+              route: {critical: [telegram]}
+              escalation: [pager]
+
+            """, to: file)
+        let found = problems(ConfigurationLoader(file: file, environment: [:]))
+        let text = found.map(\.description).joined(separator: "\n")
+        #expect(text.contains("notifications.webhook.secret") && text.contains("secrets are not accepted in the file"))
+        #expect(text.contains("notifications.rate_per_minute") && text.contains("must be greater than 0"))
+        #expect(text.contains("unknown metric 'drawdwn'"))
+        #expect(text.contains("unexpected 'color'"))
+        #expect(text.contains("the rule name z is used twice"))
+        #expect(text.contains("alerts.route.critical = \"telegram\"") && text.contains("not a configured channel (configured: webhook)"))
+        #expect(text.contains("alerts.escalation = \"pager\""))
+        #expect(found.count == 7, "\(text)")
     }
 }
 
