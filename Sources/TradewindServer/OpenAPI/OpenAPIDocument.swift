@@ -43,6 +43,7 @@ enum OpenAPIDocument {
     static let botName = pathParameter("name", example: .string("paper-goog"))
     static let studyName = pathParameter("name", example: .string("sma-study"))
     static let jobID = pathParameter("id", integer: true, example: .number(1))
+    static let alertID = pathParameter("id", integer: true, example: .number(1))
     static func query(_ name: String, _ schema: J, required: Bool = false) -> J {
         .object(["name": .string(name), "in": .string("query"), "required": .bool(required), "schema": schema])
     }
@@ -101,6 +102,20 @@ enum OpenAPIDocument {
                           "settings": .object(["type": .string("array"), "items": object(["key": string(), "value": string(), "source": string(),
                                                                                         "reloadable": boolean, "secret": boolean])])]),
         "ConfigVersion": object(["version": integer, "created_at": string("date-time"), "author": string(), "checksum": string(), "content": string()]),
+        "Alert": object(["id": integer, "rule": string(), "subject": string(), "severity": ref("Severity"),
+                         "state": .object(["type": .string("string"), "enum": .array(["firing", "acknowledged", "resolved"].map(J.string))]),
+                         "message": string(), "value": .object(["type": .string("number")]), "definition": string(), "occurrences": integer,
+                         "fired_at": string("date-time"), "last_seen_at": string("date-time"), "last_notified_at": string("date-time"),
+                         "escalation_level": integer, "acknowledged_by": string(), "acknowledged_at": string("date-time"),
+                         "resolved_by": string(), "resolved_at": string("date-time")],
+                        required: ["id", "rule", "subject", "severity", "state", "message", "value", "definition", "occurrences", "fired_at",
+                                   "last_seen_at", "escalation_level"]),
+        "Severity": .object(["type": .string("string"), "enum": .array(["info", "warning", "critical"].map(J.string))]),
+        "Notification": object(["id": integer, "created_at": string("date-time"), "severity": ref("Severity"), "category": string(),
+                                "subject": string(), "bot": string(), "channel": string(), "title": string(), "body": string(),
+                                "status": .object(["type": .string("string"), "enum": .array(["pending", "retrying", "sent", "dead"].map(J.string))]),
+                                "attempts": integer, "last_error": string(), "sent_at": string("date-time"), "alert_id": integer],
+                               required: ["id", "created_at", "severity", "category", "subject", "channel", "title", "body", "status", "attempts"]),
         "Reload": object(["outcome": string(), "changed": .object(["type": .string("array"), "items": string()]),
                           "restart_required": .object(["type": .string("array"), "items": string()]), "version": integer],
                          required: ["outcome", "changed", "restart_required"]),
@@ -159,6 +174,16 @@ enum OpenAPIDocument {
                   responses: [(200, ref("Candles"))], errors: [404, 422]),
         Operation(method: "get", path: "/audit", summary: "The audit log, newest first", role: .admin, parameters: [limit],
                   responses: [(200, list(ref("AuditEntry")))], errors: [422]),
+        Operation(method: "get", path: "/alerts", summary: "Alerts, newest first (all states unless filtered)", role: .viewer,
+                  parameters: [limit, query("state", string())], responses: [(200, list(ref("Alert")))], errors: [422]),
+        Operation(method: "get", path: "/alerts/{id}", summary: "One alert", role: .viewer, parameters: [alertID],
+                  responses: [(200, ref("Alert"))], errors: [404]),
+        Operation(method: "post", path: "/alerts/{id}/ack", summary: "Acknowledge an alert (stops its escalation)", role: .trader,
+                  parameters: [alertID], responses: [(200, ref("Alert"))], errors: [404, 409]),
+        Operation(method: "post", path: "/alerts/{id}/resolve", summary: "Resolve an alert", role: .trader, parameters: [alertID],
+                  responses: [(200, ref("Alert"))], errors: [404]),
+        Operation(method: "get", path: "/notifications", summary: "Notifications sent or owed, with their delivery history, newest first",
+                  role: .admin, parameters: [limit, query("status", string())], responses: [(200, list(ref("Notification")))], errors: [422]),
         Operation(method: "get", path: "/config", summary: "The effective configuration, secrets redacted", role: .admin, responses: [(200, ref("Config"))]),
         Operation(method: "get", path: "/config/versions", summary: "Applied configuration versions", role: .admin, parameters: [limit],
                   responses: [(200, list(ref("ConfigVersion")))], errors: [422]),
