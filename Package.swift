@@ -304,7 +304,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TradewindCLI", "TradewindResearch", "TradewindAnalytics", "TradewindSimulation", "TradewindCore", "tradewind", "TradewindTesting",
-                           "TradewindFakeExchange", "TradewindStorage", "TradewindLive"],
+                           "TradewindFakeExchange", "TradewindStorage", "TradewindLive",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
     ]
