@@ -220,7 +220,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindMarketData", "TradewindIndicators", "TradewindStrategy", "TradewindEngine",
                 "TradewindSimulation", "TradewindAnalytics", "TradewindStorage", "TradewindOptimization", "TradewindLive",
-                "TradewindServer", "TradewindConfiguration",
+                "TradewindServer", "TradewindConfiguration", "TradewindAlerts", "TradewindNotifications",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

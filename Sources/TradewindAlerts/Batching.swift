@@ -5,33 +5,43 @@ public import TradewindCore
 /// Critical notices are never held.
 public struct Coalescer: Sendable {
     public var window: TimeSpan
+    /// Titles a digest lists (the most recent); the rest are counted.
+    static let shown = 10
     private struct Group {
         var opened: Timestamp
+        /// Notices in the window, the one sent at once included.
         var count: Int
-        var held: [Notice]
+        /// Held after the first: how many, the latest few, and the most severe.
+        var heldCount = 0
+        var recent: [Notice] = []
+        var severity = Severity.info
     }
     private var groups: [String: Group] = [:]
+    private var pendingDigests: [Notice] = []
 
     public init(window: TimeSpan) {
         self.window = window
     }
 
-    /// The notice to send now, or `nil` when it joined an open window.
+    /// The notice to send now, or `nil` when it joined an open window. Constant time and
+    /// memory per notice, however many a window collects.
     public mutating func add(_ notice: Notice) -> Notice? {
         guard notice.severity != .critical, window > .zero else { return notice }
         let topic = notice.topic
-        if var group = groups[topic], notice.time < group.opened + window {
-            group.count += 1
-            group.held.append(notice)
-            groups[topic] = group
+        if let opened = groups[topic]?.opened, notice.time < opened + window {
+            // Mutated in place: a copy of the group would copy its notices on every add.
+            groups[topic]!.count += 1
+            groups[topic]!.heldCount += 1
+            groups[topic]!.severity = max(groups[topic]!.severity, notice.severity)
+            if groups[topic]!.recent.count == Self.shown { groups[topic]!.recent.removeFirst() }
+            groups[topic]!.recent.append(notice)
             return nil
         }
-        // A window that closed without followers may still be listed until the next `due`.
-        if let old = groups[topic], !old.held.isEmpty { pendingDigests.append(Self.digest(old, window: window)) }
-        groups[topic] = Group(opened: notice.time, count: 1, held: [])
+        // A window that closed without a `due` since still owes its digest.
+        if let old = groups[topic], old.heldCount > 0 { pendingDigests.append(Self.digest(old, window: window)) }
+        groups[topic] = Group(opened: notice.time, count: 1)
         return notice
     }
-    private var pendingDigests: [Notice] = []
 
     /// Digests of the windows closed by `now`, oldest first.
     public mutating func due(now: Timestamp) -> [Notice] {
@@ -39,7 +49,7 @@ public struct Coalescer: Sendable {
         pendingDigests.removeAll()
         for (topic, group) in groups.sorted(by: { $0.value.opened < $1.value.opened }) where now >= group.opened + window {
             groups[topic] = nil
-            if !group.held.isEmpty { ready.append(Self.digest(group, window: window)) }
+            if group.heldCount > 0 { ready.append(Self.digest(group, window: window)) }
         }
         return ready
     }
@@ -48,7 +58,7 @@ public struct Coalescer: Sendable {
     public mutating func flush() -> [Notice] {
         var ready = pendingDigests
         pendingDigests.removeAll()
-        for group in groups.values.sorted(by: { $0.opened < $1.opened }) where !group.held.isEmpty {
+        for group in groups.values.sorted(by: { $0.opened < $1.opened }) where group.heldCount > 0 {
             ready.append(Self.digest(group, window: window))
         }
         groups.removeAll()
@@ -56,16 +66,14 @@ public struct Coalescer: Sendable {
     }
 
     /// Notices held now (for metrics and tests).
-    public var heldCount: Int { groups.values.reduce(0) { $0 + $1.held.count } + pendingDigests.count }
+    public var heldCount: Int { groups.values.reduce(0) { $0 + $1.heldCount } + pendingDigests.count }
 
     private static func digest(_ group: Group, window: TimeSpan) -> Notice {
-        let held = group.held
-        guard held.count > 1 else { return held[0] }
-        let last = held[held.count - 1]
-        let shown = held.suffix(10)
-        var body = shown.map { "• " + $0.title }.joined(separator: "\n")
-        if held.count > shown.count { body = "• … \(held.count - shown.count) earlier\n" + body }
-        return Notice(severity: held.map(\.severity).max() ?? last.severity, category: last.category, subject: last.subject, bot: last.bot,
+        let last = group.recent[group.recent.count - 1]
+        guard group.heldCount > 1 else { return last }
+        var body = group.recent.map { "• " + $0.title }.joined(separator: "\n")
+        if group.heldCount > group.recent.count { body = "• … \(group.heldCount - group.recent.count) earlier\n" + body }
+        return Notice(severity: group.severity, category: last.category, subject: last.subject, bot: last.bot,
                       title: "\(group.count) \(plural(last.category)) on \(last.subject) in the last \(Self.describe(window))"
                         + (last.bot.map { " (\($0))" } ?? ""),
                       body: body, time: last.time)

@@ -15,6 +15,20 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Coda
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
+/// A notice's headline: text, or the values of a fill, formatted only when the delivery service
+/// reads it — so a bot reporting a fill pays for a few stored values, not for number formatting.
+public enum Headline: Sendable, Equatable {
+    case text(String)
+    case fill(bought: Bool, quantity: Quantity, symbol: String, price: Price)
+
+    public var text: String {
+        switch self {
+        case .text(let text): text
+        case .fill(let bought, let quantity, let symbol, let price): "\(bought ? "Bought" : "Sold") \(quantity) \(symbol) at \(price)"
+        }
+    }
+}
+
 /// Something an operator should hear about: a fill, a rejection, a risk-state change, a fired
 /// alert, a message sent by hand.
 ///
@@ -28,7 +42,7 @@ public struct Notice: Sendable, Equatable {
     /// What the event is about: an instrument, a venue, a bot.
     public var subject: String
     public var bot: String?
-    public var title: String
+    public var headline: Headline
     public var body: String
     public var time: Timestamp
     /// The alert this notice reports, for its history.
@@ -38,15 +52,27 @@ public struct Notice: Sendable, Equatable {
 
     public init(severity: Severity, category: String, subject: String, bot: String? = nil, title: String, body: String = "",
                 time: Timestamp, alertID: Int64? = nil, channels: [String]? = nil) {
+        self.init(severity: severity, category: category, subject: subject, bot: bot, headline: .text(title), body: body, time: time,
+                  alertID: alertID, channels: channels)
+    }
+
+    public init(severity: Severity, category: String, subject: String, bot: String? = nil, headline: Headline, body: String = "",
+                time: Timestamp, alertID: Int64? = nil, channels: [String]? = nil) {
         self.severity = severity
         self.category = category
         self.subject = subject
         self.bot = bot
-        self.title = title
+        self.headline = headline
         self.body = body
         self.time = time
         self.alertID = alertID
         self.channels = channels
+    }
+
+    /// The headline as text.
+    public var title: String {
+        get { headline.text }
+        set { headline = .text(newValue) }
     }
 
     /// What batching groups on.

@@ -4,7 +4,9 @@ import Synchronization
 /// The bounded hand-off between the trading path and the delivery service.
 ///
 /// ``offer(_:)`` takes a lock for a few instructions and never waits, so a bot that reports a fill
-/// is not slowed by a slow mail server. When the queue is full, an info notice is dropped before a
+/// is not slowed by a slow mail server. Only a critical notice (or the queue reaching half full)
+/// wakes the consumer; the others wait for its next look (``wake()`` on a timer), so a burst of
+/// fills costs no thread wake-ups. When the queue is full, an info notice is dropped before a
 /// warning (the oldest info makes room for a warning); critical notices have their own lane and are
 /// never dropped — they are rare, and the delivery service persists them before it sends them.
 public final class NoticeQueue: NoticeSink, Sendable {
@@ -24,11 +26,12 @@ public final class NoticeQueue: NoticeSink, Sendable {
 
     /// Ordinary (info and warning) notices held at most.
     public let capacity: Int
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     public init(capacity: Int = 1_000) {
         precondition(capacity > 0, "a queue holds at least one notice")
         self.capacity = capacity
+        state = Mutex(State(ordinary: Deque(minimumCapacity: capacity)))
     }
 
     @discardableResult
@@ -47,6 +50,8 @@ public final class NoticeQueue: NoticeSink, Sendable {
                 if notice.severity == .info { state.drops.info += 1 } else { state.drops.warning += 1 }
                 return (false, nil)
             }
+            // Half full: time for the consumer to look, whatever its timer says.
+            guard notice.severity == .critical || state.ordinary.count == capacity / 2 else { return (true, nil) }
             let waiter = state.waiter
             state.waiter = nil
             return (true, waiter)
@@ -57,18 +62,22 @@ public final class NoticeQueue: NoticeSink, Sendable {
 
     /// Everything queued, critical notices first; empty when nothing is.
     public func drain() -> [Notice] {
-        // Swapped out under the lock, copied after it: a producer never waits for the copy.
-        let (critical, ordinary) = state.withLock { state -> (Deque<Notice>, Deque<Notice>) in
-            var critical = Deque<Notice>(), ordinary = Deque<Notice>()
+        // Swapped out under the lock, copied after it: a producer never waits for the copy. The
+        // replacement is allocated here, at full size, so an offer never grows (and copies) it.
+        var ordinary = Deque<Notice>(minimumCapacity: capacity)
+        var critical = Deque<Notice>()
+        let taken = state.withLock { state -> Bool in
+            guard !state.critical.isEmpty || !state.ordinary.isEmpty else { return false }
             swap(&critical, &state.critical)
             swap(&ordinary, &state.ordinary)
-            return (critical, ordinary)
+            return true
         }
+        guard taken else { return [] }
         return Array(critical) + Array(ordinary)
     }
 
-    /// Waits until a notice is queued, ``wake()`` is called or the queue is closed, then drains
-    /// (so a woken call may return nothing). One consumer at a time.
+    /// Waits until a critical notice is queued, ``wake()`` is called or the queue is closed, then
+    /// drains (so a woken call may return nothing). One consumer at a time.
     public func next() async -> [Notice] {
         let ready = drain()
         if !ready.isEmpty || isClosed { return ready }

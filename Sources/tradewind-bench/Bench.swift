@@ -17,7 +17,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tradewind-bench",
         abstract: "Benchmarks of Tradewind's hot paths (use a release build).",
-        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self, MonteCarloBench.self, OverfittingBench.self, OptimizerBench.self, TrialsBench.self, LiveBench.self, ServerBench.self]
+        subcommands: [BacktestBench.self, CSVBench.self, IndicatorsBench.self, StorageBench.self, MonteCarloBench.self, OverfittingBench.self, OptimizerBench.self, TrialsBench.self, LiveBench.self, ServerBench.self, NotifyBench.self]
     )
 }
 

@@ -26,13 +26,29 @@ struct DeliveryPlanningTests {
         #expect(queue.count == 0)
     }
 
-    @Test("next() waits for a notice, and a closed queue refuses more")
+    @Test("a critical notice wakes the consumer; ordinary ones wait for its timer or a half-full queue; a closed queue refuses more")
     func waiting() async {
-        let queue = NoticeQueue(capacity: 10)
-        async let received = queue.next()
+        let queue = NoticeQueue(capacity: 4)
+        async let first = queue.next()
         try? await Task.sleep(for: .milliseconds(50))
-        queue.offer(notice(.info, "hello"))
-        #expect(await received.map(\.title) == ["hello"])
+        queue.offer(notice(.info, "fill"))              // does not wake it
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(queue.count == 1)
+        queue.offer(notice(.critical, "halt"))          // does
+        #expect(await first.map(\.title) == ["halt", "fill"])
+
+        async let second = queue.next()
+        try? await Task.sleep(for: .milliseconds(50))
+        queue.offer(notice(.info, "a"))
+        queue.offer(notice(.info, "b"))                 // half of four: wakes it
+        #expect(await second.map(\.title) == ["a", "b"])
+
+        async let third = queue.next()
+        try? await Task.sleep(for: .milliseconds(50))
+        queue.offer(notice(.warning, "w"))
+        queue.wake()                                    // the consumer's timer
+        #expect(await third.map(\.title) == ["w"])
+
         queue.close()
         #expect(!queue.offer(notice(.critical, "late")))
         #expect(await queue.next().isEmpty)

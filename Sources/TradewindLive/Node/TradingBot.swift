@@ -362,9 +362,10 @@ public actor TradingBot<S: Strategy> {
             switch entry {
             case .fill(let id, _, let quantity, let price, _, _):
                 fillsBooked.increment()
-                if let order = engine?.order(ClientOrderID(id)) {
-                    notify(.info, "fill", subject: order.instrumentID.symbol,
-                           title: "\(order.side == .buy ? "Bought" : "Sold") \(quantity) \(order.instrumentID.symbol) at \(price)")
+                if let notices, let order = engine?.order(ClientOrderID(id)) {
+                    notices.offer(Notice(severity: .info, category: "fill", subject: order.instrumentID.symbol, bot: definition.name,
+                                         headline: .fill(bought: order.side == .buy, quantity: quantity, symbol: order.instrumentID.symbol, price: price),
+                                         time: WallClock.now()))
                 }
             case .finished(let id, .rejected, let reason):
                 rejections.increment()
