@@ -70,10 +70,7 @@ public struct Notice: Sendable, Equatable {
     }
 
     /// The headline as text.
-    public var title: String {
-        get { headline.text }
-        set { headline = .text(newValue) }
-    }
+    public var title: String { headline.text }
 
     /// What batching groups on.
     public var topic: String { category + "\u{1F}" + subject + "\u{1F}" + (bot ?? "") }

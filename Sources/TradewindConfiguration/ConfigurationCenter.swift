@@ -54,6 +54,8 @@ public final class ConfigurationCenter: Sendable {
             next.configuration.auth.jwtSecret = state.loaded.configuration.auth.jwtSecret
             next.configuration.bots = state.loaded.configuration.bots
             next.configuration.reloadPollInterval = state.loaded.configuration.reloadPollInterval
+            // Channels and the delivery queue were built at start-up; alert rules and routes reload.
+            next.configuration.notifications = state.loaded.configuration.notifications
             let running = Dictionary(uniqueKeysWithValues: state.loaded.effective.map { ($0.field, $0) })
             next.effective = next.effective.map { $0.field.isReloadable ? $0 : (running[$0.field] ?? $0) }
             state.loaded = next

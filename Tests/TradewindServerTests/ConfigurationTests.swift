@@ -199,6 +199,19 @@ struct NotificationConfigurationTests {
                                                                                    "b: drawdown > 3 severity warning cooldown 15m"])
     }
 
+    @Test("a reload applies new rules and routes at once and holds changed channels until a restart")
+    func reload() throws {
+        let file = scratch() + "/tradewind.yaml"
+        write("notifications:\n  webhook: {url: https://a.example.com/x}\nalerts:\n  rules: [\"a: equity < 1\"]\n", to: file)
+        let center = try ConfigurationCenter(loader: ConfigurationLoader(file: file, environment: [:]))
+        write("notifications:\n  webhook: {url: https://b.example.com/x}\nalerts:\n  rules: [\"b: drawdown > 5%\"]\n  escalate_after: 2m\n", to: file)
+        guard case .applied(let changed, let restart) = center.reload() else { Issue.record("not applied"); return }
+        #expect(Set(changed) == [.alertRules, .alertEscalateAfter, .webhookURL] && restart == [.webhookURL])
+        #expect(center.current.alerts.rules.map(\.name) == ["b"] && center.current.alerts.routing.escalateAfter == .minutes(2))
+        #expect(center.current.notifications.webhook?.url == "https://a.example.com/x")
+        #expect(center.pendingRestart == [.webhookURL])
+    }
+
     @Test("bad rules, routes to unconfigured channels and literal secrets are refused together, each with its reason")
     func refusals() throws {
         let directory = scratch()
