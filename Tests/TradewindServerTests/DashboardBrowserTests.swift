@@ -25,7 +25,8 @@ struct DashboardBrowserTests {
             if ProcessInfo.processInfo.environment["TRADEWIND_REQUIRE_CHROMIUM"] != nil { Issue.record("chromium is not installed") }
             return
         }
-        let harness = try await ServerHarness.make()
+        // A rule that fires once the bot trades: its alert must appear on the page without a reload.
+        let harness = try await ServerHarness.make(config: "alerts:\n  interval: 200ms\n  rules: [\"in-the-market: equity > 1 severity warning\"]\n")
         let series = try CSVBarFile.load(path: Fixtures.exampleData("GOOG-1d.csv"), instrumentID: InstrumentID(symbol: "GOOG", venue: "XNAS"))
         _ = try await harness.server.store.register(series.instrument)
         _ = try await harness.server.store.insertCandles(series.bars, instrument: series.instrument.id, timeframe: "1d")
@@ -83,6 +84,10 @@ struct DashboardBrowserTests {
                 #expect(seen.count > 1, "the equity value never changed: \(seen)")
                 #expect(try await cdp.evaluate("document.querySelectorAll('#bots tbody tr').length") as? Int == 1)
                 _ = try await cdp.waitFor("document.querySelector('#backtests tbody').textContent.includes('succeeded')")
+                // The alert arrived over the stream; acknowledging it from the page updates the row.
+                #expect(try await cdp.waitFor("document.querySelector('#alerts tbody').textContent.includes('in-the-market: paper-goog equity')"))
+                _ = try await cdp.evaluate("document.querySelector('#alerts button[data-ack]').click(); true")
+                #expect(try await cdp.waitFor("document.querySelector('#alerts tbody').textContent.includes('acknowledged by admin')"))
                 let image = try await cdp.send("Page.captureScreenshot", ["format": "png"])
                 return Data(base64Encoded: try #require(image["data"] as? String)) ?? Data()
             }

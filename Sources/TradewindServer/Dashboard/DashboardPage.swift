@@ -93,6 +93,10 @@ enum DashboardPage {
           <h2>Recent trades</h2>
           <table id="trades"><thead><tr><th>Time</th><th>Instrument</th><th>Side</th><th class="num">Qty</th><th class="num">Price</th><th class="num">Fee</th></tr></thead><tbody></tbody></table>
         </section>
+        <section class="full">
+          <h2>Open alerts</h2>
+          <table id="alerts"><thead><tr><th>Severity</th><th>Alert</th><th>State</th><th>Fired</th><th class="num">×</th><th></th></tr></thead><tbody></tbody></table>
+        </section>
         <section class="half">
           <h2>Backtests</h2>
           <table id="backtests"><thead><tr><th>#</th><th>Strategy</th><th>Status</th><th class="num">Final equity</th><th class="num">Trades</th><th></th></tr></thead><tbody></tbody></table>
@@ -147,6 +151,7 @@ enum DashboardPage {
       await loadBots();
       loadBacktests();
       loadStudies();
+      loadAlerts();
       connect();
     }
 
@@ -246,6 +251,21 @@ enum DashboardPage {
         <td class="muted">${escape(s.updated_at.slice(0, 16))}</td></tr>`).join("") || `<tr><td colspan="3" class="muted">none</td></tr>`;
     }
 
+    async function loadAlerts() {
+      const alerts = await api("/alerts?state=firing,acknowledged&limit=20");
+      $("#alerts tbody").innerHTML = alerts.items.map((a) => `<tr><td class="${a.severity === "critical" ? "down" : ""}">${escape(a.severity)}</td>
+        <td>${escape(a.message)}</td><td>${escape(a.state)}${a.acknowledged_by ? ` by ${escape(a.acknowledged_by)}` : ""}</td>
+        <td class="muted">${escape(a.fired_at.slice(0, 19))}</td><td class="num">${a.occurrences}</td>
+        <td>${a.state === "firing" ? `<button data-ack="${a.id}">Ack</button>` : ""}</td></tr>`).join("")
+        || `<tr><td colspan="6" class="muted">none</td></tr>`;
+    }
+    $("#alerts").addEventListener("click", async (click) => {
+      const id = click.target.dataset && click.target.dataset.ack;
+      if (!id) return;
+      try { await api(`/alerts/${id}/ack`, { method: "POST" }); } catch (error) { /* a viewer may not acknowledge */ }
+      loadAlerts();
+    });
+
     function connect() {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
       const socket = new WebSocket(`${scheme}://${location.host}/api/v1/stream?access_token=${encodeURIComponent(state.token)}`);
@@ -284,6 +304,8 @@ enum DashboardPage {
         renderDetail();
       } else if (event.type === "backtest") {
         loadBacktests();
+      } else if (event.type === "alert") {
+        loadAlerts();
       } else if (event.bot && !bot) {
         loadBots();
       }
