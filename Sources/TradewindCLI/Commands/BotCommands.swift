@@ -115,9 +115,8 @@ struct NodeCommand: AsyncParsableCommand {
             if !problems.isEmpty { throw BotFileError(path: config, problems: problems) }
             let names = bots.map(\.0.name)
             if Set(names).count != names.count { throw BotFileError(path: config, problems: ["bots: names must be unique, got \(names)"]) }
-            var options = ConfigurationOptions()
-            options.config = node.settings.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
-            let configuration = try ConfigurationCenter(loader: try options.loader()).current
+            let settings = node.settings.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
+            let configuration = try ConfigurationCenter(loader: try ConfigurationOptions.loader(file: settings)).current
             try await runNode(bots, database: node.database ?? StoreOptions().url, notifications: configuration)
         }
     }

@@ -13,6 +13,12 @@ struct ConfigurationOptions: ParsableArguments {
 
     /// `--set` pairs and the command's own flags (which win), keyed by setting.
     func loader(flags extra: [String: String] = [:]) throws -> ConfigurationLoader {
+        try Self.loader(file: config, environmentName: environmentName, overrides: overrides, flags: extra)
+    }
+
+    /// The same, for commands that name the file some other way (node.yaml's `settings:`).
+    static func loader(file config: String?, environmentName: String? = nil, overrides: [String] = [],
+                       flags extra: [String: String] = [:]) throws -> ConfigurationLoader {
         var flags: [String: String] = [:]
         for pair in overrides {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
