@@ -84,9 +84,9 @@ func withSMTPServer(mode: String, _ body: (LocalSMTPServer) async throws -> Void
 struct EmailTests {
     func channel(_ server: LocalSMTPServer, security: SMTPSettings.Security, password: String = "s3cret", trust: Bool = true,
                  to: [String] = ["ops@example.com", "oncall@example.com"]) -> EmailChannel {
-        EmailChannel(client: SMTPClient(settings: SMTPSettings(host: "localhost", port: server.port, security: security, username: "bot",
+        EmailChannel(client: SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: server.port, security: security, username: "bot",
                                                                password: password, trustedCertificates: trust ? server.certificate : nil,
-                                                               timeout: .seconds(10))),
+                                                               timeout: .seconds(30))),
                      from: "tradewind@example.com", to: to)
     }
 
