@@ -245,6 +245,7 @@ let package = Package(
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOFoundationCompat", package: "swift-nio")],
             exclude: ["Fixtures"],
             swiftSettings: strict

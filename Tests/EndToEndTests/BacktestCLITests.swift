@@ -18,8 +18,8 @@ struct BacktestCLITests {
     ]
 
     @Test("the README command prints a readable summary")
-    func summary() throws {
-        let output = try CLIRunner.run(Self.readmeCommand)
+    func summary() async throws {
+        let output = try await CLIRunner.run(Self.readmeCommand)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.isEmpty)
         for line in [
@@ -52,8 +52,8 @@ struct BacktestCLITests {
     ///    Cross down at 2005-08-04 (+0.0717 → −1.8303): sell at the 2005-08-05 open 297.50
     ///    (fee 2.975). PnL = 10 × (297.50 − 193.69) − 4.9119 = 1033.1881.
     @Test("the JSON trade list matches the hand-derived first three trades, count and final equity")
-    func json() throws {
-        let output = try CLIRunner.run(Self.readmeCommand + ["--json"])
+    func json() async throws {
+        let output = try await CLIRunner.run(Self.readmeCommand + ["--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let trades = try #require(document["trades"] as? [[String: Any]])
@@ -88,12 +88,12 @@ struct BacktestCLITests {
     }
 
     @Test("--output writes the same JSON document the --json flag prints")
-    func outputFile() throws {
+    func outputFile() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tw-\(UUID().uuidString)/report.json").path
-        let written = try CLIRunner.run(Self.readmeCommand + ["--output", path])
+        let written = try await CLIRunner.run(Self.readmeCommand + ["--output", path])
         #expect(written.status == 0, "\(written.stderr)")
         #expect(written.stdout.contains("Results written to \(path)"))
-        let printed = try CLIRunner.run(Self.readmeCommand + ["--json"])
+        let printed = try await CLIRunner.run(Self.readmeCommand + ["--json"])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == printed.stdout)
     }
 
@@ -114,22 +114,22 @@ struct BacktestCLITests {
         (["--commission=-0.1"], 64, "--commission must be in [0, 1)"),
         (["--cash", "lots"], 64, "--cash"),
     ])
-    func usageErrors(_ extra: [String], _ status: Int32, _ message: String) throws {
-        let output = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv"] + extra)
+    func usageErrors(_ extra: [String], _ status: Int32, _ message: String) async throws {
+        let output = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv"] + extra)
         #expect(output.status == status)
         #expect(output.stderr.contains(message), "stderr: \(output.stderr)")
         #expect(output.stdout.isEmpty)
     }
 
     @Test("orders the account cannot afford are reported with the reason, not silently dropped")
-    func refusedOrders() throws {
+    func refusedOrders() async throws {
         // The first cross up is at the 2004-12-20 close (185.02), i.e. at 2004-12-21T00:00Z: 1000 × 185.02 > 100,000.
-        let output = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "1000", "--cash", "100000"])
+        let output = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "1000", "--cash", "100000"])
         #expect(output.status == 0)
         #expect(output.stdout.contains("Orders         33 denied (first refusal on 2004-12-21: insufficient cash: order needs about 185020.00, cash is 100000.00)"),
                 "\(output.stdout)")
         #expect(output.stdout.contains("Trades         0 closed"))
-        let json = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "1000", "--json"])
+        let json = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "1000", "--json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let orders = try #require(document["orders"] as? [String: Any])
         #expect((orders["by_status"] as? [String: Int])?["denied"] == 33)
@@ -137,31 +137,31 @@ struct BacktestCLITests {
     }
 
     @Test("a malformed data file is refused with file, line and column")
-    func badData() throws {
+    func badData() async throws {
         let file = try CLIRunner.temporaryFile(named: "bad.csv", "timestamp,open,high,low,close,volume\n2024-01-02,1,2,1,1.5,10\n2024-01-03,1,x,1,1,10\n")
-        let output = try CLIRunner.run(["backtest", "--data", file.path])
+        let output = try await CLIRunner.run(["backtest", "--data", file.path])
         #expect(output.status == 65)
         #expect(output.stderr == "error: \(file.path):3:3: 'x' is not a decimal number (column 'high')\n")
     }
 
     @Test("a missing data file exits 74")
-    func missingFile() throws {
-        let output = try CLIRunner.run(["backtest", "--data", "no/such.csv"])
+    func missingFile() async throws {
+        let output = try await CLIRunner.run(["backtest", "--data", "no/such.csv"])
         #expect(output.status == 74)
         #expect(output.stderr == "error: cannot read no/such.csv: no such file\n")
     }
 
     @Test("every command explains itself with --help", arguments: [["--help"], ["backtest", "--help"], ["data", "inspect", "--help"], ["strategies", "--help"]])
-    func help(_ arguments: [String]) throws {
-        let output = try CLIRunner.run(arguments)
+    func help(_ arguments: [String]) async throws {
+        let output = try await CLIRunner.run(arguments)
         #expect(output.status == 0)
         #expect(output.stdout.contains("USAGE:"))
         #expect(output.stdout.contains("OVERVIEW:"))
     }
 
     @Test("strategies lists sma-cross with its parameters")
-    func strategies() throws {
-        let output = try CLIRunner.run(["strategies"])
+    func strategies() async throws {
+        let output = try await CLIRunner.run(["strategies"])
         #expect(output.stdout.contains("sma-cross — long-only fast/slow simple moving average crossover"))
         #expect(output.stdout.contains("fast  default 10, range 1...1000"))
     }
@@ -170,8 +170,8 @@ struct BacktestCLITests {
 @Suite("tradewind data inspect, end to end")
 struct InspectCLITests {
     @Test("a clean daily file: rows, span, interval, holiday gaps")
-    func clean() throws {
-        let output = try CLIRunner.run(["data", "inspect", "examples/data/GOOG-1d.csv"])
+    func clean() async throws {
+        let output = try await CLIRunner.run(["data", "inspect", "examples/data/GOOG-1d.csv"])
         #expect(output.status == 0, "\(output.stderr)")
         for line in [
             "Rows          2148",
@@ -188,11 +188,11 @@ struct InspectCLITests {
     }
 
     @Test("a dirty file lists duplicates and malformed rows and exits 65")
-    func dirty() throws {
+    func dirty() async throws {
         let text = "timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,1,1,1,1\n2024-01-01T00:01:00Z,1,1,1,1,1\n"
             + "2024-01-01T00:01:00Z,1,1,1,1,1\n2024-01-01T00:02:00Z,1,1,oops,1,1\n2024-01-01T00:05:00Z,1,1,1,1,1\n"
         let file = try CLIRunner.temporaryFile(named: "dirty.csv", text)
-        let output = try CLIRunner.run(["data", "inspect", file.path])
+        let output = try await CLIRunner.run(["data", "inspect", file.path])
         #expect(output.status == 65)
         #expect(output.stdout.contains("Rows          5 (3 usable)"))
         #expect(output.stdout.contains("Interval      1m"))
@@ -203,8 +203,8 @@ struct InspectCLITests {
     }
 
     @Test("--json gives the same facts to programs")
-    func json() throws {
-        let output = try CLIRunner.run(["data", "inspect", "examples/data/BTCUSD-1M.csv", "--json"])
+    func json() async throws {
+        let output = try await CLIRunner.run(["data", "inspect", "examples/data/BTCUSD-1M.csv", "--json"])
         #expect(output.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(document["rows"] as? Int == 156)

@@ -19,20 +19,20 @@ struct BacktestEngineCLITests {
     }
 
     @Test("the same inputs give byte-identical JSON, run after run")
-    func byteIdentical() throws {
-        let first = try CLIRunner.run(Self.portfolio)
+    func byteIdentical() async throws {
+        let first = try await CLIRunner.run(Self.portfolio)
         #expect(first.status == 0, "\(first.stderr)")
         for _ in 0..<2 {
-            let again = try CLIRunner.run(Self.portfolio)
+            let again = try await CLIRunner.run(Self.portfolio)
             #expect(again.stdout == first.stdout)
         }
         let readme = BacktestCLITests.readmeCommand + ["--json"]
-        #expect(try CLIRunner.run(readme).stdout == CLIRunner.run(readme).stdout)
+        #expect(try await CLIRunner.run(readme).stdout == CLIRunner.run(readme).stdout)
     }
 
     @Test("a two-instrument portfolio on a margin account reports its execution settings, funding and attribution")
-    func portfolioRun() throws {
-        let output = try CLIRunner.run(Self.portfolio)
+    func portfolioRun() async throws {
+        let output = try await CLIRunner.run(Self.portfolio)
         let json = try object(output.stdout)
         #expect(json["instruments"] as? [String] == ["GOOG.CSV", "SP500.CSV"])
         let execution = try #require(json["execution"] as? [String: Any])
@@ -58,8 +58,8 @@ struct BacktestEngineCLITests {
         (["--taker-fee", "2"], "--taker-fee must be in [0, 1)"),
         (["--funding-rate", "x"], "--funding-rate"),
     ])
-    func badOptions(arguments: [String], message: String) throws {
-        let output = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv"] + arguments)
+    func badOptions(arguments: [String], message: String) async throws {
+        let output = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv"] + arguments)
         #expect(output.status == 64)
         #expect(output.stderr.contains(message), "\(output.stderr)")
     }

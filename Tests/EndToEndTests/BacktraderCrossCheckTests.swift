@@ -9,8 +9,8 @@ struct BacktraderCrossCheckTests {
     static let directory = "\(Fixtures.repositoryRoot)/Tests/Fixtures/backtrader"
 
     @Test("same trades, fees and final equity as backtrader for SMA(10/30) on GOOG daily")
-    func smaCrossMatchesBacktrader() throws {
-        let output = try CLIRunner.run(BacktestCLITests.readmeCommand + ["--json"])
+    func smaCrossMatchesBacktrader() async throws {
+        let output = try await CLIRunner.run(BacktestCLITests.readmeCommand + ["--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let trades = try #require(document["trades"] as? [[String: Any]])

@@ -22,7 +22,10 @@ struct CLIRunner {
     }
 
     /// Runs `tradewind <arguments>` from the repository root.
-    static func run(_ arguments: [String]) throws -> Output {
+    ///
+    /// Waits without blocking a thread: Swift's cooperative pool has one thread per core, and
+    /// tests that block them starve every asynchronous test running beside them.
+    static func run(_ arguments: [String]) async throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -37,8 +40,7 @@ struct CLIRunner {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
+        try await process.runToExit()
         return Output(status: process.terminationStatus,
                       stdout: try String(contentsOf: out, encoding: .utf8),
                       stderr: try String(contentsOf: err, encoding: .utf8))

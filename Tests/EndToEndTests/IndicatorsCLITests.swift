@@ -12,8 +12,8 @@ struct IndicatorsCLITests {
     }
 
     @Test("writes one row per bar, named columns, empty cells while warming up, values equal to TA-Lib's")
-    func indicatorsMatchReference() throws {
-        let output = try CLIRunner.run(["indicators", "--data", "examples/data/GOOG-1d.csv", "--indicator", "sma:20",
+    func indicatorsMatchReference() async throws {
+        let output = try await CLIRunner.run(["indicators", "--data", "examples/data/GOOG-1d.csv", "--indicator", "sma:20",
                                         "--indicator", "macd:12,26,9", "--indicator", "bbands:20,2", "--indicator", "adx:14"])
         #expect(output.status == 0, "\(output.stderr)")
         let ours = table(output.stdout)
@@ -38,12 +38,12 @@ struct IndicatorsCLITests {
     }
 
     @Test("--out writes the file; --list names every indicator")
-    func outAndList() throws {
+    func outAndList() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tw-\(UUID().uuidString)/ind.csv").path
-        let output = try CLIRunner.run(["indicators", "--data", "examples/data/BTCUSD-1M.csv", "--indicator", "obv", "--indicator", "psar", "--out", path])
+        let output = try await CLIRunner.run(["indicators", "--data", "examples/data/BTCUSD-1M.csv", "--indicator", "obv", "--indicator", "psar", "--out", path])
         #expect(output.status == 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("timestamp,obv,psar_0.02_0.2\n2012-01-31T00:00:00Z,2012.25343589,\n"))
-        let list = try CLIRunner.run(["indicators", "--list"])
+        let list = try await CLIRunner.run(["indicators", "--list"])
         for name in ["sma", "macd", "stochrsi-tv", "supertrend", "ichimoku", "vwap"] {
             #expect(list.stdout.contains("\n\(name) ") || list.stdout.hasPrefix("\(name) "), "missing \(name)")
         }
@@ -56,15 +56,15 @@ struct IndicatorsCLITests {
         (["bars", "--data", "examples/data/GOOG-1d.csv", "--type", "renko"], 64, "renko:2.5"),
         (["bars", "--data", "examples/data/GOOG-1d.csv", "--type", "range:0.001"], 65, "more decimals than the prices"),
     ])
-    func errors(_ arguments: [String], _ status: Int32, _ message: String) throws {
-        let output = try CLIRunner.run(arguments)
+    func errors(_ arguments: [String], _ status: Int32, _ message: String) async throws {
+        let output = try await CLIRunner.run(arguments)
         #expect(output.status == status)
         #expect(output.stderr.contains(message), "stderr: \(output.stderr)")
     }
 
     @Test("Renko bricks from daily bars are whole boxes that alternate only after two-box reversals")
-    func renko() throws {
-        let output = try CLIRunner.run(["bars", "--data", "examples/data/GOOG-1d.csv", "--type", "renko:25"])
+    func renko() async throws {
+        let output = try await CLIRunner.run(["bars", "--data", "examples/data/GOOG-1d.csv", "--type", "renko:25"])
         #expect(output.status == 0, "\(output.stderr)")
         let bricks = table(output.stdout)
         #expect(bricks.header == ["timestamp", "open", "high", "low", "close", "volume", "close_time"])
@@ -75,8 +75,8 @@ struct IndicatorsCLITests {
     }
 
     @Test("weekly time bars from daily data start on Monday")
-    func weekly() throws {
-        let output = try CLIRunner.run(["bars", "--data", "examples/data/GOOG-1d.csv", "--type", "time:1w"])
+    func weekly() async throws {
+        let output = try await CLIRunner.run(["bars", "--data", "examples/data/GOOG-1d.csv", "--type", "time:1w"])
         #expect(output.status == 0, "\(output.stderr)")
         let weeks = table(output.stdout)
         // The first input is Thu 2004-08-19: its week runs Mon 2004-08-16 to Mon 2004-08-23.

@@ -54,6 +54,14 @@ import TradewindTesting
         return url
     }
 
+    /// Waits (up to a minute) until the bot logs that it is ready, or its process ends.
+    static func waitUntilReady(_ bot: BackgroundCLI) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, bot.process.isRunning, !bot.errors.contains("bot ready") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     @Test("kill -9 at 20 random points: venue and journal agree, no fill lost, no order twice")
     func survivesKillNine() async throws {
         let exchange = FakeExchange(balances: ["USDT": 1_000_000])
@@ -74,19 +82,27 @@ import TradewindTesting
             }
         }
         var random = SplitMix64(seed: 20_261_202)
-        for _ in 0..<20 {
+        for run in 0..<20 {
             let bot = try BackgroundCLI(["bot", "run", file.path])
-            let lifetime = 250 + Int(random.next() % 700)
+            // Odd runs die at a random moment after launch, often during start-up and
+            // reconciliation; even runs die at a random moment after the bot is ready, while it
+            // trades. Counting from readiness keeps the kills meaningful on a loaded machine,
+            // where start-up alone can outlast a fixed lifetime.
+            if run % 2 == 0 { try await Self.waitUntilReady(bot) }
+            let lifetime = (run % 2 == 0 ? 50 : 250) + Int(random.next() % 700)
             try await Task.sleep(for: .milliseconds(lifetime))
             bot.kill()
         }
-        // A last, clean run: it reconciles whatever the kills left, trades a little, and stops on SIGTERM.
+        // A last, clean run: it reconciles whatever the kills left, trades until the venue has
+        // seen a handful of orders in all, and stops on SIGTERM.
         let last = try BackgroundCLI(["bot", "run", file.path])
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Self.waitUntilReady(last)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, await exchange.orderSummary().count < 5 { try await Task.sleep(for: .milliseconds(50)) }
         market.cancel()
         try await Task.sleep(for: .milliseconds(300))
         kill(last.process.processIdentifier, SIGTERM)
-        last.process.waitUntilExit()
+        await last.exited()
         #expect(last.process.terminationStatus == 0, "graceful stop: \(last.errors.suffix(2000))")
         #expect(last.output.contains("bot killme: stopped"), "\(last.output)")
 
@@ -123,7 +139,7 @@ import TradewindTesting
     }
 
     @Test("an invalid bot file is refused with every problem named")
-    func invalidFile() throws {
+    func invalidFile() async throws {
         let url = try CLIRunner.temporaryFile(named: "bad.yaml", """
         name: bad
         strategy: no-such-strategy
@@ -132,7 +148,7 @@ import TradewindTesting
         on_stop: maybe
         venue: {kind: binance}
         """)
-        let output = try CLIRunner.run(["bot", "check", url.path])
+        let output = try await CLIRunner.run(["bot", "check", url.path])
         #expect(output.status == 78)
         for field in ["strategy:", "interval:", "instruments:", "on_stop:", "venue.rest:", "venue.api_key:"] {
             #expect(output.stderr.contains(field), "\(field) in \(output.stderr)")
@@ -163,7 +179,7 @@ import TradewindTesting
     }
 
     @Test("a node runs many paper bots; a failing bot does not stop the others; each has its own journal")
-    func nodeIsolatesBots() throws {
+    func nodeIsolatesBots() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-node-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -183,7 +199,7 @@ import TradewindTesting
         names.append("broken.yaml")
         let node = directory.appendingPathComponent("node.yaml")
         try Data("database: sqlite:\(directory.appendingPathComponent("node.sqlite").path)\nbots: [\(names.joined(separator: ", "))]\n".utf8).write(to: node)
-        let output = try CLIRunner.run(["node", "--config", node.path])
+        let output = try await CLIRunner.run(["node", "--config", node.path])
         #expect(output.status == 1, "the broken bot makes the node exit non-zero")
         #expect(output.stderr.contains("bots stopped on errors: broken"))
         for index in 0..<8 {
@@ -192,7 +208,7 @@ import TradewindTesting
         #expect(output.stdout.contains("bot broken: failed"))
         // Each bot's journal is its own: the divergence of each against its backtest is nil.
         for index in [0, 7] {
-            let report = try CLIRunner.run(["divergence", "--bot", "paper\(index)", "--db", "sqlite:\(directory.appendingPathComponent("node.sqlite").path)", "--json"])
+            let report = try await CLIRunner.run(["divergence", "--bot", "paper\(index)", "--db", "sqlite:\(directory.appendingPathComponent("node.sqlite").path)", "--json"])
             #expect(report.status == 0, "\(report.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
             let live = json?["liveOrders"] as? Int ?? 0, backtest = json?["backtestOrders"] as? Int ?? -1
@@ -223,9 +239,9 @@ import TradewindTesting
         }
         try await Task.sleep(for: .milliseconds(500))
         kill(bot.process.processIdentifier, SIGTERM)
-        bot.process.waitUntilExit()
+        await bot.exited()
         #expect(bot.process.terminationStatus == 0, "\(bot.errors.suffix(1500))")
-        let report = try CLIRunner.run(["divergence", "--bot", "diverge", "--db", "sqlite:\(directory.appendingPathComponent("bot.sqlite").path)"])
+        let report = try await CLIRunner.run(["divergence", "--bot", "diverge", "--db", "sqlite:\(directory.appendingPathComponent("bot.sqlite").path)"])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("partial fill: live filled"), "\(report.stdout)")
         #expect(report.stdout.contains("latency") || report.stdout.contains("slippage"), "\(report.stdout)")
@@ -270,7 +286,7 @@ import TradewindTesting
         }
         try await Task.sleep(for: .milliseconds(500))
         kill(process.process.processIdentifier, SIGTERM)
-        process.process.waitUntilExit()
+        await process.exited()
         #expect(process.process.terminationStatus == 0, "\(process.errors.suffix(1500))")
         for index in 0..<10 {
             #expect(process.output.contains("bot paper\(index): stopped"), "\(process.output)")

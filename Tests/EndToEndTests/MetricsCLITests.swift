@@ -4,8 +4,8 @@ import Testing
 @Suite("tradewind metrics, end to end")
 struct MetricsCLITests {
     @Test("--json prints one object with the documented snake_case keys")
-    func json() throws {
-        let output = try CLIRunner.run(["metrics", "--returns", "Tests/Fixtures/empyrical/sp500-returns.csv", "--json"])
+    func json() async throws {
+        let output = try await CLIRunner.run(["metrics", "--returns", "Tests/Fixtures/empyrical/sp500-returns.csv", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         for key in ["cumulative_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar", "omega", "tail_ratio",
@@ -13,15 +13,15 @@ struct MetricsCLITests {
             #expect(object[key] is Double, "missing \(key)")
         }
         #expect(abs((object["sharpe"] as? Double ?? 0) - 0.2827392290446074) < 1e-9)
-        let weekly = try CLIRunner.run(["metrics", "--returns", "Tests/Fixtures/empyrical/sp500-returns.csv", "--periods-per-year", "52", "--json"])
+        let weekly = try await CLIRunner.run(["metrics", "--returns", "Tests/Fixtures/empyrical/sp500-returns.csv", "--periods-per-year", "52", "--json"])
         #expect(weekly.stdout.contains("\"periods_per_year\": 52"))
     }
 
     @Test("a malformed file is refused with its line")
-    func bad() throws {
+    func bad() async throws {
         let file = try CLIRunner.temporaryFile(named: "r.csv", "timestamp,return\n2024-01-02,0.01\n2024-01-03,-2\n")
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let output = try CLIRunner.run(["metrics", "--returns", file.path])
+        let output = try await CLIRunner.run(["metrics", "--returns", file.path])
         #expect(output.status == 65)
         #expect(output.stderr.contains("r.csv:3: return '-2' must be a finite number above -1"))
     }
@@ -30,19 +30,19 @@ struct MetricsCLITests {
 @Suite("tradewind backtest --monte-carlo, end to end")
 struct MonteCarloCLITests {
     @Test("the JSON carries seeded percentiles; the same seed prints the same document")
-    func monteCarlo() throws {
+    func monteCarlo() async throws {
         let command = ["backtest", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=10", "--param", "slow=30", "--size", "10",
                        "--commission", "0.001", "--monte-carlo", "2000", "--monte-carlo-method", "bootstrap", "--seed", "7", "--json"]
-        let first = try CLIRunner.run(command)
+        let first = try await CLIRunner.run(command)
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try CLIRunner.run(command)
+        let second = try await CLIRunner.run(command)
         #expect(first.stdout == second.stdout)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         let mc = try #require(object["monte_carlo"] as? [String: Any])
         #expect(mc["paths"] as? Int == 2000 && mc["trades"] as? Int == 32 && mc["method"] as? String == "bootstrap")
         let finals = try #require(mc["final_equity"] as? [String: Double])
         #expect(finals["p5"]! < finals["p50"]! && finals["p50"]! < finals["p95"]!)
-        let bad = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--monte-carlo", "10", "--monte-carlo-method", "x"])
+        let bad = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--monte-carlo", "10", "--monte-carlo-method", "x"])
         #expect(bad.status == 64)
     }
 }
@@ -50,8 +50,8 @@ struct MonteCarloCLITests {
 @Suite("trade statistics in the backtest report")
 struct TradeStatisticsCLITests {
     @Test("expectancy, average win and loss, Kelly and SQN agree with the trade list")
-    func tradeStatistics() throws {
-        let output = try CLIRunner.run(BacktestCLITests.readmeCommand + ["--json"])
+    func tradeStatistics() async throws {
+        let output = try await CLIRunner.run(BacktestCLITests.readmeCommand + ["--json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let metrics = try #require(document["metrics"] as? [String: Any])
         let trades = try #require(document["trades"] as? [[String: Any]])
@@ -73,15 +73,15 @@ struct TradeStatisticsCLITests {
 @Suite("tradewind compare, end to end")
 struct CompareCLITests {
     @Test("runs are ranked on the metric and each matches its own backtest")
-    func ranking() throws {
-        let output = try CLIRunner.run(["compare", "--data", "examples/data/GOOG-1d.csv", "--size", "10", "--commission", "0.001",
+    func ranking() async throws {
+        let output = try await CLIRunner.run(["compare", "--data", "examples/data/GOOG-1d.csv", "--size", "10", "--commission", "0.001",
                                         "--run", "sma-cross fast=50 slow=200", "--run", "sma-cross fast=10 slow=30", "--rank", "total-return", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let runs = try #require(object["runs"] as? [[String: Any]])
         #expect(runs.map { $0["run"] as? String } == ["sma-cross fast=10 slow=30", "sma-cross fast=50 slow=200"])
         #expect(runs.first?["final_equity"] as? Double == 107430.0841)
-        let bad = try CLIRunner.run(["compare", "--data", "examples/data/GOOG-1d.csv", "--run", "sma-cross fast"])
+        let bad = try await CLIRunner.run(["compare", "--data", "examples/data/GOOG-1d.csv", "--run", "sma-cross fast"])
         #expect(bad.status == 64)
     }
 }

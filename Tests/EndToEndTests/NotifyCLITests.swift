@@ -13,7 +13,7 @@ func runCLI(_ arguments: [String], in directory: String) async throws -> (status
     let deadline = ContinuousClock.now + .seconds(60)
     while cli.process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
     if cli.process.isRunning { cli.kill() }
-    cli.process.waitUntilExit()
+    await cli.exited()
     return (cli.process.terminationStatus, cli.output, cli.errors)
 }
 

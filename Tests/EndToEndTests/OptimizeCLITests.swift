@@ -28,9 +28,17 @@ final class BackgroundCLI {
     var errors: String { (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
 
     /// Waits until the output has `lines` lines (or the process ends).
-    func waitForLines(_ lines: Int, timeout: Double = 120) {
+    func waitForLines(_ lines: Int, timeout: Double = 120) async {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline && process.isRunning && output.split(separator: "\n").count < lines { usleep(20_000) }
+        while Date() < deadline && process.isRunning && output.split(separator: "\n").count < lines {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits until the process has exited, without blocking a thread (see `CLIRunner.run`).
+    func exited() async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        process.waitUntilExit()
     }
 
     func kill() {
@@ -68,12 +76,12 @@ struct OptimizeCLITests {
     static func database() -> String { "sqlite:" + NSTemporaryDirectory() + "tradewind-opt-\(UUID().uuidString).db" }
 
     @Test("a TPE study prints the documented JSON; a trial's value is what tradewind backtest prints; one job repeats exactly")
-    func study() throws {
+    func study() async throws {
         let db = Self.database()
         let arguments = ["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=2..40", "--param", "slow=10..120",
                          "--size", "10", "--commission", "0.001", "--objective", "sharpe", "--sampler", "tpe", "--trials", "25",
                          "--jobs", "1", "--seed", "3", "--json", "--db", db]
-        let output = try CLIRunner.run(arguments + ["--study", "a"])
+        let output = try await CLIRunner.run(arguments + ["--study", "a"])
         #expect(output.status == 0, "\(output.stderr)")
         let result = try Self.object(output.stdout)
         #expect(result["study"] as? String == "a")
@@ -89,12 +97,12 @@ struct OptimizeCLITests {
         let params = best["params"] as! [String: Any]
         let value = best["value"] as! Double
         #expect(value == trials.compactMap { $0["value"] as? Double }.max())
-        let replay = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "10", "--commission", "0.001",
+        let replay = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--size", "10", "--commission", "0.001",
                                         "--param", "fast=\(params["fast"]!)", "--param", "slow=\(params["slow"]!)", "--json"])
         let metrics = try #require(try Self.object(replay.stdout)["metrics"] as? [String: Any])
         #expect(metrics["sharpe_ratio"] as? Double == value)
 
-        let again = try CLIRunner.run(arguments + ["--study", "b"])
+        let again = try await CLIRunner.run(arguments + ["--study", "b"])
         let second = try #require(try Self.object(again.stdout)["trials"] as? [[String: Any]])
         func sets(_ list: [[String: Any]]) -> [String] {
             list.map { trial in (trial["params"] as! [String: Any]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ") }
@@ -103,23 +111,23 @@ struct OptimizeCLITests {
         // Same parameters on the same data: every trial of the second study came from the cache.
         #expect(second.allSatisfy { $0["cached"] as? Bool == true })
 
-        let exists = try CLIRunner.run(arguments + ["--study", "a"])
+        let exists = try await CLIRunner.run(arguments + ["--study", "a"])
         #expect(exists.status == 64 && exists.stderr.contains("--resume"), "\(exists.stderr)")
 
-        let show = try CLIRunner.run(["study", "show", "a", "--db", db, "--report", NSTemporaryDirectory() + "tw-study-a"])
+        let show = try await CLIRunner.run(["study", "show", "a", "--db", db, "--report", NSTemporaryDirectory() + "tw-study-a"])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("Best: sharpe") && show.stdout.contains("Parameter importance"))
         let html = try String(contentsOfFile: NSTemporaryDirectory() + "tw-study-a/study.html", encoding: .utf8)
         #expect(html.contains("id=\"history\"") && html.contains("id=\"param-fast\"") && html.contains("id=\"contour\""))
         #expect(!html.contains("<script"))
-        let list = try CLIRunner.run(["study", "list", "--db", db])
+        let list = try await CLIRunner.run(["study", "list", "--db", db])
         #expect(list.stdout.contains("a  finished  25/25 complete"))
     }
 
     @Test("grid, filters and a multi-objective Pareto front")
-    func gridAndPareto() throws {
+    func gridAndPareto() async throws {
         let db = Self.database()
-        let grid = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=5..15:5", "--param", "slow=10..30:10",
+        let grid = try await CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=5..15:5", "--param", "slow=10..30:10",
                                       "--sampler", "grid", "--trials", "100", "--objective", "sharpe", "--objective", "max-drawdown",
                                       "--filter", "trades>=20", "--json", "--db", db, "--study", "g"])
         #expect(grid.status == 0, "\(grid.stderr)")
@@ -130,15 +138,15 @@ struct OptimizeCLITests {
         let front = try #require(result["pareto_front"] as? [[String: Any]])
         #expect(!front.isEmpty && front.allSatisfy { ($0["values"] as? [Double])?.count == 2 })
         #expect(trials.contains { $0["state"] as? String == "failed" } || trials.allSatisfy { $0["state"] as? String == "complete" })
-        let bad = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=5..15", "--objective", "sharp",
+        let bad = try await CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=5..15", "--objective", "sharp",
                                      "--db", db, "--study", "x"])
         #expect(bad.status == 64 && bad.stderr.contains("unknown metric"), "\(bad.stderr)")
-        let range = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=0..15", "--db", db, "--study", "y"])
+        let range = try await CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=0..15", "--db", db, "--study", "y"])
         #expect(range.status == 64 && range.stderr.contains("fast"), "\(range.stderr)")
     }
 
     @Test("a study killed with SIGKILL resumes without redoing finished trials")
-    func resumeAfterKill() throws {
+    func resumeAfterKill() async throws {
         let data = try minuteBarFile(bars: 100_000)
         defer { try? FileManager.default.removeItem(at: data.deletingLastPathComponent()) }
         let db = Self.database()
@@ -147,22 +155,24 @@ struct OptimizeCLITests {
         let first = try BackgroundCLI(arguments)
         // Progress lines go to stderr when it is not a terminal: wait for three finished trials.
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && first.process.isRunning && first.errors.split(separator: "\n").count < 3 { usleep(20_000) }
+        while Date() < deadline && first.process.isRunning && first.errors.split(separator: "\n").count < 3 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         // A trial's line is printed before the next trial is claimed: kill once the store shows the next one running,
         // so the kill lands mid-trial rather than in the gap between two trials.
-        func trials() throws -> [[String: Any]] {
-            try Self.object(try CLIRunner.run(["study", "show", "k", "--db", db, "--json"]).stdout)["trials"] as! [[String: Any]]
+        func trials() async throws -> [[String: Any]] {
+            try Self.object(try await CLIRunner.run(["study", "show", "k", "--db", db, "--json"]).stdout)["trials"] as! [[String: Any]]
         }
-        while Date() < deadline && first.process.isRunning, try !trials().contains(where: { $0["state"] as? String == "running" }) {
-            usleep(20_000)
+        while Date() < deadline && first.process.isRunning, try await !trials().contains(where: { $0["state"] as? String == "running" }) {
+            try await Task.sleep(for: .milliseconds(20))
         }
         first.kill()
-        let before = try trials()
+        let before = try await trials()
         let finished = before.filter { $0["state"] as? String == "complete" }
         let interrupted = before.filter { $0["state"] as? String == "running" }.compactMap { $0["number"] as? Int }
         #expect(finished.count >= 3 && before.count < 12)
         #expect(!interrupted.isEmpty, "the kill landed mid-trial")
-        let resumed = try CLIRunner.run(arguments + ["--resume", "--json"])
+        let resumed = try await CLIRunner.run(arguments + ["--resume", "--json"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let after = try #require(try Self.object(resumed.stdout)["trials"] as? [[String: Any]])
         #expect(after.count == 12 && after.allSatisfy { $0["state"] as? String == "complete" })
@@ -178,7 +188,7 @@ struct OptimizeCLITests {
     }
 
     @Test("three workers over PostgreSQL, one killed mid-trial: every trial completes exactly once")
-    func distributed() throws {
+    func distributed() async throws {
         guard let base = ProcessInfo.processInfo.environment["TRADEWIND_TEST_POSTGRES_URL"] else {
             if ProcessInfo.processInfo.environment["TRADEWIND_REQUIRE_POSTGRES"] != nil { Issue.record("TRADEWIND_TEST_POSTGRES_URL missing") }
             return
@@ -186,18 +196,18 @@ struct OptimizeCLITests {
         let db = base + "?schema=w" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let data = try minuteBarFile(bars: 100_000)
         defer { try? FileManager.default.removeItem(at: data.deletingLastPathComponent()) }
-        let create = try CLIRunner.run(["optimize", "--data", data.path, "--param", "fast=2..50", "--param", "slow=60..400", "--trials", "15",
+        let create = try await CLIRunner.run(["optimize", "--data", data.path, "--param", "fast=2..50", "--param", "slow=60..400", "--trials", "15",
                                         "--sampler", "random", "--jobs", "0", "--db", db, "--study", "dist"])
         #expect(create.status == 0, "\(create.stderr)")
         #expect(!create.stdout.contains("tradewind-test"))  // the password never shows
         let workers = try (0..<3).map { _ in try BackgroundCLI(["worker", "--db", db, "--study", "dist", "--jobs", "1", "--lease", "2"]) }
         // Kill the first worker once it has finished a trial and started its next one.
-        workers[0].waitForLines(1)
-        usleep(300_000)
+        await workers[0].waitForLines(1)
+        try await Task.sleep(for: .milliseconds(300))
         workers[0].kill()
-        for worker in workers.dropFirst() { worker.process.waitUntilExit() }
+        for worker in workers.dropFirst() { await worker.exited() }
         for worker in workers.dropFirst() { #expect(worker.process.terminationStatus == 0, "\(worker.errors)") }
-        let shown = try CLIRunner.run(["study", "show", "dist", "--db", db, "--json"])
+        let shown = try await CLIRunner.run(["study", "show", "dist", "--db", db, "--json"])
         let trials = try #require(try Self.object(shown.stdout)["trials"] as? [[String: Any]])
         #expect(trials.count == 15 && trials.allSatisfy { $0["state"] as? String == "complete" })
         #expect(trials.map { $0["number"] as? Int } == Array(0..<15))
@@ -210,18 +220,18 @@ struct OptimizeCLITests {
     }
 
     @Test("study.html renders in headless Chromium: no console errors, every chart laid out with content")
-    func studyReportRenders() throws {
+    func studyReportRenders() async throws {
         guard let browser = ReportCLITests.chromium else {
             if ProcessInfo.processInfo.environment["TRADEWIND_REQUIRE_CHROMIUM"] != nil { Issue.record("Chromium is required but not installed") }
             return
         }
         let db = Self.database()
-        let run = try CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=2..30", "--param", "slow=10..90",
+        let run = try await CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=2..30", "--param", "slow=10..90",
                                      "--trials", "30", "--jobs", "2", "--db", db, "--study", "r"])
         try #require(run.status == 0, "\(run.stderr)")
         let directory = try ReportCLITests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let show = try CLIRunner.run(["study", "show", "r", "--db", db, "--report", directory.path])
+        let show = try await CLIRunner.run(["study", "show", "r", "--db", db, "--report", directory.path])
         try #require(show.status == 0, "\(show.stderr)")
         var html = try String(contentsOf: directory.appendingPathComponent("study.html"), encoding: .utf8)
         html = html.replacingOccurrences(of: "</body>", with: """
@@ -230,7 +240,7 @@ struct OptimizeCLITests {
             """)
         let probe = directory.appendingPathComponent("probe.html")
         try html.write(to: probe, atomically: true, encoding: .utf8)
-        let dom = try ReportCLITests.runChromium(browser, ["--window-size=1100,2400", "--dump-dom", probe.absoluteString],
+        let dom = try await ReportCLITests.runChromium(browser, ["--window-size=1100,2400", "--dump-dom", probe.absoluteString],
                                                  profile: try ReportCLITests.temporaryDirectory())
         #expect(dom.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") && !$0.contains("probe") }.isEmpty)
         let attribute = try #require(dom.stdout.firstRange(of: "data-charts=\"").map { dom.stdout[$0.upperBound...] })

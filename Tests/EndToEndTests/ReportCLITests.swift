@@ -11,20 +11,20 @@ struct ReportCLITests {
     }
 
     /// Writes a report of the README backtest (with Monte Carlo, saved to a fresh database).
-    static func writeReport(into directory: URL) throws -> (report: URL, database: String, output: CLIRunner.Output) {
+    static func writeReport(into directory: URL) async throws -> (report: URL, database: String, output: CLIRunner.Output) {
         let report = directory.appendingPathComponent("report")
         let database = "sqlite:" + directory.appendingPathComponent("runs.db").path
-        let output = try CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=10", "--param", "slow=30",
+        let output = try await CLIRunner.run(["backtest", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=10", "--param", "slow=30",
                                         "--size", "10", "--commission", "0.001", "--monte-carlo", "1000", "--report", report.path,
                                         "--save", "--db", database])
         return (report, database, output)
     }
 
     @Test("backtest --report writes the four files; --save records the run; report ID redraws the same report")
-    func reportFilesAndStoredRuns() throws {
+    func reportFilesAndStoredRuns() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (report, database, output) = try Self.writeReport(into: directory)
+        let (report, database, output) = try await Self.writeReport(into: directory)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("Report written to \(report.path)/report.html"))
         #expect(output.stdout.contains("Saved as run 1"))
@@ -39,12 +39,12 @@ struct ReportCLITests {
         let xlsx = try Data(contentsOf: report.appendingPathComponent("report.xlsx"))
         #expect(xlsx.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
 
-        let listed = try CLIRunner.run(["report", "--list", "--db", database])
+        let listed = try await CLIRunner.run(["report", "--list", "--db", database])
         #expect(listed.status == 0)
         #expect(listed.stdout.contains("sma-cross  fast=10 slow=30 size=10  examples/data/GOOG-1d.csv  107430.0841  32"))
 
         let again = directory.appendingPathComponent("again")
-        let redrawn = try CLIRunner.run(["report", "1", "--out", again.path, "--db", database])
+        let redrawn = try await CLIRunner.run(["report", "1", "--out", again.path, "--db", database])
         #expect(redrawn.status == 0, "\(redrawn.stderr)")
         for name in ["report.html", "results.json", "trades.csv", "report.xlsx"] {
             let first = try Data(contentsOf: report.appendingPathComponent(name))
@@ -52,7 +52,7 @@ struct ReportCLITests {
             #expect(first == second, "\(name) differs when redrawn from the stored run")
         }
 
-        let missing = try CLIRunner.run(["report", "42", "--out", again.path, "--db", database])
+        let missing = try await CLIRunner.run(["report", "42", "--out", again.path, "--db", database])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("run 42"))
     }
@@ -63,7 +63,7 @@ struct ReportCLITests {
     }
 
     /// Runs headless Chromium on a file with its own profile directory; returns stdout and stderr.
-    static func runChromium(_ browser: String, _ arguments: [String], profile: URL) throws -> (stdout: String, stderr: String) {
+    static func runChromium(_ browser: String, _ arguments: [String], profile: URL) async throws -> (stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
@@ -73,16 +73,17 @@ struct ReportCLITests {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(120))
+            process.terminate()
+        }
+        try await process.runToExit()
+        watchdog.cancel()
         return (try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
     }
 
     @Test("the HTML report renders in headless Chromium: a screenshot, no console errors, every chart with a size")
-    func rendersInChromium() throws {
+    func rendersInChromium() async throws {
         guard let browser = Self.chromium else {
             if ProcessInfo.processInfo.environment["TRADEWIND_REQUIRE_CHROMIUM"] != nil {
                 Issue.record("Chromium is required (TRADEWIND_REQUIRE_CHROMIUM) but not installed")
@@ -91,12 +92,12 @@ struct ReportCLITests {
         }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (report, _, output) = try Self.writeReport(into: directory)
+        let (report, _, output) = try await Self.writeReport(into: directory)
         try #require(output.status == 0, "\(output.stderr)")
         let page = report.appendingPathComponent("report.html")
 
         let screenshot = directory.appendingPathComponent("report.png")
-        let shot = try Self.runChromium(browser, ["--window-size=1100,3000", "--screenshot=\(screenshot.path)", page.absoluteString],
+        let shot = try await Self.runChromium(browser, ["--window-size=1100,3000", "--screenshot=\(screenshot.path)", page.absoluteString],
                                         profile: try Self.temporaryDirectory())
         let console = shot.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
         #expect(console.isEmpty, "console messages: \(console)")
@@ -115,7 +116,7 @@ struct ReportCLITests {
             """)
         let probe = directory.appendingPathComponent("probe.html")
         try html.write(to: probe, atomically: true, encoding: .utf8)
-        let dom = try Self.runChromium(browser, ["--window-size=1100,3000", "--dump-dom", probe.absoluteString],
+        let dom = try await Self.runChromium(browser, ["--window-size=1100,3000", "--dump-dom", probe.absoluteString],
                                        profile: try Self.temporaryDirectory())
         let attribute = try #require(dom.stdout.firstRange(of: "data-charts=\"").map { dom.stdout[$0.upperBound...] }, "no probe output: \(dom.stderr.suffix(500))")
         let json = attribute.prefix { $0 != "\"" }.replacingOccurrences(of: "&quot;", with: "\"")

@@ -22,7 +22,7 @@ struct ServeCLITests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try BackgroundCLI(["serve", "--port", "0"], in: directory, environment: ["TRADEWIND_AUTH_BCRYPT_COST": "4"])
-        server.waitForLines(3, timeout: 60)
+        await server.waitForLines(3, timeout: 60)
         let output = server.output
         let password = try #require(output.firstMatch(of: /password ([A-Za-z0-9]+)/)?.1)
         let port = try #require(output.firstMatch(of: /http:\/\/127\.0\.0\.1:([0-9]+)/)?.1)
@@ -39,21 +39,21 @@ struct ServeCLITests {
         #expect(server.errors.contains("\"level\":\"warning\""), "logs are JSON lines")
 
         kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
+        await server.exited()
         #expect(server.process.terminationStatus == 0, "\(server.errors)")
 
         // A second start finds the admin: no new password is printed
         let again = try BackgroundCLI(["serve", "--port", "0"], in: directory)
-        again.waitForLines(1, timeout: 60)
+        await again.waitForLines(1, timeout: 60)
         #expect(!again.output.contains("password"))
         kill(again.process.processIdentifier, SIGTERM)
-        again.process.waitUntilExit()
+        await again.exited()
     }
 
     @Test("an invalid configuration is refused at start-up with every field, value and reason (exit 78)")
-    func invalidConfiguration() throws {
+    func invalidConfiguration() async throws {
         let file = try CLIRunner.temporaryFile(named: "tradewind.yaml", "server:\n  port: 99999\n  hots: x\nauth:\n  token_ttl: soon\n")
-        let result = try CLIRunner.run(["serve", "--config", file.path])
+        let result = try await CLIRunner.run(["serve", "--config", file.path])
         #expect(result.status == 78)
         #expect(result.stderr.contains("server.port = \"99999\""))
         #expect(result.stderr.contains("server.hots"))
@@ -62,24 +62,24 @@ struct ServeCLITests {
     }
 
     @Test("config init writes a template that validates; show redacts secrets and names sources")
-    func configCommands() throws {
+    func configCommands() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-config-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/tradewind.yaml"
-        let written = try CLIRunner.run(["config", "init", "--template", "research", "--output", file])
+        let written = try await CLIRunner.run(["config", "init", "--template", "research", "--output", file])
         #expect(written.status == 0, "\(written.stderr)")
-        let validated = try CLIRunner.run(["config", "validate", file])
+        let validated = try await CLIRunner.run(["config", "validate", file])
         #expect(validated.status == 0, "\(validated.stderr)")
-        #expect(try CLIRunner.run(["config", "init", "--output", file]).status != 0, "an existing file is not replaced without --force")
+        #expect(try await CLIRunner.run(["config", "init", "--output", file]).status != 0, "an existing file is not replaced without --force")
 
         let secret = directory + "/jwt"
         try Data("a-signing-key-of-at-least-thirty-two-bytes".utf8).write(to: URL(fileURLWithPath: secret))
-        let shown = try CLIRunner.run(["config", "show", "--config", file, "--set", "auth.jwt_secret_file=\(secret)", "--set", "server.port=9100"])
+        let shown = try await CLIRunner.run(["config", "show", "--config", file, "--set", "auth.jwt_secret_file=\(secret)", "--set", "server.port=9100"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("auth.jwt_secret: <redacted>"))
         #expect(!shown.stdout.contains("thirty-two"))
         #expect(shown.stdout.contains("server.port: 9100    # command line"))
         #expect(shown.stdout.contains("auth.token_ttl: 1h    # \(file)"))
-        #expect(try CLIRunner.run(["config", "show", "--set", "auth.jwt_secret=plain"]).status == 78)
+        #expect(try await CLIRunner.run(["config", "show", "--set", "auth.jwt_secret=plain"]).status == 78)
     }
 }

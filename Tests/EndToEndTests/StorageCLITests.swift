@@ -14,31 +14,31 @@ struct StorageCLITests {
     }
 
     @Test("import twice adds nothing; list, check and a backtest from the database match the file")
-    func importAndBacktest() throws {
+    func importAndBacktest() async throws {
         for db in Self.urls() {
             let file = "examples/data/GOOG-1d.csv"
-            let first = try CLIRunner.run(["data", "import", file, "--symbol", "GOOG", "--timeframe", "1d", "--calendar", "XNYS", "--db", db])
+            let first = try await CLIRunner.run(["data", "import", file, "--symbol", "GOOG", "--timeframe", "1d", "--calendar", "XNYS", "--db", db])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("2148 bars read, 2148 new, 0 already stored"))
-            let second = try CLIRunner.run(["data", "import", file, "--symbol", "GOOG", "--timeframe", "1d", "--db", db])
+            let second = try await CLIRunner.run(["data", "import", file, "--symbol", "GOOG", "--timeframe", "1d", "--db", db])
             #expect(second.stdout.contains("2148 bars read, 0 new, 2148 already stored"), "\(second.stdout)\(second.stderr)")
-            let list = try CLIRunner.run(["data", "list", "--db", db])
+            let list = try await CLIRunner.run(["data", "list", "--db", db])
             #expect(list.stdout.contains("GOOG.CSV  1d  2004-08-19T00:00:00Z → 2013-03-01T00:00:00Z  2148 rows  no gaps"), "\(list.stdout)")
-            let check = try CLIRunner.run(["data", "check", "--symbol", "GOOG", "--timeframe", "1d", "--db", db])
+            let check = try await CLIRunner.run(["data", "check", "--symbol", "GOOG", "--timeframe", "1d", "--db", db])
             #expect(check.status == 0, "\(check.stdout)")
             #expect(check.stdout.contains("Gaps                none") || check.stdout.contains("Gaps        none"))
-            let fromDatabase = try CLIRunner.run(["backtest", "--symbol", "GOOG", "--timeframe", "1d", "--param", "fast=10", "--param", "slow=30",
+            let fromDatabase = try await CLIRunner.run(["backtest", "--symbol", "GOOG", "--timeframe", "1d", "--param", "fast=10", "--param", "slow=30",
                                                   "--size", "10", "--commission", "0.001", "--db", db])
             #expect(fromDatabase.status == 0, "\(fromDatabase.stderr)")
             #expect(fromDatabase.stdout.contains("Final equity   107,430.08"))
             #expect(fromDatabase.stdout.contains("Trades         32 closed"))
-            let status = try CLIRunner.run(["db", "status", "--db", db])
+            let status = try await CLIRunner.run(["db", "status", "--db", db])
             #expect(status.stdout.contains("Schema     version \(Schema.latestVersion) (this tradewind: \(Schema.latestVersion))"), "\(status.stdout)")
             let backupPath = NSTemporaryDirectory() + "tradewind-backup-\(UUID().uuidString).db"
-            let backup = try CLIRunner.run(["db", "backup", backupPath, "--db", db])
+            let backup = try await CLIRunner.run(["db", "backup", backupPath, "--db", db])
             #expect(backup.status == 0, "\(backup.stderr)")
             if db.hasPrefix("sqlite:") {
-                let restored = try CLIRunner.run(["data", "list", "--db", "sqlite:" + backupPath])
+                let restored = try await CLIRunner.run(["data", "list", "--db", "sqlite:" + backupPath])
                 #expect(restored.stdout.contains("GOOG.CSV  1d  2004-08-19T00:00:00Z → 2013-03-01T00:00:00Z  2148 rows"), "\(restored.stdout)")
             } else {
                 #expect(backup.stdout.contains("pg_dump --format=custom"))
@@ -47,30 +47,30 @@ struct StorageCLITests {
     }
 
     @Test("a series with gaps is refused unless --allow-gaps, which reports the missing bars")
-    func gapGate() throws {
+    func gapGate() async throws {
         let rows = (0..<30).filter { $0 != 10 && $0 != 11 }.map { i in
             String(format: "2024-01-01T%02d:%02d:00Z,100,101,99,100.5,10", i / 60, i % 60)
         }
         let csv = try CLIRunner.temporaryFile(named: "X-1m.csv", "timestamp,open,high,low,close,volume\n" + rows.joined(separator: "\n") + "\n")
         defer { try? FileManager.default.removeItem(at: csv.deletingLastPathComponent()) }
         let db = Self.urls()[0]
-        #expect(try CLIRunner.run(["data", "import", csv.path, "--symbol", "X", "--timeframe", "1m", "--db", db]).status == 0)
-        let refused = try CLIRunner.run(["backtest", "--symbol", "X", "--timeframe", "1m", "--param", "fast=2", "--param", "slow=5", "--db", db])
+        #expect(try await CLIRunner.run(["data", "import", csv.path, "--symbol", "X", "--timeframe", "1m", "--db", db]).status == 0)
+        let refused = try await CLIRunner.run(["backtest", "--symbol", "X", "--timeframe", "1m", "--param", "fast=2", "--param", "slow=5", "--db", db])
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("has 2 bars missing in 1 gaps"), "\(refused.stderr)")
-        let allowed = try CLIRunner.run(["backtest", "--symbol", "X", "--timeframe", "1m", "--param", "fast=2", "--param", "slow=5", "--allow-gaps", "--db", db])
+        let allowed = try await CLIRunner.run(["backtest", "--symbol", "X", "--timeframe", "1m", "--param", "fast=2", "--param", "slow=5", "--allow-gaps", "--db", db])
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(allowed.stderr.contains("note: running over gaps: 2 bars missing in 1 gaps"))
-        let check = try CLIRunner.run(["data", "check", "--symbol", "X", "--timeframe", "1m", "--db", db])
+        let check = try await CLIRunner.run(["data", "check", "--symbol", "X", "--timeframe", "1m", "--db", db])
         #expect(check.status == 65)
     }
 
     @Test("a malformed URL and an unreachable server each get one clear message")
-    func badDatabase() throws {
-        let malformed = try CLIRunner.run(["data", "list", "--db", "mysql://x"])
+    func badDatabase() async throws {
+        let malformed = try await CLIRunner.run(["data", "list", "--db", "mysql://x"])
         #expect(malformed.status == 64)
         #expect(malformed.stderr.contains("invalid database URL mysql://x"))
-        let missing = try CLIRunner.run(["data", "list", "--db", "sqlite:/nonexistent-dir/x.db"])
+        let missing = try await CLIRunner.run(["data", "list", "--db", "sqlite:/nonexistent-dir/x.db"])
         #expect(missing.status == 74)
         #expect(missing.stderr.contains("directory /nonexistent-dir does not exist"))
     }

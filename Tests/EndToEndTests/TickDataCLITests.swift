@@ -46,12 +46,12 @@ struct TickDataCLITests {
     }
 
     @Test("on quotes, entries pay the ask and exits get the bid; runs repeat byte for byte")
-    func quotes() throws {
+    func quotes() async throws {
         let path = temporaryFile("EURX-quotes.csv")
         try Self.writeQuotes(to: path)
         let arguments = ["backtest", "--data", path, "--bar", "1m", "--param", "fast=3", "--param", "slow=8", "--size", "100",
                          "--taker-fee", "0.0001", "--json"]
-        let output = try CLIRunner.run(arguments)
+        let output = try await CLIRunner.run(arguments)
         #expect(output.status == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let trades = try #require(json["trades"] as? [[String: Any]])
@@ -67,14 +67,14 @@ struct TickDataCLITests {
             #expect(Price(entry.ask) == Price("\(entryPrice)"))
             #expect(Price(exit.bid) == Price("\(exitPrice)"))
         }
-        #expect(try CLIRunner.run(arguments).stdout == output.stdout)
+        #expect(try await CLIRunner.run(arguments).stdout == output.stdout)
     }
 
     @Test("on trade prints, fills happen at print prices, capped by print size")
-    func trades() throws {
+    func trades() async throws {
         let path = temporaryFile("XYZ-trades.csv")
         try Self.writeTrades(to: path)
-        let output = try CLIRunner.run(["backtest", "--data", path, "--bar", "5m", "--param", "fast=2", "--param", "slow=5",
+        let output = try await CLIRunner.run(["backtest", "--data", path, "--bar", "5m", "--param", "fast=2", "--param", "slow=5",
                                         "--size", "10", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
@@ -90,17 +90,17 @@ struct TickDataCLITests {
     }
 
     @Test("quote files without --bar, and malformed quote rows, are refused with the reason")
-    func refusals() throws {
+    func refusals() async throws {
         let path = temporaryFile("Q-quotes.csv")
         try Self.writeQuotes(to: path)
-        let missing = try CLIRunner.run(["backtest", "--data", path])
+        let missing = try await CLIRunner.run(["backtest", "--data", path])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("need --bar"), "\(missing.stderr)")
 
         let bad = temporaryFile("B-quotes.csv")
         try "timestamp,bid,ask\n2024-01-01T00:00:00Z,10.00,10.02\n2024-01-01T00:00:10Z,10.05,10.01\n"
             .write(toFile: bad, atomically: true, encoding: .utf8)
-        let output = try CLIRunner.run(["backtest", "--data", bad, "--bar", "1m"])
+        let output = try await CLIRunner.run(["backtest", "--data", bad, "--bar", "1m"])
         #expect(output.status == 65)
         #expect(output.stderr.contains("B-quotes.csv:3:3: ask is below bid"), "\(output.stderr)")
     }

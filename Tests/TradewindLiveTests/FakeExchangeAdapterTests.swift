@@ -36,13 +36,24 @@ import TradewindLive
                 return seen
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(10))
+                try? await Task.sleep(for: .seconds(30))
                 return []
             }
             let first = await group.next() ?? []
             group.cancelAll()
             return first
         }
+    }
+
+    /// Waits until the adapter's user-data stream is connected at the exchange: a fixed sleep
+    /// is too short on a loaded machine, and trades pushed before the connection are not streamed.
+    static func waitForUserStream(_ exchange: FakeExchange) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if await exchange.connectedStreams().contains(where: { !$0.contains("@") }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the user-data stream never connected")
     }
 
     static func failure(_ body: () async throws -> Void) async -> VenueError? {
@@ -57,7 +68,7 @@ import TradewindLive
     @Test func aMarketOrderFillsInSlicesAndTheStreamReportsEachTrade() async throws {
         let (exchange, adapter) = try await Self.start(slices: 3)
         try await adapter.connect(instruments: [Self.btc])
-        try await Task.sleep(for: .milliseconds(200))
+        try await Self.waitForUserStream(exchange)
         let answer = try await adapter.place(VenueOrderRequest(clientOrderID: "t-1-1", instrument: Self.btc, side: .buy, quantity: Quantity("0.30000"),
                                                                type: .market, timeInForce: .gtc))
         let fills = answer.compactMap { if case .fill(let fill) = $0.kind { fill } else { nil } }
@@ -135,7 +146,7 @@ import TradewindLive
         let (exchange, adapter) = try await Self.start()
         await exchange.set(limitFillPerBar: nil)
         try await adapter.connect(instruments: [Self.btc])
-        try await Task.sleep(for: .milliseconds(300))
+        try await Self.waitForUserStream(exchange)
         _ = try await adapter.place(VenueOrderRequest(clientOrderID: "t-1-6", instrument: Self.btc, side: .buy, quantity: Quantity("0.10000"),
                                                       type: .limit(price: Price("39000.00")), timeInForce: .gtc))
         await exchange.dropStreams()

@@ -94,7 +94,7 @@ public struct SMTPClient: Sendable {
 /// One connection's exchange; every wait for a reply goes through the pipeline's collector.
 struct SMTPSession {
     let channel: any Channel
-    let collector: NIOLoopBound<SMTPReplyCollector>
+    let collector: NIOLoopBoundBox<SMTPReplyCollector?>
     let settings: SMTPSettings
     var capabilities: [String] = []
 
@@ -106,9 +106,14 @@ struct SMTPSession {
         let implicitTLS = settings.security == .tls ? context : nil
         let host = settings.host
         let timeout = settings.timeout
+        // The collector is made by the initializer and kept here, not looked up in the pipeline
+        // afterwards: a connection the server closes at once has an empty pipeline by then, and
+        // the collector is what knows why it closed.
+        let loop = group.next()
+        let collector = NIOLoopBoundBox<SMTPReplyCollector?>.makeEmptyBox(valueType: SMTPReplyCollector.self, eventLoop: loop)
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
+            channel = try await ClientBootstrap(group: loop)
                 .connectTimeout(timeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -116,23 +121,15 @@ struct SMTPSession {
                             let handler = try NIOSSLClientHandler(context: implicitTLS, serverHostname: SMTPClient.isIPAddress(host) ? nil : host)
                             try channel.pipeline.syncOperations.addHandler(handler)
                         }
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(SMTPReplyCollector())
+                        let handler = SMTPReplyCollector(eventLoop: channel.eventLoop)
+                        collector.value = handler
+                        try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
                 .connect(host: settings.host, port: settings.port).get()
         } catch {
             throw .connection("\(settings.host):\(settings.port): \(error)")
-        }
-        let collector: NIOLoopBound<SMTPReplyCollector>
-        do {
-            collector = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPReplyCollector.self), eventLoop: channel.eventLoop)
-            }.get()
-        } catch {
-            try? await channel.close()
-            throw .connection("\(error)")
         }
         var session = SMTPSession(channel: channel, collector: collector, settings: settings)
         do {
@@ -248,7 +245,8 @@ struct SMTPSession {
     func reply(_ waitingFor: String) async throws(SMTPError) -> SMTPReply {
         let collector = self.collector
         do {
-            return try await channel.eventLoop.flatSubmit { collector.value.next() }.get()
+            let timeout = settings.timeout
+            return try await channel.eventLoop.flatSubmit { collector.value!.next(within: timeout) }.get()
         } catch let error as SMTPError {
             if case .timedOut = error { throw .timedOut(waitingFor) }
             throw error
@@ -289,35 +287,48 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
 }
 
 /// Hands replies to whoever waits for the next one, in order.
+///
+/// The time limit runs from the moment a reply is asked for, on the event loop, not from the
+/// last byte read: a busy client that is slow to send its next command has not been kept
+/// waiting by the server, and an idle timer would cut the connection under it.
 final class SMTPReplyCollector: ChannelInboundHandler {
     typealias InboundIn = SMTPReply
     private var ready = CircularBuffer<SMTPReply>()
     private var waiting = CircularBuffer<EventLoopPromise<SMTPReply>>()
+    private var deadline: Scheduled<Void>?
     private var failure: (any Error)?
-    private var eventLoop: (any EventLoop)?
+    private var context: ChannelHandlerContext?
+    private let eventLoop: any EventLoop
 
-    func handlerAdded(context: ChannelHandlerContext) { eventLoop = context.eventLoop }
+    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
-    func next() -> EventLoopFuture<SMTPReply> {
-        let loop = eventLoop!
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func next(within timeout: TimeAmount) -> EventLoopFuture<SMTPReply> {
+        let loop = eventLoop
         if !ready.isEmpty { return loop.makeSucceededFuture(ready.removeFirst()) }
         if let failure { return loop.makeFailedFuture(failure) }
         let promise = loop.makePromise(of: SMTPReply.self)
         waiting.append(promise)
+        if deadline == nil {
+            deadline = loop.scheduleTask(in: timeout) { [self] in
+                deadline = nil
+                fail(SMTPError.timedOut("a reply"))
+                context?.close(promise: nil)
+            }
+        }
         return promise.futureResult
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let reply = unwrapInboundIn(data)
-        if waiting.isEmpty { ready.append(reply) } else { waiting.removeFirst().succeed(reply) }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            fail(SMTPError.timedOut("a reply"))
-            context.close(promise: nil)
+        guard !waiting.isEmpty else { return ready.append(reply) }
+        waiting.removeFirst().succeed(reply)
+        if waiting.isEmpty {
+            deadline?.cancel()
+            deadline = nil
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -332,6 +343,8 @@ final class SMTPReplyCollector: ChannelInboundHandler {
 
     private func fail(_ error: any Error) {
         if failure == nil { failure = error }
+        deadline?.cancel()
+        deadline = nil
         while !waiting.isEmpty { waiting.removeFirst().fail(failure!) }
     }
 }
