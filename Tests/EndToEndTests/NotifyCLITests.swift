@@ -81,6 +81,7 @@ struct NotifyCLITests {
             let all = try await runCLI(["alerts", "list", "--all", "--json", "--config", config], in: directory)
             let alerts = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
             #expect(alerts.first?["state"] as? String == "resolved" && alerts.first?["acknowledged_by"] as? String == "alice")
+            #expect(alerts.first?["resolved_by"] as? String == "bob" && alerts.first?["definition"] as? String == "stale-feed: bar_age_minutes > 5")
             let unknown = try await runCLI(["alerts", "ack", "999", "--config", config], in: directory)
             #expect(unknown.status == 65 && unknown.stderr.contains("alert 999"), "\(unknown.stderr)")
         }

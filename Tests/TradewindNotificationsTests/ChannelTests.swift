@@ -124,3 +124,12 @@ struct WebhookTests {
         }
     }
 }
+
+@Test("a reply without a headline (Telegram control) is split without an empty first line")
+func splitWithoutHeadline() {
+    #expect(TelegramText.split(headline: "", body: "bot-a: active") == ["bot-a: active"])
+    let long = (1...300).map { "line \($0) of a long status report" }.joined(separator: "\n")
+    let parts = TelegramText.split(headline: "", body: long)
+    #expect(parts.count > 1 && parts.allSatisfy { !$0.hasPrefix("\n") && $0.utf16.count <= TelegramText.limit })
+    #expect(parts.joined(separator: "\n") == long)
+}

@@ -40,8 +40,8 @@ struct DivergenceCommand: AsyncParsableCommand {
             let instruments = try snapshot.instrumentList()
             let (series, firstLive) = try Divergence.bars(in: rows, instruments: instruments)
             guard series.contains(where: { !$0.isEmpty }) else { throw ValidationError("bot \(bot) has recorded no bars yet") }
-            let start = try from.map { try Self.time($0, "--from") } ?? firstLive ?? .epoch
-            let end = try to.map { try Self.time($0, "--to") } ?? series.compactMap { $0.last?.closeTime }.max()!
+            let start = try from.map { try RangeOptions.parse($0, "--from") } ?? firstLive ?? .epoch
+            let end = try to.map { try RangeOptions.parse($0, "--to") } ?? series.compactMap { $0.last?.closeTime }.max()!
             let configuration = BacktestConfiguration(startingCash: try Money(parsing: snapshot.startingCash),
                                                       fees: FeeModel(maker: try Rate(parsing: snapshot.makerFee), taker: try Rate(parsing: snapshot.takerFee)))
             let data = zip(instruments, series).map { BarSeries(instrument: $0, bars: $1, interval: nil) }
@@ -57,12 +57,6 @@ struct DivergenceCommand: AsyncParsableCommand {
                 print(Self.text(report))
             }
         }
-    }
-
-    static func time(_ text: String, _ option: String) throws -> Timestamp {
-        if let time = Timestamp(iso8601: text) { return time }
-        if let time = Timestamp(iso8601: text + "T00:00:00Z") { return time }
-        throw ValidationError("\(option): expected an ISO 8601 date or time, got \(text)")
     }
 
     static func text(_ report: DivergenceReport) -> String {

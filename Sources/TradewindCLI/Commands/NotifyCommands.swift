@@ -78,16 +78,7 @@ struct NotifyHistoryCommand: AsyncParsableCommand {
             let records = try await store.notifications(status: wanted, limit: limit)
             await store.close()
             if json {
-                let rows: [[String: Any]] = records.map { record in
-                    var row: [String: Any] = ["id": record.id, "created_at": record.createdAt.iso8601, "severity": record.draft.severity,
-                                              "channel": record.draft.channel, "title": record.draft.title, "status": record.status.rawValue,
-                                              "attempts": record.attempts]
-                    if let error = record.lastError { row["last_error"] = error }
-                    if let sent = record.sentAt { row["sent_at"] = sent.iso8601 }
-                    if let alert = record.draft.alertID { row["alert_id"] = alert }
-                    return row
-                }
-                print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+                print(try AlertsOutput.json(records.map(NotificationView.init)))
                 return
             }
             if records.isEmpty { print("no notifications recorded") }
@@ -124,8 +115,7 @@ struct AlertsListCommand: AsyncParsableCommand {
             let alerts = try await store.alerts(states: all ? [] : [.firing, .acknowledged], limit: limit)
             await store.close()
             if json {
-                print(String(decoding: try JSONSerialization.data(withJSONObject: alerts.map(AlertsOutput.row), options: [.sortedKeys, .withoutEscapingSlashes]),
-                             as: UTF8.self))
+                print(try AlertsOutput.json(alerts.map(AlertView.init)))
                 return
             }
             if alerts.isEmpty { print(all ? "no alerts recorded" : "no open alerts") }
@@ -134,37 +124,43 @@ struct AlertsListCommand: AsyncParsableCommand {
     }
 }
 
-struct AlertsAckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an alert: someone is on it (stops its escalation).")
-
+/// What `alerts ack` and `alerts resolve` share: the alert, who acts, and the store.
+struct AlertActionOptions: ParsableArguments {
     @Argument(help: "The alert's id.") var id: Int64
-    @Option(help: "Who acknowledges (default: $USER).") var by: String?
+    @Option(help: "Who acts (default: $USER).") var by: String?
     @OptionGroup var configured: ConfiguredStoreOptions
 
-    func run() async throws {
+    func perform(_ action: (any Store, _ id: Int64, _ by: String, _ now: Timestamp) async throws -> AlertRecord) async throws {
         try await CLIFailure.run {
             let store = try await openStore(try configured.load().database.url)
-            let alert = try await store.acknowledgeAlert(id: id, by: by ?? AlertsOutput.user, now: WallClock.now())
+            let alert: AlertRecord
+            do {
+                alert = try await action(store, id, by ?? AlertsOutput.user, WallClock.now())
+            } catch {
+                await store.close()
+                throw error
+            }
             await store.close()
             print(AlertsOutput.line(alert))
         }
     }
 }
 
-struct AlertsResolveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve an alert: the matter is closed.")
-
-    @Argument(help: "The alert's id.") var id: Int64
-    @Option(help: "Who resolves (default: $USER).") var by: String?
-    @OptionGroup var configured: ConfiguredStoreOptions
+struct AlertsAckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an alert: someone is on it (stops its escalation).")
+    @OptionGroup var options: AlertActionOptions
 
     func run() async throws {
-        try await CLIFailure.run {
-            let store = try await openStore(try configured.load().database.url)
-            let alert = try await store.resolveAlert(id: id, by: by ?? AlertsOutput.user, now: WallClock.now())
-            await store.close()
-            print(AlertsOutput.line(alert))
-        }
+        try await options.perform { store, id, by, now in try await store.acknowledgeAlert(id: id, by: by, now: now) }
+    }
+}
+
+struct AlertsResolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve an alert: the matter is closed.")
+    @OptionGroup var options: AlertActionOptions
+
+    func run() async throws {
+        try await options.perform { store, id, by, now in try await store.resolveAlert(id: id, by: by, now: now) }
     }
 }
 
@@ -179,14 +175,11 @@ enum AlertsOutput {
         return line
     }
 
-    static func row(_ alert: AlertRecord) -> [String: Any] {
-        var row: [String: Any] = ["id": alert.id, "rule": alert.rule, "subject": alert.subject, "severity": alert.severity,
-                                  "state": alert.state.rawValue, "message": alert.message, "value": alert.value, "occurrences": alert.occurrences,
-                                  "fired_at": alert.firedAt.iso8601, "escalation_level": alert.escalationLevel]
-        if let by = alert.acknowledgedBy { row["acknowledged_by"] = by }
-        if let at = alert.acknowledgedAt { row["acknowledged_at"] = at.iso8601 }
-        if let by = alert.resolvedBy { row["resolved_by"] = by }
-        if let at = alert.resolvedAt { row["resolved_at"] = at.iso8601 }
-        return row
+    /// The API's wire format: the same fields as `GET /api/v1/alerts` and `/notifications`.
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -76,8 +76,28 @@ public struct BotLedger: Sendable {
     public var lastPrices: [InstrumentID: Price] { last }
     /// The highest point of the equity curve (for drawdown).
     public private(set) var peakEquity: Money?
+    /// Orders the venue or the risk engine rejected, counted as they finish.
+    public private(set) var rejectedOrders = 0
+    /// The UTC day of the latest equity point, and the equity when that day began (the last
+    /// point of an earlier day, or the starting cash): kept as points arrive, so the day's PnL
+    /// needs no scan of the curve.
+    private var day: (number: Int64, openingEquity: Money)?
     public var equity: Money { holdings.reduce(cash) { total, holding in total + (last[holding.key].map { $0 * holding.value } ?? .zero) } }
     public var pnl: Money { equity - startingCash }
+
+    /// Equity at the start of the UTC day that contains `now`.
+    public func equityAtStartOfDay(containing now: Timestamp) -> Money {
+        let today = Self.utcDay(now)
+        guard let day, let latest = equityCurve.last else { return startingCash }
+        if today == day.number { return day.openingEquity }
+        if today > day.number { return latest.equity }
+        return equityCurve.last { Self.utcDay($0.time) < today }?.equity ?? startingCash
+    }
+
+    static func utcDay(_ time: Timestamp) -> Int64 {
+        let nanoseconds = time.nanosecondsSinceEpoch
+        return nanoseconds >= 0 ? nanoseconds / 86_400_000_000_000 : (nanoseconds + 1) / 86_400_000_000_000 - 1
+    }
 
     public init(events: [BotEventRecord] = []) {
         for event in events { _ = apply(event) }
@@ -112,6 +132,8 @@ public struct BotLedger: Sendable {
             last[instrument] = close
             guard !record.warmup else { return [] }
             let point = EquityPoint(time: Timestamp(nanosecondsSinceEpoch: record.closeTime), equity: equity)
+            let pointDay = Self.utcDay(point.time)
+            if pointDay != day?.number { day = (pointDay, equityCurve.last?.equity ?? startingCash) }
             equityCurve.append(point)
             peakEquity = max(peakEquity ?? point.equity, point.equity)
             return [.bar(instrument: instrument, bar: record), .equity(point)]
@@ -150,6 +172,7 @@ public struct BotLedger: Sendable {
                                                                            marketValue: last[order.instrument].map { $0 * held } ?? .zero))]
             case .finished(let id, let status, let reason):
                 guard let position = index[id] else { return [] }
+                if status.rawValue == "rejected" && orders[position].status != "rejected" { rejectedOrders += 1 }
                 orders[position].status = status.rawValue
                 orders[position].reason = reason
                 return [.order(orders[position])]

@@ -53,7 +53,7 @@ public final class TelegramControl: Service, Sendable {
                         }
                         let reply = await self.answer(text)
                         do {
-                            for part in TelegramText.split(headline: "", body: TelegramText.escapeHTML(reply)) where !part.isEmpty {
+                            for part in TelegramText.split(headline: "", body: TelegramText.escapeHTML(reply)) {
                                 try await self.api.sendMessage(chat: self.chat, text: part.hasPrefix("\n") ? String(part.dropFirst()) : part, mode: .html)
                             }
                         } catch {

@@ -46,11 +46,12 @@ public enum TelegramText {
     /// as Telegram counts), preferring line breaks, then spaces, and never cutting an HTML entity
     /// or a Markdown escape in two. Formatting in `headline` stays whole in the first message.
     public static func split(headline: String, body: String, limit: Int = limit) -> [String] {
-        let whole = body.isEmpty ? headline : headline + "\n" + body
+        let opening = headline.isEmpty ? "" : headline + "\n"
+        let whole = body.isEmpty ? headline : opening + body
         if whole.utf16.count <= limit { return [whole] }
         var messages: [String] = []
         var rest = Substring(body)
-        var first = headline + "\n"
+        var first = opening
         while !rest.isEmpty {
             let room = limit - first.utf16.count
             if rest.utf16.count <= room {

@@ -25,7 +25,6 @@ public struct ServerMetricSource: MetricSource {
         var samples: [MetricSample] = []
         let running = supervisor.snapshot.withLock { $0.running }
         var prices: [String: Double] = [:]
-        let midnight = Timestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch - now.nanosecondsSinceEpoch % 86_400_000_000_000)
         for entry in tail.all() where entry.ledger.hasStarted {
             let name = entry.record.name
             let ledger = entry.ledger
@@ -34,10 +33,8 @@ public struct ServerMetricSource: MetricSource {
             if let peak = ledger.peakEquity, peak > .zero {
                 samples.append(MetricSample(metric: "drawdown", subject: name, value: max(0, (peak - equity).doubleValue / peak.doubleValue * 100)))
             }
-            // Equity at the start of the UTC day: the last point before midnight, else the starting cash.
-            let dayStart = ledger.equityCurve.last { $0.time < midnight }?.equity ?? ledger.startingCash
-            samples.append(MetricSample(metric: "daily_pnl", subject: name, value: (equity - dayStart).doubleValue))
-            samples.append(MetricSample(metric: "rejections", subject: name, value: Double(ledger.orders.count { $0.status == "rejected" })))
+            samples.append(MetricSample(metric: "daily_pnl", subject: name, value: (equity - ledger.equityAtStartOfDay(containing: now)).doubleValue))
+            samples.append(MetricSample(metric: "rejections", subject: name, value: Double(ledger.rejectedOrders)))
             for (instrument, price) in ledger.lastPrices { prices[instrument.symbol] = price.doubleValue }
             guard running.contains(name) else { continue }
             if let last = entry.lastBarAt {
