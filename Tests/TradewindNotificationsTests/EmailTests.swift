@@ -176,7 +176,7 @@ struct EmailTests {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(listener.localAddress?.port)
-        let client = SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: port, security: .none, timeout: .milliseconds(300)))
+        let client = SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: port, security: .none, timeout: .seconds(3)))
         let started = ContinuousClock.now
         await #expect {
             try await client.send(from: "a@example.com", to: ["b@example.com"], data: "x")

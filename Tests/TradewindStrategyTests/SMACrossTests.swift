@@ -48,6 +48,27 @@ struct SMACrossTests {
         #expect(request.quantity == Quantity("7"))
     }
 
+    @Test("equal averages are compared exactly: a tie is not a cross, and a rise from a tie is")
+    func exactTies() throws {
+        var strategy = try SMACross.make([("fast", "2"), ("slow", "4")])
+        // Day 3: fast (0.2+0.1)/2 = 0.15 = slow 0.6/4; day 4: fast 0.2 = slow 0.8/4 (in binary
+        // floating point neither pair is equal to the last bit); day 5: fast 0.4 > slow 0.275 → buy.
+        let commands = try run(&strategy, closes: ["0.1", "0.2", "0.2", "0.1", "0.3", "0.5"])
+        #expect(commands.count == 1 && commands.first?.day == 5)
+        let values = strategy.indicatorValues(instrument: 0)
+        #expect(values.map(\.name) == ["sma(2)", "sma(4)"])
+        #expect(values.map(\.value) == [0.4, 0.275])
+    }
+
+    @Test("closes with more decimals later rescale the running sums without changing the signals")
+    func mixedPrecision() throws {
+        var uniform = try SMACross.make([("fast", "2"), ("slow", "3")])
+        var mixed = try SMACross.make([("fast", "2"), ("slow", "3")])
+        let expected = try run(&uniform, closes: ["3.000", "2.000", "1.000", "4.000", "1.250", "0.500", "2.125"])
+        let actual = try run(&mixed, closes: ["3", "2", "1", "4", "1.25", "0.5", "2.125"])
+        #expect(actual.map(\.day) == expected.map(\.day) && expected.map(\.day) == [3, 6])
+    }
+
     @Test("no signal while warming up or without a cross")
     func noSignal() throws {
         var strategy = try SMACross.make([("fast", "2"), ("slow", "3")])

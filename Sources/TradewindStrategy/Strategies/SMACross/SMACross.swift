@@ -1,5 +1,4 @@
 public import TradewindCore
-import TradewindIndicators
 
 /// Long-only moving-average crossover: buy `size` when the fast SMA of closes
 /// crosses above the slow SMA, sell the whole position when it crosses below.
@@ -8,58 +7,105 @@ import TradewindIndicators
 /// A cross needs both averages on two consecutive bars: the fast average was at
 /// or below (above) the slow one on the previous bar and is strictly above (below)
 /// it now. Orders are market orders, so they fill at the next bar's open.
+///
+/// The comparison is exact: the averages are kept as integer sums of the closes' fixed-point
+/// values, and `fast mean > slow mean` is decided as `fastSum × slow > slowSum × fast`. No
+/// division and no rounding, so a tie is a tie (floating-point means can differ in the last
+/// bit when the exact means are equal), and the per-bar cost is a few integer operations.
 public struct SMACross: Strategy {
     public static let name = "sma-cross"
     public static let summary = "long-only fast/slow simple moving average crossover"
 
     public let parameters: SMACrossParameters
+
+    /// One instrument's closes and sums. The fast window is the newest part of the slow
+    /// one, so one ring of `slow` closes serves both averages.
     struct Averages {
-        var fast: SimpleMovingAverage
-        var slow: SimpleMovingAverage
-        /// fast − slow on the previous bar, once both averages were ready.
-        var previousSpread: Double?
+        /// The last `slow` closes at `scale` decimals; `next` is the oldest (overwritten next).
+        var closes: [Int64]
+        var next = 0
+        var seen = 0
+        var scale: UInt8 = 0
+        var fastSum: Int128 = 0
+        var slowSum: Int128 = 0
+        /// The sign of fast mean − slow mean on the previous bar, once both were ready.
+        var previousSign: Int?
     }
     /// Per instrument index, created on its first bar.
     private var averages: [Averages] = []
-    private let fresh: Averages
 
     public init(parameters: SMACrossParameters) throws(StrategyError) {
         self.parameters = parameters
-        do {
-            fresh = Averages(fast: try SimpleMovingAverage(period: parameters.fast), slow: try SimpleMovingAverage(period: parameters.slow))
-        } catch {
-            throw .invalidParameter(name: "fast", reason: error.description)
-        }
     }
 
     public func indicatorValues(instrument: Int) -> [(name: String, value: Double)] {
         guard instrument < averages.count else { return [] }
-        return [("sma(\(parameters.fast))", averages[instrument].fast.value), ("sma(\(parameters.slow))", averages[instrument].slow.value)]
-            .compactMap { name, value in value.map { (name, $0) } }
+        let state = averages[instrument]
+        let unit = Double(FixedPoint.pow10(state.scale))
+        var values: [(name: String, value: Double)] = []
+        if state.seen >= parameters.fast { values.append(("sma(\(parameters.fast))", Double(state.fastSum) / Double(parameters.fast) / unit)) }
+        if state.seen >= parameters.slow { values.append(("sma(\(parameters.slow))", Double(state.slowSum) / Double(parameters.slow) / unit)) }
+        return values
     }
 
     public mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws {
         let instrument = event.instrument
-        while averages.count <= instrument { averages.append(fresh) }
-        // A price converted from its exact decimal is always finite: the unchecked update.
-        let close = event.bar.close.doubleValue
-        let cross: (previous: Double, spread: Double)? = averages.withUnsafeMutableBufferPointer { all in
-            all[instrument].fast.update(finite: close)
-            all[instrument].slow.update(finite: close)
-            guard let fastValue = all[instrument].fast.value, let slowValue = all[instrument].slow.value else { return nil }
-            let spread = fastValue - slowValue
-            defer { all[instrument].previousSpread = spread }
-            return all[instrument].previousSpread.map { ($0, spread) }
-        }
-        guard let (previous, spread) = cross else { return }
-        if previous <= 0 && spread > 0 {
+        let fast = parameters.fast, slow = parameters.slow
+        while averages.count <= instrument { averages.append(Averages(closes: Array(repeating: 0, count: slow))) }
+        let close = event.bar.close
+        let cross = averages.withUnsafeMutableBufferPointer { all in Self.push(close, into: &all[instrument], fast: fast, slow: slow) }
+        guard let (previous, now) = cross else { return }
+        if previous <= 0 && now > 0 {
             let id = context.instrument(instrument).id
             if context.position(instrument).isFlat && !context.hasOpenOrders(in: id) {
                 context.submit(.market(.buy, parameters.size, of: id))
             }
-        } else if previous >= 0 && spread < 0 {
+        } else if previous >= 0 && now < 0 {
             let position = context.position(instrument)
             if position.isLong { context.submit(.market(.sell, position.quantity, of: context.instrument(instrument).id)) }
         }
+    }
+
+    /// Adds a close; returns the previous and the new sign of fast mean − slow mean once both
+    /// averages were ready on the previous bar too. In place: no copy of the ring.
+    @inline(__always)
+    static func push(_ close: Price, into state: inout Averages, fast: Int, slow: Int) -> (previous: Int, now: Int)? {
+        if close.precision != state.scale { rescale(&state, to: close.precision) }
+        var raw = close.raw
+        if close.precision < state.scale { raw *= FixedPoint.pow10(state.scale - close.precision) }
+        let oldest = state.next, seen = state.seen
+        // The close leaving the fast window sits `slow - fast` places after the oldest.
+        var leavingFast = oldest + slow - fast
+        if leavingFast >= slow { leavingFast -= slow }
+        let (leftFast, leftSlow) = state.closes.withUnsafeMutableBufferPointer { ring in
+            defer { ring[oldest] = raw }
+            return (ring[leavingFast], ring[oldest])
+        }
+        if seen >= fast { state.fastSum -= Int128(leftFast) }
+        if seen >= slow { state.slowSum -= Int128(leftSlow) }
+        state.fastSum += Int128(raw)
+        state.slowSum += Int128(raw)
+        state.next = oldest + 1 == slow ? 0 : oldest + 1
+        state.seen = seen + 1
+        guard seen + 1 >= slow else { return nil }
+        let difference = state.fastSum * Int128(slow) - state.slowSum * Int128(fast)
+        let sign = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
+        defer { state.previousSign = sign }
+        return state.previousSign.map { ($0, sign) }
+    }
+
+    /// A close with more decimals than the ones seen so far: the stored closes and sums move
+    /// to its scale (a close with fewer decimals is scaled up on its own instead).
+    static func rescale(_ state: inout Averages, to precision: UInt8) {
+        guard precision > state.scale else { return }
+        if state.seen == 0 {
+            state.scale = precision
+            return
+        }
+        let factor = FixedPoint.pow10(precision - state.scale)
+        for index in state.closes.indices { state.closes[index] *= factor }
+        state.fastSum *= Int128(factor)
+        state.slowSum *= Int128(factor)
+        state.scale = precision
     }
 }
