@@ -230,3 +230,69 @@ struct IntervalTests {
         #expect(zip(a, a.dropFirst()).allSatisfy { $0.closeRaw == $1.openRaw })
     }
 }
+
+/// The reader takes plain rows in one fused pass and sends everything else through the general
+/// splitter. A quoted column before the values forces the general path for a row, so the same
+/// rows with and without quotes must read to the same bars and the same problems.
+@Suite("CSV fast path agrees with the general reader")
+struct CSVFastPathTests {
+    static func field(_ random: inout SplitMix64, price: Int64, decimals: Int) -> String {
+        let text = FixedPoint.format(price, precision: decimals)
+        switch random.next() % 40 {
+        case 0: return " " + text                 // padded
+        case 1: return "+" + text                 // signed
+        case 2: return "0"                        // not a positive price
+        case 3: return "-" + text
+        case 4: return "1e3"                      // not a plain decimal
+        case 5: return ""                         // empty
+        case 6: return text + "0"                 // one more decimal (the file's precision grows)
+        default: return text
+        }
+    }
+
+    static func time(_ random: inout SplitMix64, minute: Int64) -> String {
+        let seconds = 1_700_000_000 + minute * 60
+        switch random.next() % 30 {
+        case 0: return String(seconds * 1_000)                       // milliseconds
+        case 1: return String(seconds * 1_000_000)                   // microseconds
+        case 2: return String(seconds * 1_000_000_000)               // nanoseconds (19 digits)
+        case 3: return Timestamp(secondsSinceEpoch: seconds).iso8601 // ISO-8601
+        case 4: return String(seconds - 120)                         // out of order
+        case 5: return "yesterday"
+        case 6: return String(seconds) + ".5"                        // a fraction of a second
+        default: return String(seconds)
+        }
+    }
+
+    static func file(seed: UInt64, rows: Int, quoted: Bool) -> [UInt8] {
+        var random = SplitMix64(seed: seed)
+        var text = "timestamp,note,open,high,low,close,volume,extra\n"
+        var price: Int64 = 10_000
+        for minute in 0..<Int64(rows) {
+            price = max(100, price + Int64(random.next() % 201) - 100)
+            let decimals = 2
+            let note = quoted ? "\"n,\(minute)\"" : "n;\(minute)"
+            var fields = [time(&random, minute: minute), note,
+                          field(&random, price: price, decimals: decimals), field(&random, price: price + 50, decimals: decimals),
+                          field(&random, price: price - 50, decimals: decimals), field(&random, price: price + 10, decimals: decimals),
+                          String(random.next() % 1_000), "x"]
+            if random.next() % 50 == 0 { fields.removeLast(3) }                 // too few fields
+            if random.next() % 50 == 0 { fields[3] = FixedPoint.format(price - 500, precision: decimals) }   // high below low
+            text += fields.joined(separator: ",") + (random.next() % 10 == 0 ? "\r\n" : "\n")
+        }
+        // The notes differ only in quoting; make the general path see the same note text.
+        return Array(text.utf8)
+    }
+
+    @Test("random rows, with and without a quoted column, read to the same bars and problems", arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func agrees(seed: UInt64) {
+        let parser = CSVBarParser(fileName: "bars.csv", instrumentID: InstrumentID(symbol: "X", venue: "CSV"))
+        let fast = parser.scan(Self.file(seed: seed, rows: 2_000, quoted: false), issueLimit: 10_000)
+        let general = parser.scan(Self.file(seed: seed, rows: 2_000, quoted: true), issueLimit: 10_000)
+        #expect(fast.rowCount == general.rowCount)
+        #expect(fast.issues.map { "\($0.line):\($0.column):\($0.kind):\($0.message)" } == general.issues.map { "\($0.line):\($0.column):\($0.kind):\($0.message)" })
+        #expect(fast.issues.count > 100, "the generator makes problems")
+        #expect(fast.series?.bars == general.series?.bars)
+        #expect((fast.series?.bars.count ?? 0) > 1_000)
+    }
+}

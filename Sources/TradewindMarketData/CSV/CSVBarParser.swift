@@ -138,6 +138,10 @@ public struct CSVBarParser: Sendable {
         let layout = Layout(names: names, timeColumn: timeColumn, valueColumns: valueColumns,
                             needed: max(timeColumn, valueColumns.max()!) + 1)
         var previous: (stamp: Timestamp, line: Int)?
+        // What each column holds, for the fast path: 0–4 a value (open…volume), 5 the time, -1 nothing read.
+        var roles = Array(repeating: -1, count: layout.needed)
+        roles[timeColumn] = 5
+        for (k, column) in valueColumns.enumerated() { roles[column] = k }
         // Reused across rows so that reading allocates per file, not per line.
         var quotedFields: [ArraySlice<UInt8>] = []
         var plainFields: [Slice<UnsafeBufferPointer<UInt8>>] = []
@@ -146,6 +150,10 @@ public struct CSVBarParser: Sendable {
                 if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
                 rows.dataRows += 1
                 let range = line.bytes.startIndex..<line.bytes.endIndex
+                if let (stamp, parsed) = Self.fastRow(buffer, range, roles: roles, needed: layout.needed) {
+                    accept(stamp: stamp, parsed, line: line.number, layout, previous: &previous, into: &rows)
+                    continue
+                }
                 // The common case: fields are pieces of the file buffer, no copies, no reference counting.
                 plainFields.removeAll(keepingCapacity: true)
                 var start = range.lowerBound
@@ -212,6 +220,15 @@ public struct CSVBarParser: Sendable {
             default: parsed.4 = value
             }
         }
+        accept(stamp: stamp, parsed, line: line, layout, previous: &previous, into: &rows)
+    }
+
+    /// Checks what needs the row as a whole (price consistency, ascending time, the file's
+    /// precision) and collects it. Shared by the general and the fast path.
+    func accept(stamp: Timestamp, _ parsed: (ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal), line: Int, _ layout: Layout,
+                previous: inout (stamp: Timestamp, line: Int)?, into rows: inout RowCollector) {
+        let names = layout.names
+        let timeColumn = layout.timeColumn
         if let problem = Self.inconsistency(parsed.0, parsed.1, parsed.2, parsed.3) {
             let column = layout.valueColumns[problem.index]
             rows.issues.append(issue(line, column + 1, names[column], .inconsistentPrices, problem.message))
@@ -262,6 +279,84 @@ public struct CSVBarParser: Sendable {
         rows.stamps.append(stamp)
         rows.bars.append(Bar(openTime: stamp, closeTime: stamp, openRaw: raws.0, highRaw: raws.1, lowRaw: raws.2, closeRaw: raws.3,
                              volumeRaw: raws.4, pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
+    }
+
+    /// One pass over a plain row: fields split and numbers read together, straight from the
+    /// file buffer. Takes only the common shape (no quotes, no spaces or signs, epoch or
+    /// ISO-8601 times, plain decimals, positive prices); anything else returns `nil` and the
+    /// row goes through the general path, which names the problem if there is one.
+    @inline(__always)
+    static func fastRow(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, roles: [Int], needed: Int)
+        -> (Timestamp, (ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal))? {
+        var values: (ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal) =
+            (ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0),
+             ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0))
+        var stamp: Timestamp?
+        var index = range.lowerBound
+        let end = range.upperBound
+        for column in 0..<needed {
+            guard index <= end else { return nil }          // fewer fields than needed
+            let role = roles[column]
+            let start = index
+            if role < 0 || role == 5 {
+                while index < end && buffer[index] != 44 {
+                    if buffer[index] == 34 { return nil }
+                    index += 1
+                }
+                if role == 5 {
+                    stamp = fastTimestamp(UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                    if stamp == nil { return nil }
+                }
+            } else {
+                // digits[.digits], at most 18 digits: fits Int64 without overflow checks.
+                var mantissa: Int64 = 0
+                var digits = 0
+                var scale: UInt8 = 0
+                var point = false
+                while index < end {
+                    let byte = buffer[index]
+                    if byte == 44 { break }
+                    if byte &- 48 < 10 {
+                        mantissa = mantissa &* 10 &+ Int64(byte &- 48)
+                        digits += 1
+                        if point { scale += 1 }
+                    } else if byte == 46 && !point {
+                        point = true
+                    } else {
+                        return nil
+                    }
+                    index += 1
+                }
+                guard digits > 0 && digits <= 18 else { return nil }
+                // Prices must be positive: a zero goes through the general path for its message.
+                if role < 4 && mantissa == 0 { return nil }
+                let value = ParsedDecimal(mantissa: mantissa, scale: scale)
+                switch role {
+                case 0: values.0 = value
+                case 1: values.1 = value
+                case 2: values.2 = value
+                case 3: values.3 = value
+                default: values.4 = value
+                }
+            }
+            index += 1   // past the comma (or past the end after the last field)
+        }
+        guard let stamp else { return nil }
+        return (stamp, values)
+    }
+
+    /// An epoch number of whole units (seconds … nanoseconds by magnitude) or an ISO-8601 time.
+    @inline(__always)
+    static func fastTimestamp(_ field: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard !field.isEmpty, field.count <= 18 else { return field.isEmpty ? nil : Timestamp(iso8601UTF8: field) }
+        var whole: Int64 = 0
+        for byte in field {
+            guard byte &- 48 < 10 else { return Timestamp(iso8601UTF8: field) }
+            whole = whole &* 10 &+ Int64(byte &- 48)
+        }
+        let unit: Int64 = whole < 100_000_000_000 ? 1_000_000_000 : whole < 100_000_000_000_000 ? 1_000_000 : whole < 100_000_000_000_000_000 ? 1_000 : 1
+        let (nanoseconds, overflow) = whole.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : Timestamp(nanosecondsSinceEpoch: nanoseconds)
     }
 
     /// Which value breaks `low ≤ open, close ≤ high`, by index into open/high/low/close.
