@@ -54,10 +54,13 @@ import TradewindTesting
         return url
     }
 
-    /// Waits (up to a minute) until the bot logs that it is ready, or its process ends.
-    static func waitUntilReady(_ bot: BackgroundCLI) async throws {
+    /// Waits (up to a minute) until `bots` bots of the process have logged that they are ready
+    /// (warmed up, reconciled, streaming), or the process ends. Fixed sleeps are too short on
+    /// a loaded machine.
+    static func waitUntilReady(_ process: BackgroundCLI, bots: Int = 1) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, bot.process.isRunning, !bot.errors.contains("bot ready") {
+        while ContinuousClock.now < deadline, process.process.isRunning,
+              process.errors.components(separatedBy: "bot ready").count - 1 < bots {
             try await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -230,7 +233,8 @@ import TradewindTesting
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = try await LiveBotCLITests.botFile(exchange: exchange, directory: directory, name: "diverge")
         let bot = try BackgroundCLI(["bot", "run", file.path])
-        try await Task.sleep(for: .milliseconds(800))
+        try await LiveBotCLITests.waitUntilReady(bot)
+        try await Task.sleep(for: .milliseconds(200))
         for minute in 20..<60 {
             // Bars 40–44 close while nobody listens: the bot misses them.
             if minute == 40 { await exchange.dropStreams() }
@@ -279,7 +283,8 @@ import TradewindTesting
         let node = directory.appendingPathComponent("node.yaml")
         try Data("database: sqlite:\(database)\nbots: [\(names.joined(separator: ", "))]\n".utf8).write(to: node)
         let process = try BackgroundCLI(["node", "--config", node.path])
-        try await Task.sleep(for: .milliseconds(1500))
+        try await LiveBotCLITests.waitUntilReady(process, bots: 20)
+        try await Task.sleep(for: .milliseconds(200))
         for minute in 20..<60 {
             for exchange in exchanges { await exchange.publish(LiveBotCLITests.bar(minute, LiveBotCLITests.price(minute)), symbol: "BTCUSDT") }
             try await Task.sleep(for: .milliseconds(40))
