@@ -15,6 +15,14 @@ public struct Coalescer: Sendable {
         var heldCount = 0
         var recent: [Notice] = []
         var severity = Severity.info
+
+        mutating func add(_ notice: Notice, keeping shown: Int) {
+            count += 1
+            heldCount += 1
+            severity = max(severity, notice.severity)
+            if recent.count == shown { recent.removeFirst() }
+            recent.append(notice)
+        }
     }
     private var groups: [String: Group] = [:]
     private var pendingDigests: [Notice] = []
@@ -28,13 +36,9 @@ public struct Coalescer: Sendable {
     public mutating func add(_ notice: Notice) -> Notice? {
         guard notice.severity != .critical, window > .zero else { return notice }
         let topic = notice.topic
-        if let opened = groups[topic]?.opened, notice.time < opened + window {
-            // Mutated in place: a copy of the group would copy its notices on every add.
-            groups[topic]!.count += 1
-            groups[topic]!.heldCount += 1
-            groups[topic]!.severity = max(groups[topic]!.severity, notice.severity)
-            if groups[topic]!.recent.count == Self.shown { groups[topic]!.recent.removeFirst() }
-            groups[topic]!.recent.append(notice)
+        if let index = groups.index(forKey: topic), notice.time < groups.values[index].opened + window {
+            // One lookup, mutated in place: a copy of the group would copy its notices on every add.
+            groups.values[index].add(notice, keeping: Self.shown)
             return nil
         }
         // A window that closed without a `due` since still owes its digest.

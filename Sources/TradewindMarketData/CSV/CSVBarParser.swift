@@ -209,8 +209,7 @@ public struct CSVBarParser: Sendable {
                                      "'\(text(fields[timeColumn]))' is not an ISO-8601 date-time or epoch number"))
             return
         }
-        var parsed = (ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0),
-                      ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0))
+        var parsed = RowValues(repeating: ParsedDecimal(mantissa: 0, scale: 0))
         for k in 0..<5 {
             let column = layout.valueColumns[k]
             guard let value = ParsedDecimal.parse(utf8: fields[column].trimmedSpaces) else {
@@ -225,23 +224,17 @@ public struct CSVBarParser: Sendable {
                 rows.issues.append(issue(line, column + 1, names[column], .negativeVolume, "volume \(text(fields[column])) is negative"))
                 return
             }
-            switch k {
-            case 0: parsed.0 = value
-            case 1: parsed.1 = value
-            case 2: parsed.2 = value
-            case 3: parsed.3 = value
-            default: parsed.4 = value
-            }
+            parsed[k] = value
         }
         accept(stamp: stamp, parsed, line: line, layout, previous: &previous, into: &rows)
     }
 
     /// Checks what needs the row as a whole (price consistency, ascending time, the file's
     /// precision) and collects it. Shared by the general and the fast path.
-    func accept(stamp: Timestamp, _ parsed: (ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal), line: Int, _ layout: Layout,
+    func accept(stamp: Timestamp, _ parsed: RowValues<ParsedDecimal>, line: Int, _ layout: Layout,
                 previous: inout (stamp: Timestamp, line: Int)?, into rows: inout RowCollector) {
         let timeColumn = layout.timeColumn
-        if let problem = Self.inconsistency(parsed.0, parsed.1, parsed.2, parsed.3) {
+        if let problem = Self.inconsistency(parsed.open, parsed.high, parsed.low, parsed.close) {
             let column = layout.valueColumns[problem.index]
             rows.issues.append(issue(line, column + 1, layout.names[column], .inconsistentPrices, problem.message))
             return
@@ -256,41 +249,28 @@ public struct CSVBarParser: Sendable {
             }
             return
         }
-        let price = max(rows.priceScale, parsed.0.scale, parsed.1.scale, parsed.2.scale, parsed.3.scale)
-        let volume = max(rows.volumeScale, parsed.4.scale)
+        let price = max(rows.priceScale, parsed.open.scale, parsed.high.scale, parsed.low.scale, parsed.close.scale)
+        let volume = max(rows.volumeScale, parsed.volume.scale)
         if price > rows.priceScale || volume > rows.volumeScale, !rows.rescale(price: price, volume: volume) {
             rows.issues.append(issue(line, 0, nil, .valueOutOfRange,
                                      "with \(price) price decimals, earlier values no longer fit 64 bits"))
             return
         }
-        var raws: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+        var raws = RowValues<Int64>(repeating: 0)
         for k in 0..<5 {
-            let value = switch k {
-            case 0: parsed.0
-            case 1: parsed.1
-            case 2: parsed.2
-            case 3: parsed.3
-            default: parsed.4
-            }
-            guard let raw = value.raw(atPrecision: k < 4 ? rows.priceScale : rows.volumeScale) else {
+            guard let raw = parsed[k].raw(atPrecision: k < 4 ? rows.priceScale : rows.volumeScale) else {
                 let column = layout.valueColumns[k]
                 rows.issues.append(issue(line, column + 1, layout.names[column], .valueOutOfRange,
                                          "\(Self.valueNames[k]) does not fit 64 bits at the file's precision"))
                 return
             }
-            switch k {
-            case 0: raws.0 = raw
-            case 1: raws.1 = raw
-            case 2: raws.2 = raw
-            case 3: raws.3 = raw
-            default: raws.4 = raw
-            }
+            raws[k] = raw
         }
         previous = (stamp, line)
         rows.lines.append(line)
         rows.stamps.append(stamp)
-        rows.bars.append(Bar(openTime: stamp, closeTime: stamp, openRaw: raws.0, highRaw: raws.1, lowRaw: raws.2, closeRaw: raws.3,
-                             volumeRaw: raws.4, pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
+        rows.bars.append(Bar(openTime: stamp, closeTime: stamp, openRaw: raws.open, highRaw: raws.high, lowRaw: raws.low, closeRaw: raws.close,
+                             volumeRaw: raws.volume, pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale))
     }
 
     /// One pass over a plain row: fields split and numbers read together, straight from the
@@ -299,10 +279,8 @@ public struct CSVBarParser: Sendable {
     /// row goes through the general path, which names the problem if there is one.
     @inline(__always)
     static func fastRow(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, roles: [Int], needed: Int)
-        -> (Timestamp, (ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal))? {
-        var values: (ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal, ParsedDecimal) =
-            (ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0),
-             ParsedDecimal(mantissa: 0, scale: 0), ParsedDecimal(mantissa: 0, scale: 0))
+        -> (Timestamp, RowValues<ParsedDecimal>)? {
+        var values = RowValues(repeating: ParsedDecimal(mantissa: 0, scale: 0))
         var stamp: Timestamp?
         var index = range.lowerBound
         let end = range.upperBound
@@ -342,14 +320,7 @@ public struct CSVBarParser: Sendable {
                 guard digits > 0 && digits <= 18 else { return nil }
                 // Prices must be positive: a zero goes through the general path for its message.
                 if role < 4 && mantissa == 0 { return nil }
-                let value = ParsedDecimal(mantissa: mantissa, scale: scale)
-                switch role {
-                case 0: values.0 = value
-                case 1: values.1 = value
-                case 2: values.2 = value
-                case 3: values.3 = value
-                default: values.4 = value
-                }
+                values[role] = ParsedDecimal(mantissa: mantissa, scale: scale)
             }
             index += 1   // past the comma (or past the end after the last field)
         }
@@ -428,6 +399,38 @@ public struct CSVBarParser: Sendable {
             bars[index].closeTime = times[index].close
         }
         return BarSeries(instrument: instrument, bars: bars, interval: interval)
+    }
+}
+
+/// A row's open, high, low, close and volume, also addressed by column role (0…4): the
+/// readers fill them by role, the checks read them by name. A struct, not an array: no
+/// allocation per row.
+struct RowValues<Value> {
+    var open, high, low, close, volume: Value
+
+    init(repeating value: Value) {
+        (open, high, low, close, volume) = (value, value, value, value, value)
+    }
+
+    subscript(role: Int) -> Value {
+        get {
+            switch role {
+            case 0: open
+            case 1: high
+            case 2: low
+            case 3: close
+            default: volume
+            }
+        }
+        set {
+            switch role {
+            case 0: open = newValue
+            case 1: high = newValue
+            case 2: low = newValue
+            case 3: close = newValue
+            default: volume = newValue
+            }
+        }
     }
 }
 

@@ -70,7 +70,7 @@ public struct SMACross: Strategy {
     /// averages were ready on the previous bar too. In place: no copy of the ring.
     @inline(__always)
     static func push(_ close: Price, into state: inout Averages, fast: Int, slow: Int) -> (previous: Int, now: Int)? {
-        if close.precision != state.scale { rescale(&state, to: close.precision) }
+        if close.precision > state.scale { rescale(&state, to: close.precision) }
         var raw = close.raw
         if close.precision < state.scale { raw *= FixedPoint.pow10(state.scale - close.precision) }
         let oldest = state.next, seen = state.seen
@@ -97,7 +97,6 @@ public struct SMACross: Strategy {
     /// A close with more decimals than the ones seen so far: the stored closes and sums move
     /// to its scale (a close with fewer decimals is scaled up on its own instead).
     static func rescale(_ state: inout Averages, to precision: UInt8) {
-        guard precision > state.scale else { return }
         if state.seen == 0 {
             state.scale = precision
             return
