@@ -101,7 +101,7 @@ extension TradingEngine {
 
     /// The risk engine's decision on an order (brackets' exits, which only reduce, pass).
     mutating func riskCheck(_ order: Order) -> String? {
-        guard risk != nil, order.parentOrderID == nil,
+        guard hasRisk, order.parentOrderID == nil,
               let index = instruments.firstIndex(where: { $0.id == order.instrumentID }) else { return nil }
         let proposal = OrderProposal(instrument: instruments[index], side: order.side, quantity: order.quantity,
                                      price: order.type.limitPrice ?? order.type.triggerPrice, lastPrice: portfolio.mark(of: index),

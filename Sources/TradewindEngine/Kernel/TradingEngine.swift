@@ -77,6 +77,11 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     /// Limits in front of every order and on the account's equity (``RiskEngine``); `nil` runs
     /// without. Its state and events are the record of every halt.
     public var risk: RiskEngine?
+    /// Whether ``risk`` is set: a tag check (`risk != nil` copies the whole risk engine out first).
+    @inline(__always)
+    var hasRisk: Bool {
+        if case .none = risk { false } else { true }
+    }
 
     var contexts: [StrategyContext]
     /// Orders not yet finished across all strategies, in creation order.
@@ -94,6 +99,8 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     var liquidationSequence = 0
     /// Higher time frames built per instrument: (time frame, aggregator, subscribing strategies).
     var timeframeFeeds: [[TimeframeFeed]]
+    /// Whether any strategy asked for a higher time frame (checked per bar before the feeds).
+    let hasTimeframes: Bool
     var aggregated: [Bar] = []
     /// Bars built from quotes (their mid) and prints for strategies that trade on bars, per instrument.
     var tickBars: [TimeBarAggregator]?
@@ -152,6 +159,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
             }
         }
         self.timeframeFeeds = instruments.map { _ in feeds }
+        self.hasTimeframes = !feeds.isEmpty
         if let barsFromTicks {
             do {
                 let aggregator = try TimeBarAggregator(interval: barsFromTicks)
@@ -207,7 +215,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         if hasFunding { try settleFunding(event) }
         if portfolio.accountType == .margin { try checkMargin(event) }
         recordEquity(at: bar.closeTime)
-        if risk != nil { try observeRisk() }
+        if hasRisk { try observeRisk() }
         let now = clock.now
         let equity = portfolio.equity
         for slot in strategies.indices {
@@ -217,7 +225,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
             do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
             if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
         }
-        if !timeframeFeeds[event.instrument].isEmpty { try deliverTimeframes(event) }
+        if hasTimeframes && !timeframeFeeds[event.instrument].isEmpty { try deliverTimeframes(event) }
     }
 
     /// Feeds the bar to the instrument's higher time frames and delivers those it closed.
@@ -354,6 +362,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
 
     // MARK: - Internals
 
+    @inline(__always)
     mutating func recordEquity(at time: Timestamp) {
         let point = EquityPoint(time: time, equity: portfolio.equity)
         exposure.record(gross: portfolio.grossExposure, equity: point.equity)

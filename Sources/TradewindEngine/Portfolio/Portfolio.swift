@@ -63,6 +63,7 @@ public struct Portfolio: Sendable {
     public mutating func applyFunding(_ amount: Money) { account.applyFunding(amount) }
 
     /// Records the latest price of an instrument.
+    @inline(__always)
     public mutating func mark(_ instrument: Int, at price: Price) {
         let quantity = positions[instrument].quantity
         // Prices and values stay in registers: storing the mark and reading it back
