@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
+import Metrics
 import Prometheus
 import ServiceLifecycle
 import Synchronization
@@ -10,6 +12,7 @@ import TradewindLive
 import TradewindServer
 import TradewindStorage
 import WSClient
+import HummingbirdWebSocket
 
 /// `tradewind-bench server`: the API under `wrk` on loopback, and the live stream's fan-out.
 struct ServerBench: AsyncParsableCommand {
@@ -26,11 +29,19 @@ struct ServerBench: AsyncParsableCommand {
     @Option(help: "wrk connections.") var connections = 64
     @Option(help: "wrk threads.") var threads = 2
     @Option(help: "Seconds per wrk run.") var duration = 10
-    @Option(help: "WebSocket clients.") var clients = 100
+    @Option(help: "Paths measured with wrk, comma-separated.") var paths = "/api/v1/bots,/metrics"
+    @Option(help: "WebSocket clients (0 skips the stream).") var clients = 100
     @Option(help: "Events published per second to the stream.") var rate = 1_000
     @Option(help: "Seconds of stream publishing.") var streamSeconds = 10
 
+    @Flag(help: "Measure a bare Hummingbird application instead (one static route, no middleware): the framework's floor on this machine.")
+    var bare = false
+
     func run() async throws {
+        if bare { return try await measureBareFramework() }
+        // As `tradewind serve` does: request metrics go to the registry /metrics renders.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let directory = NSTemporaryDirectory() + "tradewind-server-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let center = try ConfigurationCenter(loader: ConfigurationLoader(file: nil, flags: [
@@ -39,7 +50,7 @@ struct ServerBench: AsyncParsableCommand {
         ], environment: ["TRADEWIND_AUTH_ADMIN_PASSWORD": "bench-password"]))
         let store = try await openStore(center.current.database.url)
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let server = await TradewindServer.make(configuration: center, store: store, registry: PrometheusCollectorRegistry(), logger: quiet)
+        let server = await TradewindServer.make(configuration: center, store: store, registry: registry, logger: quiet)
         _ = try await server.auth.bootstrapAdmin(now: WallClock.now())
         let data = FileManager.default.currentDirectoryPath + "/examples/data/GOOG-1d.csv"
         for index in 0..<bots {
@@ -67,25 +78,48 @@ struct ServerBench: AsyncParsableCommand {
         let base = "http://127.0.0.1:\(port.withLock { $0 })"
         let trades = server.tail.all().reduce(0) { $0 + $1.ledger.trades.count }
         print("server: \(bots) paper bots stored with \(trades) trades in their journals; wrk -t\(threads) -c\(connections) -d\(duration)s on loopback")
-        for path in ["/api/v1/bots", "/metrics"] {
-            let result = try wrk(url: base + path, token: token)
+        for path in paths.split(separator: ",") {
+            let result = try await wrk(url: base + path, token: token)
             print("GET \(path): \(result)")
         }
-        try await fanOut(port: port.withLock { $0 }, hub: server.hub, token: token)
+        let exposition = registry.emitToString()
+        print("/metrics body: \(exposition.utf8.count) bytes, \(exposition.split(separator: "\n").count) lines")
+        if clients > 0 { try await fanOut(port: port.withLock { $0 }, hub: server.hub, token: token) }
         running.cancel()
         await store.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func wrk(url: String, token: String) throws -> String {
+    /// The same wrk run against Hummingbird with nothing of Tradewind's: what any route here
+    /// costs at least.
+    func measureBareFramework() async throws {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.get("plain") { _, _ in "{\"status\":\"live\",\"checks\":[]}" }
+        let port = Mutex<Int>(0)
+        let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } },
+                              logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let running = Task { try await app.run() }
+        while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        print("GET /plain (bare Hummingbird, HTTP/1 with WebSocket upgrade): "
+              + (try await wrk(url: "http://127.0.0.1:\(port.withLock { $0 })/plain", token: "none")))
+        running.cancel()
+    }
+
+    func wrk(url: String, token: String) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
         process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)", url]
+        // wrk's report (a few hundred bytes) fits in the pipe; reading it after exit blocks no thread,
+        // which matters when the tasks run on the server's event loops.
         let output = Pipe()
         process.standardOutput = output
+        let exited = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in exited.continuation.finish() }
         try process.run()
+        for await _ in exited.stream {}
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
         func value(after label: String) -> String {
             guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return "?" }
             return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(String.init) ?? "?"

@@ -106,6 +106,18 @@ struct LiveServerTests {
             let metrics = try await client.call(.get, "/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+            // The requests above are counted and timed per route, in sub-5 ms buckets.
+            let live = #"{http_route="/health/live",http_request_method="GET",http_response_status_code="200""#
+            #expect(metrics.text.contains("hb_requests" + live + "} 1"), "\(metrics.text)")
+            #expect(metrics.text.contains("http_server_request_duration_seconds_bucket" + live + #",le="0.00025"}"#))
+            #expect(metrics.text.contains("http_server_request_duration_seconds_count" + live + "} 1"))
+
+            // A refused request is an error of its route; scrapes within 100 ms share one rendering.
+            #expect(try await client.call(.get, "/api/v1/bots").status == 401)
+            try await Task.sleep(for: .milliseconds(150))
+            let later = try await client.call(.get, "/metrics").text
+            #expect(later.contains(#"hb_request_errors{http_route="/api/v1/bots",http_request_method="GET",error_type="401"} 1"#), "\(later)")
+            #expect(try await client.call(.get, "/metrics").text == later)
         }
     }
 
