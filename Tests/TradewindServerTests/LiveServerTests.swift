@@ -42,6 +42,8 @@ struct LiveServerTests {
             let created = try await client.call(.post, "/api/v1/bots", token: trader, body: paperBotFile(name: "goog-live"))
             #expect(created.status == 201, "\(created.text)")
             #expect(field(created.json, "owner") as? String == "trader")
+            // (the list is cached per audience until a bot changes: each step below must show)
+            #expect(try await listedRunning(client, trader) == ["goog-live": false])
 
             // When the trader watches the stream while it runs
             let received = Mutex<[String]>([])
@@ -60,6 +62,7 @@ struct LiveServerTests {
             }
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await client.call(.post, "/api/v1/bots/goog-live/start", token: trader).status == 202)
+            #expect(try await listedRunning(client, trader) == ["goog-live": true])
             let deadline = ContinuousClock.now + .seconds(60)
             while received.withLock({ $0.filter { $0.contains("\"type\":\"fill\"") }.count }) < 2 && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
@@ -89,8 +92,17 @@ struct LiveServerTests {
             let stopped = try await client.call(.post, "/api/v1/bots/goog-live/stop", token: trader)
             #expect(stopped.status == 200, "\(stopped.text)")
             #expect(field(stopped.json, "running") as? Bool == false)
+            #expect(try await listedRunning(client, trader) == ["goog-live": false])
             #expect(try await client.call(.post, "/api/v1/bots/goog-live/stop", token: trader).status == 409)
         }
+    }
+
+    /// GET /bots as `token` sees it: each bot's name and whether it runs.
+    func listedRunning(_ client: some TestClientProtocol, _ token: String) async throws -> [String: Bool] {
+        let items = try #require(field(try await client.call(.get, "/api/v1/bots", token: token).json, "items") as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: items.compactMap { item in
+            (item["name"] as? String).map { ($0, item["running"] as? Bool ?? false) }
+        })
     }
 
     @Test("health, readiness and Prometheus metrics answer without login")

@@ -32,9 +32,13 @@ public actor BotSupervisor {
     /// many bots (GET /bots) ask the actor only about the running ones.
     nonisolated let snapshot = Mutex<(running: Set<String>, failures: [String: String])>(([], [:]))
 
+    /// Bumped after every change of ``snapshot``.
+    nonisolated let snapshotGeneration = Atomic<Int>(0)
+
     private func publishSnapshot() {
         let names = Set(running.keys), failures = failures
         snapshot.withLock { $0 = (names, failures) }
+        snapshotGeneration.add(1, ordering: .releasing)
     }
 
     public init(store: any Store, configuration: ConfigurationCenter, notices: (any NoticeSink)? = nil, logger: Logger) {

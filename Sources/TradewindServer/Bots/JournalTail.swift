@@ -39,6 +39,10 @@ public final class JournalTail: Service, Sendable {
     private let encoded = Mutex<[String: (key: String, json: String)]>([:])
 
     public func list() -> [Summary] { summaries.withLock { $0 } }
+    /// Bumped whenever ``list()`` changes (a bot added, or anything a summary shows), so a
+    /// reader can keep what it built from the list until then.
+    public var listGeneration: Int { generation.load(ordering: .acquiring) }
+    private let generation = Atomic<Int>(0)
 
     /// The bot's JSON, from the cache when nothing it shows has changed; `make` gets the entry
     /// only when it must encode.
@@ -91,7 +95,11 @@ public final class JournalTail: Service, Sendable {
             Summary(name: $0.record.name, owner: $0.record.owner, state: $0.record.state,
                     version: "\($0.ledger.sequence)|\($0.record.updatedAt.nanosecondsSinceEpoch)|\($0.record.state)")
         }
-        summaries.withLock { $0 = list }
+        let changed = summaries.withLock { current in
+            defer { current = list }
+            return current.map { [$0.name, $0.version] } != list.map { [$0.name, $0.version] }
+        }
+        if changed { generation.add(1, ordering: .releasing) }
         ready.store(true, ordering: .releasing)
     }
 

@@ -11,13 +11,26 @@ import TradewindStorage
 struct BotRoutes {
     let supervisor: BotSupervisor
     let tail: JournalTail
+    /// GET /bots bodies per audience (admins, or one user), with the journal-tail and supervisor
+    /// generations they were built from: kept until either moves.
+    let lists = ListCache()
+
+    final class ListCache: Sendable {
+        let bodies = Mutex<[String: (tail: Int, supervisor: Int, body: ByteBuffer)]>([:])
+    }
 
     func add(to api: RouterGroup<ServerContext>) {
         api.get("bots") { _, context in
             let identity = try context.require(.viewer)
             // Built from the journal tail and the supervisor's snapshot, without waiting on any
-            // bot: each bot's JSON is encoded once per change. Equity is as of the last journaled
-            // bar (GET /bots/{name} asks a running bot itself).
+            // bot: each bot's JSON is encoded once per change, and the whole list once per change
+            // of either source. Equity is as of the last journaled bar (GET /bots/{name} asks a
+            // running bot itself).
+            let audience = identity.role == .admin ? "admin" : "user:" + identity.user
+            let generations = (tail: tail.listGeneration, supervisor: supervisor.snapshotGeneration.load(ordering: .acquiring))
+            if let cached = lists.bodies.withLock({ $0[audience] }), cached.tail == generations.tail, cached.supervisor == generations.supervisor {
+                return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: cached.body))
+            }
             let (running, failures) = supervisor.snapshot.withLock { $0 }
             var items: [String] = []
             for bot in tail.list() where BotSupervisor.visible(owner: bot.owner, to: identity) {
@@ -29,7 +42,9 @@ struct BotRoutes {
                 }
                 if let json { items.append(json) }
             }
-            return Wire.text("{\"items\":[" + items.joined(separator: ",") + "]}", contentType: "application/json; charset=utf-8")
+            let body = ByteBuffer(string: "{\"items\":[" + items.joined(separator: ",") + "]}")
+            lists.bodies.withLock { $0[audience] = (generations.tail, generations.supervisor, body) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         }
         api.post("bots") { request, context in
             let identity = try context.require(.trader)
