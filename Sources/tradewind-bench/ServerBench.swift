@@ -11,7 +11,6 @@ import TradewindCore
 import TradewindLive
 import TradewindServer
 import TradewindStorage
-import WSClient
 import HummingbirdWebSocket
 
 /// `tradewind-bench server`: the API under `wrk` on loopback, and the live stream's fan-out.
@@ -130,61 +129,48 @@ struct ServerBench: AsyncParsableCommand {
 
     func fanOut(port: Int, hub: EventHub, token: String) async throws {
         let origin = ContinuousClock.now
-        let tally = Tally()
         let expected = rate * streamSeconds
-        let quiet = Logger(label: "ws", factory: { _ in SwiftLogNoOpLogHandler() })
-        let clients = clients, rate = rate
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/stream?access_token=\(token)&types=bench", logger: quiet) { inbound, _, _ in
-                        tally.connected.add(1, ordering: .relaxed)
-                        var mine: [Int64] = []
-                        mine.reserveCapacity(expected)
-                        for try await message in inbound.messages(maxSize: 1 << 16) {
-                            guard case .text(let text) = message else { continue }
-                            let now = ContinuousClock.now - origin
-                            let received = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
-                            // A message is one event or an array of events waiting together.
-                            var rest = text[...]
-                            while let range = rest.range(of: "\"t\":") {
-                                let digits = rest[range.upperBound...].prefix { $0.isNumber }
-                                if let sent = Int64(digits) { mine.append(received - sent) }
-                                rest = rest[range.upperBound...]
-                            }
-                            if text.contains("\"last\":true") { break }
-                        }
-                        tally.lags.withLock { $0.append(contentsOf: mine) }
-                    }
-                }
-            }
-            while tally.connected.load(ordering: .relaxed) < clients { try await Task.sleep(for: .milliseconds(20)) }
-            try await Task.sleep(for: .milliseconds(200))
-            let interval = Duration.nanoseconds(1_000_000_000 / rate)
-            var next = ContinuousClock.now
-            for sequence in 0..<expected {
-                next += interval
-                let now = ContinuousClock.now - origin
-                let stamp = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
-                let last = sequence == expected - 1
-                hub.publish(StreamEvent(type: "bench", bot: nil, owner: nil, data: "{\"seq\":\(sequence),\"t\":\(stamp)\(last ? ",\"last\":true" : "")}",
-                                        time: "2026-01-01T00:00:00Z"))
-                if next > ContinuousClock.now { try await Task.sleep(until: next) }
-            }
-            try await group.waitForAll()
+        let clients = clients, rate = rate, streamSeconds = streamSeconds
+        @Sendable func nanoseconds() -> Int64 {
+            let now = ContinuousClock.now - origin
+            return now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
         }
-        let sorted = tally.lags.withLock { $0 }.sorted()
+        // The clients connect and read on a thread of their own (blocking sockets, poll(2)), off
+        // the task pool the server runs on.
+        let results = AsyncThrowingStream<(lags: [Int64], frames: Int), any Error>.makeStream()
+        let reader = Thread {
+            do {
+                let set = try StreamClients(count: clients, port: port, path: "/api/v1/stream?access_token=\(token)&types=bench")
+                let deadline = ContinuousClock.now + .seconds(streamSeconds + 30)
+                results.continuation.yield(try set.collect(now: nanoseconds, until: deadline))
+                results.continuation.finish()
+            } catch {
+                results.continuation.finish(throwing: error)
+            }
+        }
+        reader.start()
+        let connectBy = ContinuousClock.now + .seconds(30)
+        while hub.subscriberCount < clients && ContinuousClock.now < connectBy { try await Task.sleep(for: .milliseconds(20)) }
+        guard hub.subscriberCount >= clients else { throw StreamClients.Failure(description: "only \(hub.subscriberCount) of \(clients) clients subscribed") }
+        try await Task.sleep(for: .milliseconds(200))
+        let interval = Duration.nanoseconds(1_000_000_000 / rate)
+        var next = ContinuousClock.now
+        for sequence in 0..<expected {
+            next += interval
+            let last = sequence == expected - 1
+            hub.publish(StreamEvent(type: "bench", bot: nil, owner: nil, data: "{\"seq\":\(sequence),\"t\":\(nanoseconds())\(last ? ",\"last\":true" : "")}",
+                                    time: "2026-01-01T00:00:00Z"))
+            if next > ContinuousClock.now { try await Task.sleep(until: next) }
+        }
+        var collected: (lags: [Int64], frames: Int) = ([], 0)
+        for try await result in results.stream { collected = result }
+        let sorted = collected.lags.sorted()
         func percentile(_ p: Double) -> String {
             guard !sorted.isEmpty else { return "?" }
             return String(format: "%.2f ms", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6)
         }
-        print("stream fan-out: \(rate) events/s × \(streamSeconds) s to \(clients) clients = \(sorted.count) deliveries of \(expected * clients); "
-              + "delivery latency p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(percentile(1.0))")
+        print("stream fan-out: \(rate) events/s × \(streamSeconds) s to \(clients) clients = \(sorted.count) deliveries of \(expected * clients) "
+              + "in \(collected.frames) frames; delivery latency p50 \(percentile(0.5)), p90 \(percentile(0.9)), p99 \(percentile(0.99)), p99.9 \(percentile(0.999)), max \(percentile(1.0))")
     }
 }
 
-/// What the stream clients share: how many are connected, and every delivery's latency.
-final class Tally: Sendable {
-    let connected = Atomic<Int>(0)
-    let lags = Mutex<[Int64]>([])
-}
