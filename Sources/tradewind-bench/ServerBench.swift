@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Metrics
 import Prometheus
@@ -11,7 +12,6 @@ import TradewindCore
 import TradewindLive
 import TradewindServer
 import TradewindStorage
-import HummingbirdWebSocket
 
 /// `tradewind-bench server`: the API under `wrk` on loopback, and the live stream's fan-out.
 struct ServerBench: AsyncParsableCommand {
@@ -110,8 +110,8 @@ struct ServerBench: AsyncParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
         process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)", url]
-        // wrk's report (a few hundred bytes) fits in the pipe; reading it after exit blocks no thread,
-        // which matters when the tasks run on the server's event loops.
+        // wrk's report (a few hundred bytes) fits in the pipe, so it is read after exit: waiting
+        // blocks none of the task pool's threads, which the server under test runs on.
         let output = Pipe()
         process.standardOutput = output
         let exited = AsyncStream<Void>.makeStream()

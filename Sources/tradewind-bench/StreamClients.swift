@@ -13,7 +13,7 @@ import Glibc
 /// does and no more: the opening handshake, then unmasked server frames read straight from
 /// the socket, each text payload scanned for the events' `"t":<nanoseconds>` stamps; pings
 /// are answered.
-final class StreamClients: @unchecked Sendable {
+final class StreamClients {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
