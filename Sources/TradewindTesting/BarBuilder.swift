@@ -33,6 +33,15 @@ public enum BarBuilder {
         return bars
     }
 
+    /// The one-minute bar `minute` minutes after `start`, opening and closing at `close`, its low
+    /// and high at `close` unless given: what a live feed publishes in the venue tests.
+    public static func minute(_ minute: Int, after start: Timestamp, close: Price, low: Price? = nil, high: Price? = nil,
+                              volume: Quantity = Quantity("10")) -> Bar {
+        let open = start + .minutes(Int64(minute))
+        return Bar(openTime: open, closeTime: open + .minutes(1), open: close, high: high ?? close, low: low ?? close, close: close,
+                   volume: volume)
+    }
+
     /// A series of the test instrument.
     public static func series(_ bars: [Bar]) -> BarSeries {
         BarSeries(instrument: instrument, bars: bars, interval: .fixed(.days(1)))

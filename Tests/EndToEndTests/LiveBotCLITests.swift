@@ -17,11 +17,10 @@ import TradewindTesting
     }()
 
     static func bar(_ minute: Int, _ close: Double) -> Bar {
-        let open = Timestamp(nanosecondsSinceEpoch: start + Int64(minute) * 60_000_000_000)
         let cents = Int64((close * 100).rounded())
-        let price = Price(uncheckedRaw: cents, precision: 2)
-        let high = Price(uncheckedRaw: cents + 500, precision: 2), low = Price(uncheckedRaw: cents - 500, precision: 2)
-        return Bar(openTime: open, closeTime: open + .minutes(1), open: price, high: high, low: low, close: price, volume: Quantity("50"))
+        return BarBuilder.minute(minute, after: Timestamp(nanosecondsSinceEpoch: start), close: Price(uncheckedRaw: cents, precision: 2),
+                                 low: Price(uncheckedRaw: cents - 500, precision: 2), high: Price(uncheckedRaw: cents + 500, precision: 2),
+                                 volume: Quantity("50"))
     }
 
     /// A price that swings every few bars, so SMA(2)/SMA(4) crosses often.
@@ -163,19 +162,8 @@ import TradewindTesting
 /// Paper bots on a replayed feed, many in one node, and the backtest-vs-live divergence report.
 @Suite(.serialized) struct PaperNodeCLITests {
     static func paperBot(_ name: String, in directory: URL, fast: Int, venueKind: String = "paper", extra: String = "") throws -> URL {
-        let yaml = """
-        name: \(name)
-        strategy: sma-cross
-        parameters: {fast: "\(fast)", slow: "20", size: "10"}
-        interval: 1d
-        instruments:
-          - {symbol: GOOG, venue: PAPER, price_precision: 2, size_precision: 0}
-        warmup_bars: 30
-        starting_cash: "100000"
-        venue: {kind: \(venueKind)\(extra)}
-        feed: {kind: replay, file: \(directory.appendingPathComponent("GOOG-1d.csv").path), pace_ms: 0}
-        fees: {maker: "0.001", taker: "0.001"}
-        """
+        let yaml = BotFiles.paperSMACross(name: name, fast: fast, slow: 20, warmupBars: 30, data: directory.appendingPathComponent("GOOG-1d.csv").path,
+                                          pace: 0, venueKind: venueKind, venueExtra: extra)
         let url = directory.appendingPathComponent("\(name).yaml")
         try Data(yaml.utf8).write(to: url)
         return url

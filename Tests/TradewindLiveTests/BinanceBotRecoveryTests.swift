@@ -13,9 +13,8 @@ import TradewindTesting
     static let btc = try! Instrument(id: InstrumentID(symbol: "BTCUSDT", venue: "BINANCE"), pricePrecision: 2, sizePrecision: 5)
 
     static func bar(_ minute: Int64, _ close: String, low: String? = nil) -> Bar {
-        let open = Timestamp(nanosecondsSinceEpoch: 1_700_000_000_000_000_000 + minute * 60_000_000_000)
-        return Bar(openTime: open, closeTime: open + .minutes(1), open: Price(close), high: Price(close), low: Price(low ?? close), close: Price(close),
-                   volume: Quantity("10"))
+        BarBuilder.minute(Int(minute), after: Timestamp(nanosecondsSinceEpoch: 1_700_000_000_000_000_000), close: Price(close),
+                          low: low.map { Price($0) })
     }
 
     static func bot(_ exchange: FakeExchange, journal: any BotJournal, script: [Int: [ScriptedStrategy.Action]]) async -> TradingBot<ScriptedStrategy> {

@@ -3,15 +3,14 @@ import Testing
 import TradewindCore
 import TradewindFakeExchange
 import TradewindLive
+import TradewindTesting
 
 /// The real Binance adapter against the local fake exchange on loopback.
 @Suite(.serialized) struct FakeExchangeAdapterTests {
     static let btc = try! Instrument(id: InstrumentID(symbol: "BTCUSDT", venue: "BINANCE"), pricePrecision: 2, sizePrecision: 5)
 
     static func bar(_ minute: Int, _ close: String) -> Bar {
-        let open = Timestamp(nanosecondsSinceEpoch: 1_704_067_200_000_000_000 + Int64(minute) * 60_000_000_000)
-        let price = Price(close)
-        return Bar(openTime: open, closeTime: open + .minutes(1), open: price, high: price, low: price, close: price, volume: Quantity("10"))
+        BarBuilder.minute(minute, after: Timestamp(nanosecondsSinceEpoch: 1_704_067_200_000_000_000), close: Price(close))
     }
 
     static func start(slices: Int = 1) async throws -> (FakeExchange, BinanceSpotAdapter) {

@@ -13,19 +13,7 @@ import WSClient
 
 /// A paper bot replaying GOOG daily bars, paced so a test can watch it trade.
 func paperBotFile(name: String, pace: Int = 3) -> String {
-    """
-    name: \(name)
-    strategy: sma-cross
-    parameters: {fast: "10", slow: "30", size: "10"}
-    interval: 1d
-    instruments:
-      - {symbol: GOOG, venue: PAPER, price_precision: 2, size_precision: 0}
-    warmup_bars: 40
-    starting_cash: "100000"
-    venue: {kind: paper}
-    feed: {kind: replay, file: \(Fixtures.exampleData("GOOG-1d.csv")), pace_ms: \(pace)}
-    fees: {maker: "0.001", taker: "0.001"}
-    """
+    BotFiles.paperSMACross(name: name, fast: 10, slow: 30, warmupBars: 40, data: Fixtures.exampleData("GOOG-1d.csv"), pace: pace)
 }
 
 @Suite("API over a socket: bots and the live stream")
