@@ -12,7 +12,7 @@ struct EventHubTests {
         let hub = EventHub(flushWindow: .milliseconds(50))
         let mailbox = hub.subscribe { _ in true }
         let waiting = Task { await mailbox.next() }
-        try await Task.sleep(for: .milliseconds(10))
+        while !mailbox.hasWaitingWriter { try await Task.sleep(for: .milliseconds(1)) }
         for sequence in 0..<5 { hub.publish(event(sequence)) }
         let batch = try #require(await waiting.value)
         #expect(batch.map(\.json) == (0..<5).map { event($0).json })

@@ -54,17 +54,18 @@ struct SystemRoutes {
 /// every few seconds, so values up to ``maxAge`` old change nothing it records, while several
 /// scrapers (replicas, federation, people with curl) no longer each pay for a full render.
 final class MetricsExposition: Sendable {
-    static let maxAge: Duration = .milliseconds(100)
+    let maxAge: Duration
     let registry: PrometheusCollectorRegistry
     private let rendered = Mutex<(bytes: ByteBuffer, at: ContinuousClock.Instant)?>(nil)
 
-    init(registry: PrometheusCollectorRegistry) {
+    init(registry: PrometheusCollectorRegistry, maxAge: Duration = .milliseconds(100)) {
         self.registry = registry
+        self.maxAge = maxAge
     }
 
     func current() -> ByteBuffer {
         let now = ContinuousClock.now
-        if let cached = rendered.withLock({ $0 }), now - cached.at < Self.maxAge { return cached.bytes }
+        if let cached = rendered.withLock({ $0 }), now - cached.at < maxAge { return cached.bytes }
         // Rendered outside the lock: two scrapes may both render after expiry, neither waits.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16 * 1024)

@@ -137,6 +137,9 @@ public final class Mailbox: Sendable {
         if overflow { dropped.increment() }
     }
 
+    /// Whether a writer is waiting in ``next()`` (for tests that must publish only then).
+    var hasWaitingWriter: Bool { state.withLock { $0.waiter != nil } }
+
     /// Hands everything queued to a waiting writer.
     func flush() {
         let (waiter, events) = state.withLock { state -> (CheckedContinuation<[StreamEvent]?, Never>?, [StreamEvent]) in
