@@ -280,7 +280,7 @@ struct CSVFastPathTests {
             if random.next() % 50 == 0 { fields[3] = FixedPoint.format(price - 500, precision: decimals) }   // high below low
             text += fields.joined(separator: ",") + (random.next() % 10 == 0 ? "\r\n" : "\n")
         }
-        // The notes differ only in quoting; make the general path see the same note text.
+        // The note column holds no value: quoted or not, only the path each row takes differs.
         return Array(text.utf8)
     }
 

@@ -337,8 +337,7 @@ public struct CSVBarParser: Sendable {
             guard byte &- 48 < 10 else { return Timestamp(iso8601UTF8: field) }
             whole = whole &* 10 &+ Int64(byte &- 48)
         }
-        let unit: Int64 = whole < 100_000_000_000 ? 1_000_000_000 : whole < 100_000_000_000_000 ? 1_000_000 : whole < 100_000_000_000_000_000 ? 1_000 : 1
-        let (nanoseconds, overflow) = whole.multipliedReportingOverflow(by: unit)
+        let (nanoseconds, overflow) = whole.multipliedReportingOverflow(by: FixedPoint.pow10(epochUnitScale(whole)))
         return overflow ? nil : Timestamp(nanosecondsSinceEpoch: nanoseconds)
     }
 
@@ -355,6 +354,13 @@ public struct CSVBarParser: Sendable {
         return nil
     }
 
+    /// Decimal digits from an epoch number's unit to nanoseconds, by its magnitude: seconds (9)
+    /// below 10^11, milliseconds (6) below 10^14, microseconds (3) below 10^17, else nanoseconds.
+    @inline(__always)
+    static func epochUnitScale(_ whole: Int64) -> UInt8 {
+        whole < 100_000_000_000 ? 9 : whole < 100_000_000_000_000 ? 6 : whole < 100_000_000_000_000_000 ? 3 : 0
+    }
+
     static func parseTimestamp<Field: BidirectionalCollection<UInt8>>(_ field: Field) -> Timestamp? where Field.SubSequence == Field {
         let trimmed = field.trimmedSpaces
         guard let first = trimmed.first else { return nil }
@@ -362,8 +368,8 @@ public struct CSVBarParser: Sendable {
         guard isNumber else { return trimmed.withContiguousStorageIfAvailable { Timestamp(iso8601UTF8: $0) } ?? Timestamp(iso8601UTF8: ArraySlice(trimmed)) }
         guard let value = ParsedDecimal.parse(utf8: trimmed) else { return nil }
         let whole = value.mantissa / FixedPoint.pow10(value.scale)
-        // Epoch unit by magnitude; the fraction (if any) is kept to nanoseconds.
-        let unitScale: UInt8 = whole < 100_000_000_000 ? 9 : whole < 100_000_000_000_000 ? 6 : whole < 100_000_000_000_000_000 ? 3 : 0
+        // The fraction (if any) is kept to nanoseconds.
+        let unitScale = epochUnitScale(whole)
         if value.scale > unitScale {
             let divisor = FixedPoint.pow10(value.scale - unitScale)
             guard value.mantissa % divisor == 0 else { return nil }  // finer than a nanosecond

@@ -97,7 +97,7 @@ public final class JournalTail: Service, Sendable {
         }
         let changed = summaries.withLock { current in
             defer { current = list }
-            return current.map { [$0.name, $0.version] } != list.map { [$0.name, $0.version] }
+            return !current.elementsEqual(list) { $0.name == $1.name && $0.version == $1.version }
         }
         if changed { generation.add(1, ordering: .releasing) }
         ready.store(true, ordering: .releasing)

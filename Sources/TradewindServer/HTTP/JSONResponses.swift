@@ -7,14 +7,21 @@ import NIOCore
 enum Wire {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.contentType] = jsonType
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.stream.encode(value))))
     }
 
+    static let jsonType = "application/json; charset=utf-8"
+
     static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        bytes(ByteBuffer(string: text), contentType: contentType, status: status)
+    }
+
+    /// A body already encoded (and often kept: buffers are shared, not copied, per response).
+    static func bytes(_ body: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     static let maxBody = 1 << 20

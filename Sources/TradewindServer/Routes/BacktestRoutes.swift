@@ -42,7 +42,7 @@ struct BacktestRoutes {
         api.get("backtests/{id}/result") { _, context in
             try context.require(.viewer)
             let run = try await finishedRun(context)
-            return Wire.text(run.results, contentType: "application/json; charset=utf-8")
+            return Wire.text(run.results, contentType: Wire.jsonType)
         }
         api.get("backtests/{id}/report") { _, context in
             try context.require(.viewer)

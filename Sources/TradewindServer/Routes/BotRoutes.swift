@@ -29,7 +29,7 @@ struct BotRoutes {
             let audience = identity.role == .admin ? "admin" : "user:" + identity.user
             let generations = (tail: tail.listGeneration, supervisor: supervisor.snapshotGeneration.load(ordering: .acquiring))
             if let cached = lists.bodies.withLock({ $0[audience] }), cached.tail == generations.tail, cached.supervisor == generations.supervisor {
-                return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: cached.body))
+                return Wire.bytes(cached.body, contentType: Wire.jsonType)
             }
             let (running, failures) = supervisor.snapshot.withLock { $0 }
             var items: [String] = []
@@ -44,7 +44,7 @@ struct BotRoutes {
             }
             let body = ByteBuffer(string: "{\"items\":[" + items.joined(separator: ",") + "]}")
             lists.bodies.withLock { $0[audience] = (generations.tail, generations.supervisor, body) }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+            return Wire.bytes(body, contentType: Wire.jsonType)
         }
         api.post("bots") { request, context in
             let identity = try context.require(.trader)

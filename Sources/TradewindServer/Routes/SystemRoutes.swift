@@ -19,9 +19,7 @@ struct SystemRoutes {
     func add(to router: Router<ServerContext>) {
         // Orchestrators poll this often; its answer never changes, so it is encoded once.
         let live = ByteBuffer(bytes: (try? JSONEncoder.stream.encode(Health(status: "live", checks: []))) ?? Data())
-        router.get("health/live") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: live))
-        }
+        router.get("health/live") { _, _ in Wire.bytes(live, contentType: Wire.jsonType) }
         router.get("health/ready") { _, _ in
             var checks: [Check] = []
             do {
@@ -40,10 +38,7 @@ struct SystemRoutes {
             return try Wire.json(Health(status: ready ? "ready" : "not ready", checks: checks), status: ready ? .ok : .serviceUnavailable)
         }
         let exposition = MetricsExposition(registry: registry)
-        router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: exposition.current()))
-        }
+        router.get("metrics") { _, _ in Wire.bytes(exposition.current(), contentType: "text/plain; version=0.0.4; charset=utf-8") }
     }
 }
 
