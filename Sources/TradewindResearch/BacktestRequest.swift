@@ -103,14 +103,29 @@ public enum Tradewind {
                                                   fillModel: execution.fillModel, margin: execution.margin, funding: funding,
                                                   barsFromTicks: request.barsFromTicks, risk: execution.risk)
         let series = files.compactMap { if case .bars(let series) = $0 { series } else { nil } }
-        if let gate = request.gate {
-            for one in series { notes += try gate.check(one, label: one.instrument.id.description) }
-        }
         if series.count == files.count {
-            let result = try run(strategyType, request.parameters, data: .bars(series), configuration: configuration)
-            let perYear = Annualization.periodsPerYear(series: series, calendar: execution.calendar)
-            var report = BacktestReport(result: result, intervalDescription: series.first?.interval?.description, periodsPerYear: perYear)
-            for one in series { report.addPriceChart(instrument: one.instrument.id.description, bars: one.bars) }
+            // The data checks, annualisation and chart thinning only read the bars: they run on
+            // another core while the backtest runs. A failed check still refuses the run.
+            let strategyType = Box(strategyType)
+            let parameters = request.parameters
+            let calendar = execution.calendar
+            let (checked, result) = try Parallel.both({
+                Result { () throws -> Preparation in
+                    var notes: [String] = []
+                    if let gate = request.gate {
+                        for one in series { notes += try gate.check(one, label: one.instrument.id.description) }
+                    }
+                    return Preparation(notes: notes, periodsPerYear: Annualization.periodsPerYear(series: series, calendar: calendar),
+                                       charts: series.map { .init(instrument: $0.instrument.id.description, bars: $0.bars) })
+                }
+            }, {
+                Result { try run(strategyType.value, parameters, data: .bars(series), configuration: configuration) }
+            })
+            let preparation = try checked.get()
+            notes += preparation.notes
+            var report = BacktestReport(result: try result.get(), intervalDescription: series.first?.interval?.description,
+                                        periodsPerYear: preparation.periodsPerYear)
+            report.priceCharts = preparation.charts
             return report
         }
         guard let bar = request.barsFromTicks else {
@@ -138,6 +153,20 @@ public enum Tradewind {
         })
         return BacktestReport(result: result, intervalDescription: bar.description,
                               periodsPerYear: Annualization.periodsPerYear(times: times, calendar: calendar))
+    }
+
+    /// What the bar checks produce beside the run.
+    private struct Preparation {
+        var notes: [String]
+        var periodsPerYear: Double?
+        var charts: [BacktestReport.PriceChart]
+    }
+
+    /// A strategy type handed to another thread: metatypes of `Strategy` are not `Sendable`
+    /// by declaration, but a type is immutable.
+    private struct Box<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
     }
 
     /// What a run replays: bar series, or any mix of market events in time order.

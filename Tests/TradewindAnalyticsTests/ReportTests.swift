@@ -143,3 +143,44 @@ struct ReportTests {
         #expect(years.map { SVGChart.timeLabel($0, span: 260_000_000) }.first == "2006")
     }
 }
+
+/// Long arrays are written straight to bytes, in pieces on all cores; the bytes must be those
+/// of the same array built as nodes.
+@Suite("JSON rows")
+struct JSONRowsTests {
+    struct Points: JSONRows {
+        let count: Int
+        var bytesPerRow: Int { 20 }
+        func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
+            output += Array("[\(index),\(layout.indent > 0 ? " " : "")\"p\(index)\"]".utf8)
+        }
+        func node(_ index: Int) -> JSONValue { .array([.int(index), .string("p\(index)")]) }
+    }
+
+    struct Objects: JSONRows {
+        let count: Int
+        var bytesPerRow: Int { 60 }
+        func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
+            layout.beginObject(to: &output)
+            layout.member("index", first: true, to: &output)
+            output += Array(String(index).utf8)
+            layout.member("name \"quoted\"", first: false, to: &output)
+            JSONValue.writeString("n\(index)", to: &output)
+            layout.endObject(to: &output)
+        }
+        func node(_ index: Int) -> JSONValue { .object([("index", .int(index)), ("name \"quoted\"", .string("n\(index)"))]) }
+    }
+
+    @Test("rows, long and short, pretty and compact, give the bytes of the same nodes",
+          arguments: [0, 1, 3, JSONValue.parallelRows - 1, JSONValue.parallelRows * 3 + 7])
+    func sameBytes(count: Int) {
+        for indent in [0, 2] {
+            let points = Points(count: count)
+            let objects = Objects(count: count)
+            let written = JSONValue.object([("points", .rows(points)), ("objects", .rows(objects)), ("after", .bool(true))])
+            let built = JSONValue.object([("points", .array((0..<count).map(points.node))),
+                                          ("objects", .array((0..<count).map(objects.node))), ("after", .bool(true))])
+            #expect(written.renderedBytes(indent: indent) == built.renderedBytes(indent: indent), "indent \(indent)")
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Testing
+import Foundation
 import TradewindCore
-import TradewindMarketData
+@testable import TradewindMarketData
 import TradewindTesting
 
 @Suite("CSV bar import")
@@ -294,5 +295,92 @@ struct CSVFastPathTests {
         #expect(fast.issues.count > 100, "the generator makes problems")
         #expect(fast.series?.bars == general.series?.bars)
         #expect((fast.series?.bars.count ?? 0) > 1_000)
+    }
+}
+
+/// Files of 4 MB and more are parsed in parts on all cores and joined; anything wrong sends the
+/// file through the one-pass reader. Either way the result must be what the one-pass reader
+/// (``CSVBarParser/scan(_:issueLimit:)``) gives.
+@Suite("CSV parsing in parts agrees with the one-pass reader")
+struct CSVPartedParseTests {
+    static let rows = 120_000
+
+    /// One-minute rows, 2 decimals; later rows may carry more decimals (the precision grows
+    /// after the cut, so earlier parts are rescaled when joined).
+    static func lines(extraDecimalsFrom: Int? = nil) -> [String] {
+        var random = SplitMix64(seed: 7)
+        var price: Int64 = 10_000
+        return (0..<rows).map { row in
+            price = max(1_000, price + Int64(random.next() % 201) - 100)
+            let decimals = extraDecimalsFrom.map { row >= $0 ? 4 : 2 } ?? 2
+            let scale: Int64 = decimals == 4 ? 100 : 1
+            func value(_ raw: Int64) -> String { FixedPoint.format(raw * scale + (decimals == 4 ? 7 : 0), precision: decimals) }
+            let stamp = row % 1_000 == 0 ? Timestamp(secondsSinceEpoch: 1_700_000_000 + Int64(row) * 60).iso8601
+                : String(1_700_000_000 + Int64(row) * 60)
+            return "\(stamp),\(value(price)),\(value(price + 50)),\(value(price - 50)),\(value(price + 10)),\(random.next() % 1_000)"
+        }
+    }
+
+    static func file(_ lines: [String], trailingNewline: Bool = true) -> [UInt8] {
+        Array(("timestamp,open,high,low,close,volume\n" + lines.joined(separator: "\n") + (trailingNewline ? "\n" : "")).utf8)
+    }
+
+    static func replacing(_ line: String, fields: ClosedRange<Int>, with value: String) -> String {
+        var parts = line.split(separator: ",").map(String.init)
+        for index in fields { parts[index] = value }
+        return parts.joined(separator: ",")
+    }
+
+    let parser = CSVBarParser(fileName: "big.csv", instrumentID: InstrumentID(symbol: "X", venue: "CSV"))
+
+    @Test("a clean file reads to the same series", arguments: [nil, 10, 90_000] as [Int?])
+    func clean(extraDecimalsFrom: Int?) throws {
+        let bytes = Self.file(Self.lines(extraDecimalsFrom: extraDecimalsFrom))
+        #expect(bytes.count >= CSVBarParser.partedParseBytes, "large enough to be parsed in parts")
+        let parted = try parser.parse(bytes)
+        let oneByOne = try #require(parser.scan(bytes).series)
+        if Parallel.cores > 1 {
+            #expect(parser.parseInParts(bytes)?.bars == oneByOne.bars, "the parts themselves joined, not the fallback")
+        }
+        #expect(parted.bars == oneByOne.bars)
+        #expect(parted.bars.count == Self.rows)
+        #expect(parted.instrument == oneByOne.instrument)
+        #expect(parted.interval == oneByOne.interval)
+    }
+
+    @Test("without a trailing newline, and with CRLF endings")
+    func endings() throws {
+        for bytes in [Self.file(Self.lines(), trailingNewline: false),
+                      Array(String(decoding: Self.file(Self.lines()), as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8)] {
+            #expect(try parser.parse(bytes).bars == parser.scan(bytes).series?.bars)
+        }
+    }
+
+    /// Each broken file must throw the one-pass reader's first problem, wherever the cut falls.
+    @Test("a problem anywhere is reported as the one-pass reader reports it", arguments: [
+        "duplicate in the middle", "out of order at the end", "empty line in the middle", "overflow after rescaling", "bad number early",
+    ])
+    func problems(kind: String) {
+        var lines = Self.lines()
+        let middle = Self.rows / 2
+        switch kind {
+        case "duplicate in the middle":
+            for row in middle - 3...middle + 3 { lines[row] = lines[row - 1] }
+        case "out of order at the end":
+            lines[Self.rows - 1] = lines[0]
+        case "empty line in the middle":
+            for row in [middle - 2, middle, middle + 2] { lines[row] = "" }
+        case "overflow after rescaling":
+            // Fits 64 bits at 2 decimals, not at the 4 a row after the cut brings.
+            lines[1] = "1700000060," + Array(repeating: "90000000000000000.00", count: 4).joined(separator: ",") + ",1"
+            lines[middle] = Self.replacing(lines[middle], fields: 1...4, with: "100.0001")
+        default:
+            lines[3] = Self.replacing(lines[3], fields: 1...1, with: "oops")
+        }
+        let bytes = Self.file(lines)
+        let expected = parser.scan(bytes, issueLimit: 1).issues.first
+        #expect(expected != nil, "the file is broken")
+        #expect(parser.parseInParts(bytes) == nil, "parts with a problem fall back to the one-pass reader")
+        #expect(throws: MarketDataError.invalidRow(expected!)) { try parser.parse(bytes) }
     }
 }

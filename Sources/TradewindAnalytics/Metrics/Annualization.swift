@@ -19,8 +19,20 @@ public enum Annualization {
         case .fixed(let span) where span.nanoseconds >= TimeSpan.days(1).nanoseconds:
             return days * 86_400e9 / Double(span.nanoseconds)
         case .fixed:
+            // Bars of one day are usually consecutive: count runs, then merge them by day.
             var perDay: [Int64: Int] = [:]
-            for time in times { perDay[time.startOfUTCDay.nanosecondsSinceEpoch, default: 0] += 1 }
+            var runDay = Int64.min
+            var run = 0
+            for time in times {
+                let day = time.startOfUTCDay.nanosecondsSinceEpoch
+                if day == runDay {
+                    run += 1
+                } else {
+                    if run > 0 { perDay[runDay, default: 0] += run }
+                    (runDay, run) = (day, 1)
+                }
+            }
+            if run > 0 { perDay[runDay, default: 0] += run }
             let counts = perDay.values.sorted()
             return days * Double(counts[counts.count / 2])
         case nil:

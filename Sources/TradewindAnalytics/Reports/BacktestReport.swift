@@ -18,21 +18,19 @@ public struct BacktestReport: Sendable {
     public struct PriceChart: Sendable {
         public var instrument: String
         public var points: [(time: Timestamp, close: Price)]
-    }
 
-    /// Points a price chart keeps at most; longer series keep each bucket's lowest and highest close.
-    public static let priceChartPoints = 4_000
-
-    /// Adds the instrument's closes for the trade-marker chart. Series longer than
-    /// ``priceChartPoints`` keep the lowest and highest close of each bucket, in time order, so
-    /// spikes survive the thinning.
-    public mutating func addPriceChart(instrument: String, bars: [Bar]) {
-        var points: [(time: Timestamp, close: Price)] = []
-        if bars.count <= Self.priceChartPoints {
-            points = bars.map { ($0.closeTime, $0.close) }
-        } else {
-            let buckets = Self.priceChartPoints / 2
-            points.reserveCapacity(Self.priceChartPoints)
+        /// The instrument's closes for the trade-marker chart. Series longer than
+        /// ``BacktestReport/priceChartPoints`` keep the lowest and highest close of each
+        /// bucket, in time order, so spikes survive the thinning.
+        public init(instrument: String, bars: [Bar]) {
+            self.instrument = instrument
+            points = []
+            if bars.count <= BacktestReport.priceChartPoints {
+                points = bars.map { ($0.closeTime, $0.close) }
+                return
+            }
+            let buckets = BacktestReport.priceChartPoints / 2
+            points.reserveCapacity(BacktestReport.priceChartPoints)
             for bucket in 0..<buckets {
                 let slice = bars[bars.count * bucket / buckets ..< bars.count * (bucket + 1) / buckets]
                 guard var low = slice.first else { continue }
@@ -41,11 +39,19 @@ public struct BacktestReport: Sendable {
                     if bar.close < low.close { low = bar }
                     if bar.close > high.close { high = bar }
                 }
-                let pair = low.closeTime <= high.closeTime ? [low, high] : [high, low]
-                points += pair.map { ($0.closeTime, $0.close) }
+                let (first, second) = low.closeTime <= high.closeTime ? (low, high) : (high, low)
+                points.append((first.closeTime, first.close))
+                points.append((second.closeTime, second.close))
             }
         }
-        priceCharts.append(PriceChart(instrument: instrument, points: points))
+    }
+
+    /// Points a price chart keeps at most; longer series keep each bucket's lowest and highest close.
+    public static let priceChartPoints = 4_000
+
+    /// Adds the instrument's closes for the trade-marker chart (``PriceChart/init(instrument:bars:)``).
+    public mutating func addPriceChart(instrument: String, bars: [Bar]) {
+        priceCharts.append(PriceChart(instrument: instrument, bars: bars))
     }
 
     /// - Parameter periodsPerYear: bars a year for annualising Sharpe, Sortino and volatility
@@ -104,7 +110,7 @@ public struct BacktestReport: Sendable {
             ("execution", executionJSON),
             ("monte_carlo", monteCarloJSON),
             ("orders", ordersJSON),
-            ("trades", .array(result.trades.map(Self.json(trade:)))),
+            ("trades", tradesJSON),
             ("open_positions", .array(result.openPositions.map(Self.json(position:)))),
             ("equity_curve", equityCurveJSON),
             ("risk", .object([
@@ -134,28 +140,16 @@ public struct BacktestReport: Sendable {
             })),
             ("metrics", metricsJSON),
             ("price_chart", .array(priceCharts.map { chart in
-                .object([("instrument", .string(chart.instrument)), ("points", .rows(count: chart.points.count) { index, bytes in
-                    bytes.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\"")])
-                    chart.points[index].time.appendISO8601(to: &bytes)
-                    bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ","), 0x20])
-                    bytes.append(contentsOf: chart.points[index].close.description.utf8)
-                    bytes.append(UInt8(ascii: "]"))
-                })])
+                .object([("instrument", .string(chart.instrument)), ("points", .rows(PriceChartRows(points: chart.points)))])
             })),
         ])
     }
 
+    /// Closed trades, each object written straight to bytes.
+    var tradesJSON: JSONValue { .rows(TradeRows(trades: result.trades)) }
+
     /// `["time", equity]` per point, written straight to bytes.
-    var equityCurveJSON: JSONValue {
-        let curve = result.equityCurve
-        return .rows(count: curve.count) { index, bytes in
-            bytes.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\"")])
-            curve[index].time.appendISO8601(to: &bytes)
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ","), 0x20])
-            curve[index].equity.appendDecimal(to: &bytes)
-            bytes.append(UInt8(ascii: "]"))
-        }
-    }
+    var equityCurveJSON: JSONValue { .rows(EquityCurveRows(curve: result.equityCurve)) }
 
     /// The assumptions the run was made under.
     var executionJSON: JSONValue {
@@ -216,7 +210,10 @@ public struct BacktestReport: Sendable {
     /// Order outcomes: a count per final status, and every order that never reached the
     /// market (denied by the pre-trade checks or rejected by the venue) with its reason.
     var ordersJSON: JSONValue {
-        let refused = result.orders.filter { $0.status == .denied || $0.status == .rejected }
+        var refused: [Order] = []
+        for index in result.orders.indices where [.denied, .rejected].contains(result.orders[index].status) {
+            refused.append(result.orders[index])
+        }
         return .object([
             ("count", .int(result.orders.count)),
             ("by_status", .object(orderStatusCounts.map { ($0.status.rawValue, .int($0.count)) })),
@@ -235,24 +232,10 @@ public struct BacktestReport: Sendable {
 
     /// Orders per final status, in the lifecycle's declaration order.
     var orderStatusCounts: [(status: OrderStatus, count: Int)] {
-        OrderStatus.allCases.compactMap { status in
-            let count = result.orders.filter { $0.status == status }.count
-            return count > 0 ? (status, count) : nil
-        }
-    }
-
-    static func json(trade: Trade) -> JSONValue {
-        .object([
-            ("instrument", .string(trade.instrumentID.description)),
-            ("side", .string(trade.side.rawValue)),
-            ("entry_time", .string(trade.entryTime.iso8601)),
-            ("entry_price", .number(trade.entryPrice.description)),
-            ("exit_time", .string(trade.exitTime.iso8601)),
-            ("exit_price", .number(trade.exitPrice.description)),
-            ("size", .number(trade.quantity.description)),
-            ("pnl", .number(trade.pnl.description)),
-            ("fees", .number(trade.fees.description)),
-        ])
+        // One pass, reading only the status: orders are large values, and filtering copies them.
+        var counts: [OrderStatus: Int] = [:]
+        for index in result.orders.indices { counts[result.orders[index].status, default: 0] += 1 }
+        return OrderStatus.allCases.compactMap { status in counts[status].map { (status, $0) } }
     }
 
     static func json(position: Position) -> JSONValue {
@@ -364,4 +347,78 @@ public struct BacktestReport: Sendable {
 
 extension String {
     func padding(to width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}
+
+/// `["time", close]` per point of a price chart.
+struct PriceChartRows: JSONRows {
+    let points: [(time: Timestamp, close: Price)]
+    var count: Int { points.count }
+    var bytesPerRow: Int { 36 }
+
+    func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
+        let point = points[index]
+        output.append(UInt8(ascii: "["))
+        output.appendQuotedTime(point.time)
+        output.append(UInt8(ascii: ","))
+        output.append(0x20)
+        point.close.appendDecimal(to: &output)
+        output.append(UInt8(ascii: "]"))
+    }
+}
+
+/// `["time", equity]` per point of the equity curve.
+struct EquityCurveRows: JSONRows {
+    let curve: [EquityPoint]
+    var count: Int { curve.count }
+    var bytesPerRow: Int { 40 }
+
+    func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
+        let point = curve[index]
+        output.append(UInt8(ascii: "["))
+        output.appendQuotedTime(point.time)
+        output.append(UInt8(ascii: ","))
+        output.append(0x20)
+        point.equity.appendDecimal(to: &output)
+        output.append(UInt8(ascii: "]"))
+    }
+}
+
+/// One object per closed trade.
+struct TradeRows: JSONRows {
+    let trades: [Trade]
+    var count: Int { trades.count }
+    var bytesPerRow: Int { 330 }
+
+    func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
+        let trade = trades[index]
+        layout.beginObject(to: &output)
+        layout.member("instrument", first: true, to: &output)
+        JSONValue.writeString(trade.instrumentID.description, to: &output)
+        layout.member("side", first: false, to: &output)
+        JSONValue.writeString(trade.side.rawValue, to: &output)
+        layout.member("entry_time", first: false, to: &output)
+        output.appendQuotedTime(trade.entryTime)
+        layout.member("entry_price", first: false, to: &output)
+        trade.entryPrice.appendDecimal(to: &output)
+        layout.member("exit_time", first: false, to: &output)
+        output.appendQuotedTime(trade.exitTime)
+        layout.member("exit_price", first: false, to: &output)
+        trade.exitPrice.appendDecimal(to: &output)
+        layout.member("size", first: false, to: &output)
+        trade.quantity.appendDecimal(to: &output)
+        layout.member("pnl", first: false, to: &output)
+        trade.pnl.appendDecimal(to: &output)
+        layout.member("fees", first: false, to: &output)
+        trade.fees.appendDecimal(to: &output)
+        layout.endObject(to: &output)
+    }
+}
+
+extension [UInt8] {
+    /// A timestamp as a quoted ISO-8601 JSON string.
+    mutating func appendQuotedTime(_ time: Timestamp) {
+        append(UInt8(ascii: "\""))
+        time.appendISO8601(to: &self)
+        append(UInt8(ascii: "\""))
+    }
 }

@@ -1,3 +1,5 @@
+import TradewindCore
+
 /// A JSON document built in memory with keys in insertion order.
 ///
 /// Numbers are kept as their exact decimal text, so money printed from a
@@ -10,9 +12,9 @@ public indirect enum JSONValue: Hashable, Sendable {
     case number(String)
     case bool(Bool)
     case null
-    /// A long array of small rows (an equity curve), each written straight to bytes by `row`
-    /// as one complete JSON value on one line, so a million points need no million nodes.
-    case rows(count: Int, row: @Sendable (Int, inout [UInt8]) -> Void)
+    /// A long array (an equity curve, the closed trades) written straight to bytes by its
+    /// source, one element per line, so a million points need no million nodes.
+    case rows(any JSONRows)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
     public func hash(into hasher: inout Hasher) { hasher.combine(rendered()) }
@@ -29,6 +31,10 @@ public indirect enum JSONValue: Hashable, Sendable {
     public func rendered(indent: Int = 0) -> String {
         String(decoding: renderedBytes(indent: indent), as: UTF8.self)
     }
+
+    /// Arrays of ``rows(_:)`` at least this long are
+    /// written in pieces on all cores and joined in order: the bytes are the same either way.
+    static let parallelRows = 16_384
 
     /// The UTF-8 bytes of ``rendered(indent:)``.
     public func renderedBytes(indent: Int = 0) -> [UInt8] {
@@ -82,24 +88,63 @@ public indirect enum JSONValue: Hashable, Sendable {
             }
             pad(level)
             output.append(UInt8(ascii: "]"))
-        case .rows(let count, let row):
-            guard count > 0 else { output += Array("[]".utf8); return }
-            // Rows are short and many: size the buffer once rather than doubling it repeatedly.
-            output.reserveCapacity(output.count + count * (48 + indent * (level + 1)))
-            output.append(UInt8(ascii: "["))
-            newline()
-            for index in 0..<count {
-                pad(level + 1)
-                row(index, &output)
-                if index + 1 < count { output.append(UInt8(ascii: ",")) }
-                newline()
-            }
-            pad(level)
-            output.append(UInt8(ascii: "]"))
+        case .rows(let rows):
+            JSONValue.writeRows(rows, to: &output, indent: indent, level: level)
         case .string(let text): JSONValue.writeString(text, to: &output)
         case .number(let text): output.append(contentsOf: text.utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
         case .null: output.append(contentsOf: "null".utf8)
+        }
+    }
+
+    /// An array written one element per line; long arrays are cut into pieces written
+    /// concurrently into their own buffers, then appended in order.
+    private static func writeRows<Rows: JSONRows>(_ rows: Rows, to output: inout [UInt8], indent: Int, level: Int) {
+        let count = rows.count
+        guard count > 0 else { output += Array("[]".utf8); return }
+        output.append(UInt8(ascii: "["))
+        if indent > 0 { output.append(0x0A) }
+        let layout = JSONLayout(indent: indent, level: level + 1)
+        let padding = [UInt8](repeating: 0x20, count: indent * (level + 1))
+        let estimate = rows.bytesPerRow + padding.count + 2
+        let pieces = Parallel.cores > 1 && count >= parallelRows ? Parallel.cores * 4 : 1
+        if pieces == 1 {
+            // Rows are many: size the buffer once rather than doubling it repeatedly.
+            JSONValue.ensureRoom(count * estimate, in: &output)
+            writeRange(0..<count, of: rows, padding: padding, layout: layout, to: &output)
+        } else {
+            let written = Parallel.map(pieces) { piece in
+                let range = count * piece / pieces ..< count * (piece + 1) / pieces
+                var bytes: [UInt8] = []
+                bytes.reserveLarge(range.count * estimate)
+                writeRange(range, of: rows, padding: padding, layout: layout, to: &bytes)
+                return bytes
+            }
+            JSONValue.ensureRoom(written.reduce(0) { $0 + $1.count }, in: &output)
+            for bytes in written { output.append(contentsOf: bytes) }
+        }
+        output.append(contentsOf: padding.dropLast(indent))
+        output.append(UInt8(ascii: "]"))
+    }
+
+    /// Makes room for `extra` more bytes. A larger buffer copies everything written so far, so
+    /// it grows with room to spare: capacity that is never written costs no memory.
+    private static func ensureRoom(_ extra: Int, in output: inout [UInt8]) {
+        guard output.capacity - output.count < extra else { return }
+        output.reserveLarge(output.count + extra + output.count / 2 + (64 << 10))
+    }
+
+    /// Elements `range` with their indentation, commas and newlines. Everything comes in as
+    /// an argument: values captured by the concurrent closure would be retained on every row,
+    /// from two threads at once.
+    private static func writeRange<Rows: JSONRows>(_ range: Range<Int>, of rows: Rows, padding: [UInt8], layout: JSONLayout,
+                                                   to output: inout [UInt8]) {
+        let last = rows.count - 1
+        for index in range {
+            output.append(contentsOf: padding)
+            rows.write(index, to: &output, layout: layout)
+            if index < last { output.append(UInt8(ascii: ",")) }
+            if layout.indent > 0 { output.append(0x0A) }
         }
     }
 
@@ -127,5 +172,48 @@ public indirect enum JSONValue: Hashable, Sendable {
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The elements of a long JSON array, written straight to bytes (``JSONValue/rows(_:)``).
+/// Rows may be written concurrently from several threads, so writing must only read.
+public protocol JSONRows: Sendable {
+    var count: Int { get }
+    /// A guess of one element's length, to size buffers once.
+    var bytesPerRow: Int { get }
+    /// Appends element `index` as one complete JSON value. Scalars and short arrays ignore
+    /// `layout`; an object lays itself out with it, as ``JSONValue/object(_:)`` would be.
+    func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout)
+}
+
+/// Where a value written by ``JSONRows`` sits: spaces per level (0 for compact) and its level.
+public struct JSONLayout: Sendable {
+    public var indent: Int
+    public var level: Int
+
+    /// `{`, then the members (``member(_:first:to:)`` before each value), then ``endObject(to:)``:
+    /// the same bytes as ``JSONValue/object(_:)`` of a non-empty object.
+    public func beginObject(to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+    }
+
+    /// The separator, indentation and key before a member's value.
+    public func member(_ key: String, first: Bool, to output: inout [UInt8]) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        if indent > 0 {
+            output.append(0x0A)
+            output.append(contentsOf: repeatElement(0x20, count: indent * (level + 1)))
+        }
+        JSONValue.writeString(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        if indent > 0 { output.append(0x20) }
+    }
+
+    public func endObject(to output: inout [UInt8]) {
+        if indent > 0 {
+            output.append(0x0A)
+            output.append(contentsOf: repeatElement(0x20, count: indent * level))
+        }
+        output.append(UInt8(ascii: "}"))
     }
 }

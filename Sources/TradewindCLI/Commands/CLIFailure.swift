@@ -99,5 +99,16 @@ func writeFile(_ bytes: [UInt8], to path: String) throws {
 
 /// Writes bytes to standard output as they are (a large JSON document need not become a String).
 func writeToStandardOutput(_ bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes))
+    // Straight from the array: `Data(bytes)` would copy a report of tens of megabytes first.
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe: nothing more can be said there
+            }
+            offset += written
+        }
+    }
 }

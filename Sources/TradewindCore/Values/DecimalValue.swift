@@ -106,6 +106,11 @@ extension DecimalValue {
 
     public var description: String { FixedPoint.format(raw, precision: Int(precision)) }
 
+    /// Appends ``description`` as UTF-8 without building a string (reports write many).
+    public func appendDecimal(to bytes: inout [UInt8]) {
+        FixedPoint.appendFormatted(raw, precision: Int(precision), to: &bytes)
+    }
+
     public static func == (lhs: Self, rhs: Self) -> Bool {
         if lhs.precision == rhs.precision { return lhs.raw == rhs.raw }
         let common = max(lhs.precision, rhs.precision)

@@ -98,6 +98,30 @@ public enum FixedPoint {
         return negative ? "-" + digits : digits
     }
 
+    /// Appends ``format(_:precision:)`` of a 64-bit raw value as UTF-8, without building a string.
+    public static func appendFormatted(_ raw: Int64, precision: Int, to bytes: inout [UInt8]) {
+        if raw < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: room for 20 digits
+        var count = 0
+        var rest = raw.magnitude
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[31 - count] = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            // At least one digit before the point: 5 at precision 2 is 0.05.
+            while count <= precision {
+                buffer[31 - count] = 48
+                count += 1
+            }
+            for offset in (32 - count)..<32 {
+                if offset == 32 - precision { bytes.append(UInt8(ascii: ".")) }
+                bytes.append(buffer[offset])
+            }
+        }
+    }
+
     /// Appends `.` and the fraction `value / 10^digits` without trailing zeros; nothing for 0.
     static func appendTrimmedFraction(_ value: UInt64, digits: Int, to bytes: inout [UInt8]) {
         guard value != 0 else { return }

@@ -168,7 +168,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
                 throw .configuration("bars from ticks: \(error)")
             }
         }
-        self.equityCurve.reserveCapacity(expectedBars)
+        self.equityCurve.reserveLarge(expectedBars)
         self.reports.reserveCapacity(8)
         self.commands.reserveCapacity(8)
     }

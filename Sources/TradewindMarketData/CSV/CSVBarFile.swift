@@ -29,6 +29,7 @@ public enum CSVBarFile {
         var failed = false
         let content = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             initialized = 0
+            if let base = buffer.baseAddress { HugePages.advise(base, bytes: size) }
             while initialized < size {
                 let count = read(descriptor, buffer.baseAddress! + initialized, size - initialized)
                 if count < 0 && errno == EINTR { continue }

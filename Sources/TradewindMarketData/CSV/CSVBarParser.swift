@@ -1,4 +1,7 @@
 public import TradewindCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Parses OHLCV bars from CSV bytes. Pure: file reading lives in ``CSVBarFile``.
 ///
@@ -27,10 +30,11 @@ public struct CSVBarParser: Sendable {
     /// Parses the whole input or throws the first problem.
     /// - Throws: ``MarketDataError/invalidRow(_:)`` naming file, line and column.
     public func parse(_ bytes: [UInt8]) throws(MarketDataError) -> BarSeries {
+        if let series = parseInParts(bytes) { return series }
         var rows = RowCollector(limit: 1)
         read(bytes, into: &rows)
         if let issue = rows.issues.first { throw .invalidRow(issue) }
-        return try makeSeries(rows)
+        return try makeSeries(&rows)
     }
 
     /// The result of a lenient read: every problem, plus the rows that had none.
@@ -46,8 +50,10 @@ public struct CSVBarParser: Sendable {
     public func scan(_ bytes: [UInt8], issueLimit: Int = 1_000) -> Scan {
         var rows = RowCollector(limit: issueLimit)
         read(bytes, into: &rows)
-        let series = rows.stamps.isEmpty ? nil : try? makeSeries(rows)
-        return Scan(rowCount: rows.dataRows, issues: rows.issues, series: series)
+        let dataRows = rows.dataRows
+        let issues = rows.issues
+        let series = rows.stamps.isEmpty ? nil : try? makeSeries(&rows)
+        return Scan(rowCount: dataRows, issues: issues, series: series)
     }
 
     // MARK: - Reading
@@ -94,9 +100,9 @@ public struct CSVBarParser: Sendable {
         var full: Bool { issues.count >= limit }
 
         mutating func reserve(_ count: Int) {
-            lines.reserveCapacity(count)
-            stamps.reserveCapacity(count)
-            bars.reserveCapacity(count)
+            lines.reserveLarge(count)
+            stamps.reserveLarge(count)
+            bars.reserveLarge(count)
         }
 
         /// The line of an accepted row with this timestamp; accepted stamps ascend, so a binary search finds it.
@@ -123,75 +129,138 @@ public struct CSVBarParser: Sendable {
     }
 
     func read(_ bytes: [UInt8], into rows: inout RowCollector) {
-        var lines = CSVLines(bytes)
-        guard let header = lines.next() else {
-            rows.issues.append(issue(1, 0, nil, .emptyFile, "the file is empty; expected a header line"))
-            return
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let (layout, dataStart) = readHeader(bytes, into: &rows) else { return }
+            rows.reserve(Self.newlines(in: buffer, dataStart..<buffer.count) + 1)
+            readRows(buffer, dataStart..<buffer.count, firstLine: 2, isFinal: true, layout, into: &rows)
         }
-        let names = CSVLines.headerNames(header.bytes)
+    }
+
+    /// The header's layout and where the data starts; `nil` (with the issue) if the header is unusable.
+    func readHeader(_ bytes: [UInt8], into rows: inout RowCollector) -> (Layout, Int)? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // a byte-order mark is not part of the first name
+        guard start < bytes.count else {
+            rows.issues.append(issue(1, 0, nil, .emptyFile, "the file is empty; expected a header line"))
+            return nil
+        }
+        let newline = bytes[start...].firstIndex(of: 10) ?? bytes.count
+        let end = newline > start && bytes[newline - 1] == 13 ? newline - 1 : newline
+        let names = CSVLines.headerNames(bytes[start..<end])
         guard let timeColumn = names.firstIndex(where: Self.timestampNames.contains) else {
             rows.issues.append(issue(1, 0, nil, .missingColumn, "header has no 'timestamp' column; found \(names)"))
-            return
+            return nil
         }
         var valueColumns: [Int] = []
         for name in Self.valueNames {
             guard let index = names.firstIndex(of: name) else {
                 rows.issues.append(issue(1, 0, nil, .missingColumn, "header has no '\(name)' column; found \(names)"))
-                return
+                return nil
             }
             valueColumns.append(index)
         }
-        let layout = Layout(names: names, timeColumn: timeColumn, valueColumns: valueColumns,
-                            needed: max(timeColumn, valueColumns.max()!) + 1)
+        return (Layout(names: names, timeColumn: timeColumn, valueColumns: valueColumns,
+                       needed: max(timeColumn, valueColumns.max()!) + 1), min(newline + 1, bytes.count))
+    }
+
+    /// Newlines in a part of the buffer: rows are at most the lines, so the collected arrays
+    /// are reserved once instead of regrowing (and copying) a dozen times on a large file.
+    static func newlines(in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range where buffer[index] == 10 { count += 1 }
+        return count
+    }
+
+    /// Reads the data lines in `range` (whole lines), numbering them from `firstLine`. Only the
+    /// file's last part may end in an empty line that is not a row (a trailing newline).
+    func readRows(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, firstLine: Int, isFinal: Bool, _ layout: Layout,
+                  into rows: inout RowCollector) {
         var previous: (stamp: Timestamp, line: Int)?
-        // Rows are at most the lines left: reserving once saves regrowing (and copying) the
-        // collected arrays a dozen times on a large file.
-        var newlines = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            for byte in buffer where byte == 10 { newlines += 1 }
-        }
-        rows.reserve(newlines + 1)
         // What each column holds, for the fast path: 0–4 a value (open…volume), 5 the time, -1 nothing read.
         var roles = Array(repeating: -1, count: layout.needed)
-        roles[timeColumn] = 5
-        for (k, column) in valueColumns.enumerated() { roles[column] = k }
+        roles[layout.timeColumn] = 5
+        for (k, column) in layout.valueColumns.enumerated() { roles[column] = k }
         // Reused across rows so that reading allocates per file, not per line.
         var quotedFields: [ArraySlice<UInt8>] = []
         var plainFields: [Slice<UnsafeBufferPointer<UInt8>>] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            while !rows.full, let line = lines.next() {
-                if line.bytes.isEmpty && lines.isAtEnd { break }  // a trailing newline is not a row
-                rows.dataRows += 1
-                let range = line.bytes.startIndex..<line.bytes.endIndex
-                if let (stamp, parsed) = Self.fastRow(buffer, range, roles: roles, needed: layout.needed) {
-                    accept(stamp: stamp, parsed, line: line.number, layout, previous: &previous, into: &rows)
-                    continue
+        var lines = BufferLines(buffer, range, firstLine: firstLine)
+        while !rows.full, let (number, line) = lines.next() {
+            if line.isEmpty && lines.isAtEnd && isFinal { break }  // a trailing newline is not a row
+            rows.dataRows += 1
+            if let (stamp, parsed) = Self.fastRow(buffer, line, roles: roles, needed: layout.needed) {
+                accept(stamp: stamp, parsed, line: number, layout, previous: &previous, into: &rows)
+                continue
+            }
+            // The common case: fields are pieces of the file buffer, no copies, no reference counting.
+            plainFields.removeAll(keepingCapacity: true)
+            var start = line.lowerBound
+            var quoted = false
+            for index in line {
+                let byte = buffer[index]
+                if byte == 44 {
+                    plainFields.append(buffer[start..<index])
+                    start = index + 1
+                } else if byte == 34 {
+                    quoted = true
+                    break
                 }
-                // The common case: fields are pieces of the file buffer, no copies, no reference counting.
-                plainFields.removeAll(keepingCapacity: true)
-                var start = range.lowerBound
-                var quoted = false
-                for index in range {
-                    let byte = buffer[index]
-                    if byte == 44 {
-                        plainFields.append(buffer[start..<index])
-                        start = index + 1
-                    } else if byte == 34 {
-                        quoted = true
-                        break
-                    }
-                }
-                if quoted {
-                    // Quoted fields (rare in bar files) may need unescaping: the general splitter.
-                    CSVLines.fields(of: line.bytes, into: &quotedFields)
-                    readRow(quotedFields, line: line.number, layout, previous: &previous, into: &rows)
-                } else {
-                    plainFields.append(buffer[start..<range.upperBound])
-                    readRow(plainFields, line: line.number, layout, previous: &previous, into: &rows)
-                }
+            }
+            if quoted {
+                // Quoted fields (rare in bar files) may need unescaping: the general splitter.
+                CSVLines.fields(of: ArraySlice(buffer[line]), into: &quotedFields)
+                readRow(quotedFields, line: number, layout, previous: &previous, into: &rows)
+            } else {
+                plainFields.append(buffer[start..<line.upperBound])
+                readRow(plainFields, line: number, layout, previous: &previous, into: &rows)
             }
         }
     }
+
+    /// Parses a large file in parts on all cores. Any problem, or parts that do not join
+    /// (time going back across a cut, a precision that no longer fits), returns `nil`, and
+    /// the caller reads the file in one pass, which names the first problem exactly.
+    func parseInParts(_ bytes: [UInt8]) -> BarSeries? {
+        let pieces = Parallel.cores
+        guard pieces > 1, bytes.count >= Self.partedParseBytes else { return nil }
+        var header = RowCollector(limit: 1)
+        guard let (layout, dataStart) = readHeader(bytes, into: &header) else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> BarSeries? in
+            // Cut after a newline near each even share of the data.
+            var cuts = [dataStart]
+            for piece in 1..<pieces {
+                var cut = max(dataStart + (buffer.count - dataStart) * piece / pieces, cuts[piece - 1])
+                while cut < buffer.count && buffer[cut] != 10 { cut += 1 }
+                cuts.append(min(cut + 1, buffer.count))
+            }
+            cuts.append(buffer.count)
+            nonisolated(unsafe) let buffer = buffer
+            let parts = Parallel.map(pieces) { [cuts] piece in
+                var rows = RowCollector(limit: 1)
+                let range = cuts[piece]..<cuts[piece + 1]
+                rows.reserve(Self.newlines(in: buffer, range) + 1)
+                readRows(buffer, range, firstLine: 2, isFinal: piece == pieces - 1, layout, into: &rows)
+                return rows
+            }
+            guard parts.allSatisfy(\.issues.isEmpty) else { return nil }
+            var joined = RowCollector(limit: 1)
+            joined.priceScale = parts.map(\.priceScale).max()!
+            joined.volumeScale = parts.map(\.volumeScale).max()!
+            joined.stamps.reserveLarge(parts.reduce(0) { $0 + $1.stamps.count })
+            var barParts: [[Bar]] = []
+            for var part in parts where !part.stamps.isEmpty {
+                if let last = joined.stamps.last, part.stamps[0] <= last { return nil }
+                if part.priceScale < joined.priceScale || part.volumeScale < joined.volumeScale {
+                    guard part.rescale(price: joined.priceScale, volume: joined.volumeScale) else { return nil }
+                }
+                joined.dataRows += part.dataRows
+                joined.stamps += part.stamps
+                barParts.append(part.bars)
+            }
+            return try? makeSeries(stamps: joined.stamps, bars: barParts, priceScale: joined.priceScale, volumeScale: joined.volumeScale)
+        }
+    }
+
+    /// Files at least this large are parsed in parts (``parseInParts(_:)``).
+    static let partedParseBytes = 4 << 20
 
     /// Checks and collects one data row.
     func readRow<Field: BidirectionalCollection<UInt8>>(_ fields: [Field], line: Int, _ layout: Layout, previous: inout (stamp: Timestamp, line: Int)?,
@@ -387,24 +456,73 @@ public struct CSVBarParser: Sendable {
 
     // MARK: - Building the series
 
-    func makeSeries(_ rows: RowCollector) throws(MarketDataError) -> BarSeries {
-        guard !rows.stamps.isEmpty else {
+    /// The collected rows as a series; their bars are moved out, not copied.
+    func makeSeries(_ rows: inout RowCollector) throws(MarketDataError) -> BarSeries {
+        var bars: [Bar] = []
+        swap(&bars, &rows.bars)
+        return try makeSeries(stamps: rows.stamps, bars: [bars], priceScale: rows.priceScale, volumeScale: rows.volumeScale)
+    }
+
+    /// A series of bars collected in one or more parts, in time order, with their row stamps.
+    func makeSeries(stamps: [Timestamp], bars parts: consuming [[Bar]], priceScale: UInt8, volumeScale: UInt8)
+        throws(MarketDataError) -> BarSeries {
+        guard !stamps.isEmpty else {
             throw .invalidRow(issue(2, 0, nil, .emptyFile, "the file has a header but no data rows"))
         }
         let instrument: Instrument
         do {
-            instrument = try Instrument(id: instrumentID, pricePrecision: rows.priceScale, sizePrecision: rows.volumeScale)
+            instrument = try Instrument(id: instrumentID, pricePrecision: priceScale, sizePrecision: volumeScale)
         } catch {
             throw .invalidInstrument(error.description)
         }
-        let interval = self.interval ?? BarInterval.detect(rows.stamps)
-        let times = BarSeries.assignTimes(stamps: rows.stamps, convention: convention, interval: interval)
-        var bars = rows.bars
+        let interval = self.interval ?? BarInterval.detect(stamps)
+        let times = BarSeries.assignTimes(stamps: stamps, convention: convention, interval: interval)
+        var bars: [Bar]
+        if parts.count == 1 {
+            bars = []
+            swap(&bars, &parts[0])
+        } else {
+            bars = []
+            bars.reserveLarge(stamps.count)
+            for part in parts { bars += part }
+            parts = []
+        }
         for index in bars.indices {
             bars[index].openTime = times[index].open
             bars[index].closeTime = times[index].close
         }
         return BarSeries(instrument: instrument, bars: bars, interval: interval)
+    }
+}
+
+/// Numbered lines of a part of a byte buffer, as ranges of it (no slices, no reference
+/// counting); `\n` or `\r\n` endings. The newline is found with `memchr`.
+struct BufferLines {
+    let buffer: UnsafeBufferPointer<UInt8>
+    private var position: Int
+    private let end: Int
+    private var number: Int
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, firstLine: Int) {
+        self.buffer = buffer
+        position = range.lowerBound
+        end = range.upperBound
+        number = firstLine - 1
+    }
+
+    var isAtEnd: Bool { position >= end }
+
+    mutating func next() -> (number: Int, range: Range<Int>)? {
+        guard position < end, let base = buffer.baseAddress else { return nil }
+        number += 1
+        let start = position
+        var stop = end
+        if let found = memchr(base + start, 10, end - start) {
+            stop = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        position = stop + 1
+        let lineEnd = stop > start && buffer[stop - 1] == 13 ? stop - 1 : stop
+        return (number, start..<lineEnd)
     }
 }
 
