@@ -101,25 +101,8 @@ public enum FixedPoint {
     /// Appends ``format(_:precision:)`` of a 64-bit raw value as UTF-8, without building a string.
     public static func appendFormatted(_ raw: Int64, precision: Int, to bytes: inout [UInt8]) {
         if raw < 0 { bytes.append(UInt8(ascii: "-")) }
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: room for 20 digits
-        var count = 0
-        var rest = raw.magnitude
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[31 - count] = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            // At least one digit before the point: 5 at precision 2 is 0.05.
-            while count <= precision {
-                buffer[31 - count] = 48
-                count += 1
-            }
-            for offset in (32 - count)..<32 {
-                if offset == 32 - precision { bytes.append(UInt8(ascii: ".")) }
-                bytes.append(buffer[offset])
-            }
-        }
+        // At least one digit before the point: 5 at precision 2 is 0.05.
+        appendDigits(raw.magnitude, minimumDigits: precision + 1, pointBefore: precision, to: &bytes)
     }
 
     /// Appends `.` and the fraction `value / 10^digits` without trailing zeros; nothing for 0.
@@ -132,12 +115,32 @@ public enum FixedPoint {
             fraction /= 10
             width -= 1
         }
-        var divisor: UInt64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(48 &+ UInt8(truncatingIfNeeded: fraction / divisor))
-            fraction %= divisor
-            divisor /= 10
+        appendDigits(fraction, minimumDigits: width, pointBefore: 0, to: &bytes)
+    }
+
+    /// Appends `value` in decimal, zero-padded to `minimumDigits`, with a `.` before the last
+    /// `pointBefore` digits (none for 0). Digits are taken from the right by dividing by the
+    /// constant 10, which compiles to a multiplication; dividing by a variable power of ten costs
+    /// an integer division per digit, and reports format millions of numbers.
+    static func appendDigits(_ value: UInt64, minimumDigits: Int = 1, pointBefore: Int = 0, to bytes: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits and zero padding up to 24
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var count = 0
+            var rest = value
+            repeat {
+                buffer[23 - count] = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            while count < min(minimumDigits, 24) {
+                buffer[23 - count] = 48
+                count += 1
+            }
+            let point = pointBefore > 0 ? 24 - pointBefore : -1
+            for offset in (24 - count)..<24 {
+                if offset == point { bytes.append(UInt8(ascii: ".")) }
+                bytes.append(buffer[offset])
+            }
         }
     }
 

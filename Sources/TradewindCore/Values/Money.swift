@@ -96,22 +96,11 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
             fraction = UInt64(truncatingIfNeeded: magnitude % UInt128(unit))
         }
         if whole <= UInt128(UInt64.max) {
-            Self.appendDigits(UInt64(truncatingIfNeeded: whole), to: &bytes)
+            FixedPoint.appendDigits(UInt64(truncatingIfNeeded: whole), to: &bytes)
         } else {
             bytes.append(contentsOf: String(whole).utf8)
         }
         FixedPoint.appendTrimmedFraction(fraction, digits: Money.scale, to: &bytes)
-    }
-
-    private static func appendDigits(_ value: UInt64, to bytes: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(48 &+ UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 
     /// Exactly `digits` fractional digits after half-even rounding: `"1003.40"`.
