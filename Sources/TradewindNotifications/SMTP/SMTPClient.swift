@@ -312,7 +312,8 @@ final class SMTPReplyCollector: ChannelInboundHandler {
         let promise = loop.makePromise(of: SMTPReply.self)
         waiting.append(promise)
         if deadline == nil {
-            deadline = loop.scheduleTask(in: timeout) { [self] in
+            // The handler lives on its event loop, and so does this call: the timer runs there too.
+            deadline = loop.assumeIsolated().scheduleTask(in: timeout) { [self] in
                 deadline = nil
                 fail(SMTPError.timedOut("a reply"))
                 context?.close(promise: nil)
