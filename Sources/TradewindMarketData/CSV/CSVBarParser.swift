@@ -233,6 +233,8 @@ public struct CSVBarParser: Sendable {
             }
             cuts.append(buffer.count)
             nonisolated(unsafe) let buffer = buffer
+            // Line numbers only name problems, and a part with a problem is not used: each part
+            // counts from 2.
             let parts = Parallel.map(pieces) { [cuts] piece in
                 var rows = RowCollector(limit: 1)
                 let range = cuts[piece]..<cuts[piece + 1]
@@ -241,21 +243,20 @@ public struct CSVBarParser: Sendable {
                 return rows
             }
             guard parts.allSatisfy(\.issues.isEmpty) else { return nil }
-            var joined = RowCollector(limit: 1)
-            joined.priceScale = parts.map(\.priceScale).max()!
-            joined.volumeScale = parts.map(\.volumeScale).max()!
-            joined.stamps.reserveLarge(parts.reduce(0) { $0 + $1.stamps.count })
-            var barParts: [[Bar]] = []
+            let priceScale = parts.map(\.priceScale).max()!
+            let volumeScale = parts.map(\.volumeScale).max()!
+            var stamps: [Timestamp] = []
+            stamps.reserveLarge(parts.reduce(0) { $0 + $1.stamps.count })
+            var bars: [[Bar]] = []
             for var part in parts where !part.stamps.isEmpty {
-                if let last = joined.stamps.last, part.stamps[0] <= last { return nil }
-                if part.priceScale < joined.priceScale || part.volumeScale < joined.volumeScale {
-                    guard part.rescale(price: joined.priceScale, volume: joined.volumeScale) else { return nil }
+                if let last = stamps.last, part.stamps[0] <= last { return nil }
+                if part.priceScale < priceScale || part.volumeScale < volumeScale {
+                    guard part.rescale(price: priceScale, volume: volumeScale) else { return nil }
                 }
-                joined.dataRows += part.dataRows
-                joined.stamps += part.stamps
-                barParts.append(part.bars)
+                stamps += part.stamps
+                bars.append(part.bars)
             }
-            return try? makeSeries(stamps: joined.stamps, bars: barParts, priceScale: joined.priceScale, volumeScale: joined.volumeScale)
+            return try? makeSeries(stamps: stamps, bars: bars, priceScale: priceScale, volumeScale: volumeScale)
         }
     }
 
