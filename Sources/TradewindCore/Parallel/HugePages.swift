@@ -27,17 +27,32 @@ public enum HugePages {
 
 extension Array {
     /// `reserveCapacity`, with a large new buffer backed by huge pages (``HugePages``).
+    ///
+    /// The new buffer is advised before anything is written to it, the elements already held
+    /// included: `reserveCapacity` would copy them into fresh 4 KB pages first.
     public mutating func reserveLarge(_ count: Int) {
         guard count > capacity else { return }
-        reserveCapacity(count)
-        let bytes = capacity * MemoryLayout<Element>.stride
-        guard bytes >= HugePages.threshold else { return }
-        // The spare capacity past `count` is the part not yet written.
-        let used = self.count
-        let spare = (capacity - used) * MemoryLayout<Element>.stride
-        withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            HugePages.advise(UnsafeMutableRawPointer(base + used), bytes: spare)
+        let stride = MemoryLayout<Element>.stride
+        guard count * stride >= HugePages.threshold else {
+            reserveCapacity(count)
+            return
         }
+        let held = self
+        self = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            HugePages.advise(UnsafeMutableRawPointer(base), bytes: buffer.count * stride)
+            held.withUnsafeBufferPointer { source in _ = buffer.initialize(fromContentsOf: source) }
+            initialized = held.count
+        }
+    }
+}
+
+extension Array {
+    /// `append`, growing a full buffer by doubling through ``reserveLarge(_:)``: a record that
+    /// grows to megabytes (every order and fill of a run) lands on huge pages too.
+    @inlinable
+    public mutating func appendLarge(_ element: Element) {
+        if count == capacity { reserveLarge(Swift.max(capacity * 2, 16)) }
+        append(element)
     }
 }

@@ -147,8 +147,8 @@ extension TradingEngine {
 
     mutating func record(_ order: Order, owner: Int) {
         orderIndex[order.id] = orders.count
-        orders.append(order)
-        orderOwners.append(owner)
+        orders.appendLarge(order)
+        orderOwners.appendLarge(owner)
     }
 
     func transition(_ order: inout Order, _ event: OrderEvent) throws(EngineError) {
@@ -204,11 +204,11 @@ extension TradingEngine {
     /// The accounting of a fill: account, trades, the owner's book, every strategy's view.
     @inline(__always)
     mutating func book(_ fill: Fill, instrument: Int, owner slot: Int) {
-        fills.append(fill)
+        fills.appendLarge(fill)
         let change = portfolio.apply(fill, instrument: instrument)
-        if let trade = change.closedTrade { trades.append(trade) }
+        if let trade = change.closedTrade { trades.appendLarge(trade) }
         if let strategyTrade = attribution[slot].positions[instrument].apply(fill).closedTrade {
-            attribution[slot].trades.append(strategyTrade)
+            attribution[slot].trades.appendLarge(strategyTrade)
         }
         attribution[slot].fillCount += 1
         attribution[slot].fees += fill.fee
