@@ -33,8 +33,11 @@ struct ServerBench: AsyncParsableCommand {
     @Option(help: "Events published per second to the stream.") var rate = 1_000
     @Option(help: "Seconds of stream publishing.") var streamSeconds = 10
 
+    @Option(help: "Rounds of wrk runs over the paths; with more than one, each path's median is printed too.") var rounds = 1
     @Flag(help: "Measure a bare Hummingbird application instead (one static route, no middleware): the framework's floor on this machine.")
     var bare = false
+    @Flag(help: "Also run the bare Hummingbird application beside the server and measure it in every round: the floor in the same minute.")
+    var withFloor = false
 
     func run() async throws {
         if bare { return try await measureBareFramework() }
@@ -77,10 +80,26 @@ struct ServerBench: AsyncParsableCommand {
         let base = "http://127.0.0.1:\(port.withLock { $0 })"
         let trades = server.tail.all().reduce(0) { $0 + $1.ledger.trades.count }
         print("server: \(bots) paper bots stored with \(trades) trades in their journals; wrk -t\(threads) -c\(connections) -d\(duration)s on loopback")
-        for path in paths.split(separator: ",") {
-            let result = try await wrk(url: base + path, token: token)
-            print("GET \(path): \(result)")
+        var targets = paths.split(separator: ",").map { (label: "GET \($0)", url: base + $0) }
+        var floor: (app: Task<Void, any Error>, port: Int)?
+        if withFloor {
+            floor = try await startBareFramework()
+            targets.append((label: "GET /plain (bare Hummingbird, same minute)", url: "http://127.0.0.1:\(floor!.port)/plain"))
         }
+        var results: [String: [WrkResult]] = [:]
+        for round in 1...max(1, rounds) {
+            for target in targets {
+                let result = try await wrk(url: target.url, token: token)
+                results[target.label, default: []].append(result)
+                print("\(rounds > 1 ? "round \(round): " : "")\(target.label): \(result)")
+            }
+        }
+        if rounds > 1 {
+            for target in targets {
+                print("median of \(rounds) rounds, \(target.label): \(WrkResult.median(results[target.label] ?? []))")
+            }
+        }
+        floor?.app.cancel()
         let exposition = registry.emitToString()
         print("/metrics body: \(exposition.utf8.count) bytes, \(exposition.split(separator: "\n").count) lines")
         if clients > 0 { try await fanOut(port: port.withLock { $0 }, hub: server.hub, token: token) }
@@ -92,6 +111,14 @@ struct ServerBench: AsyncParsableCommand {
     /// The same wrk run against Hummingbird with nothing of Tradewind's: what any route here
     /// costs at least.
     func measureBareFramework() async throws {
+        let (running, port) = try await startBareFramework()
+        print("GET /plain (bare Hummingbird, HTTP/1 with WebSocket upgrade): "
+              + (try await wrk(url: "http://127.0.0.1:\(port)/plain", token: "none")).description)
+        running.cancel()
+    }
+
+    /// Hummingbird with one static route and nothing of Tradewind's, on an ephemeral port.
+    func startBareFramework() async throws -> (app: Task<Void, any Error>, port: Int) {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("plain") { _, _ in "{\"status\":\"live\",\"checks\":[]}" }
         let port = Mutex<Int>(0)
@@ -101,12 +128,10 @@ struct ServerBench: AsyncParsableCommand {
                               logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         let running = Task { try await app.run() }
         while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        print("GET /plain (bare Hummingbird, HTTP/1 with WebSocket upgrade): "
-              + (try await wrk(url: "http://127.0.0.1:\(port.withLock { $0 })/plain", token: "none")))
-        running.cancel()
+        return (running, port.withLock { $0 })
     }
 
-    func wrk(url: String, token: String) async throws -> String {
+    func wrk(url: String, token: String) async throws -> WrkResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
         process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-H", "Authorization: Bearer \(token)", url]
@@ -123,8 +148,10 @@ struct ServerBench: AsyncParsableCommand {
             guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return "?" }
             return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first.map(String.init) ?? "?"
         }
-        let errors = text.contains("Non-2xx") ? " (NON-2xx answers: \(value(after: "Non-2xx or 3xx responses:")))" : ""
-        return "\(value(after: "Requests/sec:")) requests/s, latency p50 \(value(after: "50%")), p90 \(value(after: "90%")), p99 \(value(after: "99%"))\(errors)"
+        return WrkResult(requestsPerSecond: Double(value(after: "Requests/sec:")) ?? .nan,
+                         p50: WrkResult.milliseconds(value(after: "50%")), p90: WrkResult.milliseconds(value(after: "90%")),
+                         p99: WrkResult.milliseconds(value(after: "99%")),
+                         non2xx: text.contains("Non-2xx") ? value(after: "Non-2xx or 3xx responses:") : nil)
     }
 
     func fanOut(port: Int, hub: EventHub, token: String) async throws {
@@ -174,3 +201,40 @@ struct ServerBench: AsyncParsableCommand {
     }
 }
 
+
+/// One wrk run: throughput and latency percentiles (milliseconds).
+struct WrkResult: CustomStringConvertible {
+    var requestsPerSecond: Double
+    var p50: Double
+    var p90: Double
+    var p99: Double
+    /// wrk's count of answers that were not 2xx/3xx, when there were any.
+    var non2xx: String?
+
+    var description: String {
+        String(format: "%.0f requests/s, latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms", requestsPerSecond, p50, p90, p99)
+            + (non2xx.map { " (NON-2xx answers: \($0))" } ?? "")
+    }
+
+    /// wrk prints latencies as `850.00us`, `1.37ms` or `1.02s`.
+    static func milliseconds(_ text: String) -> Double {
+        for (suffix, scale) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(suffix) {
+            return (Double(text.dropLast(suffix.count)) ?? .nan) * scale
+        }
+        return .nan
+    }
+
+    /// Each figure's median over the runs (separately: the median run for throughput need not
+    /// be the median run for latency).
+    static func median(_ runs: [WrkResult]) -> WrkResult {
+        func middle(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return .nan }
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let failures = runs.compactMap(\.non2xx)
+        return WrkResult(requestsPerSecond: middle(runs.map(\.requestsPerSecond)), p50: middle(runs.map(\.p50)),
+                         p90: middle(runs.map(\.p90)), p99: middle(runs.map(\.p99)),
+                         non2xx: failures.isEmpty ? nil : failures.joined(separator: ", "))
+    }
+}

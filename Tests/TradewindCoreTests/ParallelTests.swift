@@ -37,4 +37,32 @@ struct ParallelTests {
             }
         }
     }
+
+    /// Counts live instances, so a growth that copied without releasing (or released twice) shows.
+    final class Tracked {
+        nonisolated(unsafe) static var live = 0
+        let value: Int
+        init(_ value: Int) { self.value = value; Tracked.live += 1 }
+        deinit { Tracked.live -= 1 }
+    }
+
+    @Test("growing onto huge pages keeps every element, in order, retained exactly once")
+    func largeGrowth() {
+        // 16-byte strings: 300,000 of them pass the 4 MB threshold several doublings before the end.
+        var grown: [String] = []
+        for index in 0..<300_000 { grown.appendLarge("order-\(index)") }
+        #expect(grown == (0..<300_000).map { "order-\($0)" })
+        #expect(grown.capacity * MemoryLayout<String>.stride >= HugePages.threshold)
+
+        do {
+            var objects = (0..<1_000).map(Tracked.init)
+            objects.reserveLarge(600_000)  // 4.8 MB of references: a new buffer, advised, then copied into
+            #expect(objects.capacity >= 600_000)
+            #expect(objects.map(\.value) == Array(0..<1_000))
+            #expect(Tracked.live == 1_000)
+            objects.reserveLarge(10)  // never shrinks
+            #expect(objects.capacity >= 600_000)
+        }
+        #expect(Tracked.live == 0)
+    }
 }

@@ -107,12 +107,15 @@ extension TradingEngine {
                                      price: order.type.limitPrice ?? order.type.triggerPrice, lastPrice: portfolio.mark(of: index),
                                      position: portfolio.positions[index].quantity, grossExposure: portfolio.grossExposure,
                                      openOrders: openOrderIDs.count)
-        return risk!.check(proposal, at: clock.now).reason
+        // Read first: changing `risk` (observed, to keep `hasRisk`) takes the whole engine.
+        let now = clock.now
+        return risk!.check(proposal, at: now).reason
     }
 
     /// Post-trade limits on the equity just recorded; a halt cancels every working order.
     mutating func observeRisk() throws(EngineError) {
-        guard let event = risk?.observe(equity: portfolio.equity, at: clock.now), event.to == .halted else { return }
+        let equity = portfolio.equity, now = clock.now
+        guard let event = risk?.observe(equity: equity, at: now), event.to == .halted else { return }
         for id in openOrderIDs { try requestCancel(id) }
         if !reports.isEmpty { try applyReports() }
     }

@@ -76,12 +76,12 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
 
     /// Limits in front of every order and on the account's equity (``RiskEngine``); `nil` runs
     /// without. Its state and events are the record of every halt.
-    public var risk: RiskEngine?
-    /// Whether ``risk`` is set: a tag check (`risk != nil` copies the whole risk engine out first).
-    @inline(__always)
-    var hasRisk: Bool {
-        if case .none = risk { false } else { true }
+    public var risk: RiskEngine? {
+        didSet { hasRisk = if case .none = risk { false } else { true } }
     }
+    /// Whether ``risk`` is set, kept beside it: the per-bar check reads one flag instead of
+    /// touching the optional risk engine (even a tag check of it emitted an outlined copy).
+    private(set) var hasRisk = false
 
     var contexts: [StrategyContext]
     /// Orders not yet finished across all strategies, in creation order.
