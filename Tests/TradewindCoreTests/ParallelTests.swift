@@ -26,7 +26,7 @@ struct ParallelTests {
     @Test("decimal bytes are the description's text for every precision and sign")
     func appendDecimal() throws {
         var random = SplitMix64(seed: 11)
-        var values: [Int64] = [0, 1, -1, 5, -5, 10, 100, Int64.max, Int64.min + 1, 123_456_789]
+        var values: [Int64] = [0, 1, -1, 5, -5, 10, 100, Int64.max, Int64.min + 1, Int64.min, 123_456_789]
         for _ in 0..<2_000 { values.append(Int64(bitPattern: random.next()) >> Int64(random.next() % 63)) }
         for raw in values {
             for precision in [0, 1, 2, 8, 18] as [UInt8] {
@@ -34,6 +34,8 @@ struct ParallelTests {
                 var bytes: [UInt8] = []
                 price.appendDecimal(to: &bytes)
                 #expect(String(decoding: bytes, as: UTF8.self) == price.description, "raw \(raw) at \(precision)")
+                // The 64-bit fast path against the generic one (built from `String(magnitude)`).
+                #expect(FixedPoint.format(raw, precision: Int(precision)) == FixedPoint.format(Int128(raw), precision: Int(precision)))
             }
         }
     }

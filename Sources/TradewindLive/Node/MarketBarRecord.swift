@@ -32,8 +32,21 @@ public struct MarketBarRecord: Codable, Sendable, Equatable {
         self = try JSONDecoder().decode(MarketBarRecord.self, from: Data(payload.utf8))
     }
 
-    public var row: (kind: String, payload: String) {
-        (Self.kind, String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data(), as: UTF8.self))
+    public var row: (kind: String, payload: String) { (Self.kind, payload) }
+
+    /// The `Codable` form, written directly (``JournalJSON``): one is journaled per bar and bot.
+    var payload: String {
+        var json = JournalJSON()
+        json.string("close", close)
+        json.integer("closeTime", closeTime)
+        json.string("high", high)
+        json.integer("instrument", Int64(instrument))
+        json.string("low", low)
+        json.string("open", open)
+        json.integer("openTime", openTime)
+        json.string("volume", volume)
+        json.bool("warmup", warmup)
+        return json.finish()
     }
 
     public func bar(pricePrecision: UInt8) throws -> Bar {

@@ -34,6 +34,23 @@ public enum JournalEvent: Sendable, Equatable {
         var time: Int64?
         var status: String?
         var reason: String?
+
+        /// The `Codable` form, written directly (``JournalJSON``): entries are journaled per order.
+        var json: String {
+            var json = JournalJSON()
+            json.string("fee", fee)
+            json.string("id", id)
+            json.string("instrument", instrument)
+            json.string("price", price)
+            json.string("quantity", quantity)
+            json.string("reason", reason)
+            json.string("side", side)
+            json.string("status", status)
+            json.integer("time", time)
+            json.string("tradeID", tradeID)
+            json.string("venueOrderID", venueOrderID)
+            return json.finish()
+        }
     }
 
     public var payload: String {
@@ -49,9 +66,7 @@ public enum JournalEvent: Sendable, Equatable {
         case .finished(let id, let status, let reason):
             p = Payload(id: id, status: status.rawValue, reason: reason)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(p), as: UTF8.self)
+        return p.json
     }
 
     /// - Returns: `nil` for a row that is not an order life-cycle entry (state changes, notes).

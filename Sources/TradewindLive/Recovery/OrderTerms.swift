@@ -45,8 +45,21 @@ public struct OrderTerms: Codable, Sendable, Equatable {
         self = try JSONDecoder().decode(OrderTerms.self, from: Data(payload.utf8))
     }
 
-    public var row: (kind: String, payload: String) {
-        (Self.kind, String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data(), as: UTF8.self))
+    public var row: (kind: String, payload: String) { (Self.kind, payload) }
+
+    /// The `Codable` form, written directly (``JournalJSON``): one is journaled per order.
+    var payload: String {
+        var json = JournalJSON()
+        json.integer("expiry", expiry)
+        json.string("id", id)
+        json.bool("postOnly", postOnly)
+        json.string("price", price)
+        json.bool("reduceOnly", reduceOnly)
+        json.string("timeInForce", timeInForce)
+        json.string("trailing", trailing)
+        json.string("trigger", trigger)
+        json.string("type", type)
+        return json.finish()
     }
 
     /// The request these terms describe, for an intent's instrument, side and quantity.

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindLive
+
+/// The journal's payloads are written without `JSONEncoder`; these hold them to its bytes, so a
+/// journal written before and after reads and compares the same.
+@Suite("Journal payloads are JSONEncoder's bytes")
+struct JournalJSONTests {
+    static func encoded(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Text that needs every escape JSONEncoder makes, and some that needs none.
+    static let awkward: [String] = {
+        var texts = ["", "plain", "quote \" here", "back\\slash", "a/b//c", "tab\tnew\nline\rret", "é ü 日本 🚀", "\u{7F}del"]
+        texts.append(String(decoding: (0..<32).map { UInt8($0) }, as: UTF8.self))
+        texts.append("mixed \u{1}\u{8}\u{C}\u{1F}\"/\\ end")
+        return texts
+    }()
+
+    /// The same fields as the journal's private order payload.
+    struct OrderPayload: Codable {
+        var id: String
+        var instrument: String?
+        var side: String?
+        var quantity: String?
+        var venueOrderID: String?
+        var tradeID: String?
+        var price: String?
+        var fee: String?
+        var time: Int64?
+        var status: String?
+        var reason: String?
+    }
+
+    @Test("order life-cycle entries, with awkward ids and reasons")
+    func orderEvents() throws {
+        for text in Self.awkward {
+            let instrument = InstrumentID(symbol: "BTC/USDT" + text, venue: "PAPER")
+            let cases: [(JournalEvent, OrderPayload)] = [
+                (.intent(clientOrderID: text, instrument: instrument, side: .buy, quantity: Quantity("1.50")),
+                 OrderPayload(id: text, instrument: instrument.description, side: "buy", quantity: "1.50")),
+                (.accepted(clientOrderID: "bot-1", venueOrderID: text), OrderPayload(id: "bot-1", venueOrderID: text)),
+                (.fill(clientOrderID: text, tradeID: text + "-t", quantity: Quantity("2"), price: Price("-101.25"), fee: Money("0.000001"),
+                       time: Timestamp(nanosecondsSinceEpoch: -1_234_567_890_123)),
+                 OrderPayload(id: text, quantity: "2", tradeID: text + "-t", price: "-101.25", fee: Money("0.000001").description,
+                              time: -1_234_567_890_123)),
+                (.finished(clientOrderID: text, status: .rejected, reason: text), OrderPayload(id: text, status: "rejected", reason: text)),
+                (.finished(clientOrderID: text, status: .filled, reason: nil), OrderPayload(id: text, status: "filled")),
+            ]
+            for (event, mirror) in cases {
+                #expect(event.payload == (try Self.encoded(mirror)), "\(event)")
+                #expect(try JournalEvent(kind: event.kind, payload: event.payload) == event)
+            }
+        }
+    }
+
+    @Test("bars as a bot saw them")
+    func bars() throws {
+        let bar = Bar(openTime: Timestamp(nanosecondsSinceEpoch: 1_700_000_000_000_000_000),
+                      closeTime: Timestamp(nanosecondsSinceEpoch: 1_700_000_060_000_000_000),
+                      open: Price("100.5"), high: Price("101.75"), low: Price("99.25"), close: Price("100.00"), volume: Quantity("12.345"))
+        for (instrument, warmup) in [(0, true), (7, false), (Int(Int32.max), false)] {
+            let record = MarketBarRecord(instrument: instrument, bar: bar, warmup: warmup)
+            #expect(record.row.payload == (try Self.encoded(record)))
+            #expect(try MarketBarRecord(payload: record.row.payload) == record)
+        }
+    }
+
+    @Test("order terms of every type and time in force")
+    func terms() throws {
+        let instrument = InstrumentID(symbol: "GOOG", venue: "PAPER")
+        let types: [OrderType] = [.market, .limit(price: Price("10.5")), .stop(trigger: Price("9")), .stopLimit(trigger: Price("9"), limit: Price("8.75")),
+                                  .marketIfTouched(trigger: Price("11")), .trailingStop(offset: .price(Price("0.5"))),
+                                  .trailingStop(offset: .fraction(Rate("0.02")))]
+        let times: [TimeInForce] = [.gtc, .ioc, .fok, .day, .gtd(Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000))]
+        for type in types {
+            for timeInForce in times {
+                for id in ["bot-1-7", "quote\"/\\"] {
+                    let request = OrderRequest(instrumentID: instrument, side: .sell, quantity: Quantity("3"), type: type, timeInForce: timeInForce,
+                                               reduceOnly: type == .market, postOnly: type == .limit(price: Price("10.5")) && timeInForce == .gtc)
+                    let order = try Order(id: ClientOrderID(id), request: request, createdAt: Timestamp(nanosecondsSinceEpoch: 0))
+                    let terms = OrderTerms(order)
+                    #expect(terms.row.payload == (try Self.encoded(terms)), "\(type) \(timeInForce)")
+                    #expect(try OrderTerms(payload: terms.row.payload) == terms)
+                }
+            }
+        }
+    }
+}
