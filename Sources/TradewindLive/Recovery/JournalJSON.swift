@@ -8,6 +8,7 @@
 /// type against `JSONEncoder`, escapes included.
 struct JournalJSON {
     private var bytes: [UInt8]
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     init() {
         bytes = [UInt8(ascii: "{")]
@@ -59,10 +60,9 @@ struct JournalJSON {
             case 0x08: bytes.append(contentsOf: "\\b".utf8)
             case 0x0C: bytes.append(contentsOf: "\\f".utf8)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
             default:
                 bytes.append(byte)
             }
