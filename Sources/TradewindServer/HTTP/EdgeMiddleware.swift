@@ -12,7 +12,7 @@ struct EdgeMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         var context = context
-        let given = request.headers[.xRequestID].flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
+        let given = request.headers.value(of: .xRequestID).flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
         context.requestID = given ?? RequestIDs.next()
         context.logger[metadataKey: "request.id"] = .string(context.requestID)
         var response: Response
@@ -25,7 +25,7 @@ struct EdgeMiddleware: RouterMiddleware {
             }
             response = try apiError.response(from: request, context: context)
         }
-        response.headers[.xRequestID] = context.requestID
+        response.headers.set(.xRequestID, to: context.requestID)
         return response
     }
 }
@@ -39,12 +39,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         var context = context
-        var authorization = request.headers[.authorization]
+        var authorization = request.headers.value(of: .authorization)
         // Browsers cannot set headers on a WebSocket: the stream takes the token in the query.
         if authorization == nil, request.uri.path.hasSuffix("/stream"), let token = request.uri.queryParameters.get("access_token") {
             authorization = "Bearer " + String(token)
         }
-        context.identity = try await auth.authenticate(authorization: authorization, apiKey: request.headers[.xAPIKey])
+        context.identity = try await auth.authenticate(authorization: authorization, apiKey: request.headers.value(of: .xAPIKey))
         if let identity = context.identity {
             context.logger[metadataKey: "user"] = .string(identity.user)
             if case .limited(let retryAfter) = limiter.take(identity.credential == "token" ? "user:" + identity.user : identity.credential) {
@@ -88,4 +88,23 @@ enum RequestIDs {
 extension HTTPField.Name {
     static let xRequestID = Self("X-Request-ID")!
     static let xAPIKey = Self("X-API-Key")!
+}
+
+extension HTTPFields {
+    /// The field's value as `self[name]` gives it, without its cost on every request: the
+    /// subscript joins the values into a new string even when there is one (a 200-byte bearer
+    /// token copied per request). A field sent more than once still reads as the joined text.
+    func value(of name: HTTPField.Name) -> String? {
+        var found: String?
+        for field in self where field.name == name {
+            if found != nil { return self[name] }
+            found = field.value
+        }
+        return found
+    }
+
+    /// `self[name] = value` for a field usually absent: appended unless already there.
+    mutating func set(_ name: HTTPField.Name, to value: String) {
+        if contains(where: { $0.name == name }) { self[name] = value } else { append(HTTPField(name: name, value: value)) }
+    }
 }
