@@ -185,7 +185,7 @@ struct DeliveryTests {
                     let target = started + .milliseconds(millisecond + 1)
                     if ContinuousClock.now < target { try await Task.sleep(until: target, clock: .continuous) }
                 }
-                #expect(await eventually(timeout: .seconds(15)) {
+                #expect(await eventually {
                     hook.received.filter { $0.object["severity"] == "critical" }.count == 10
                 })
             }

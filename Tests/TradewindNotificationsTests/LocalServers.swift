@@ -166,7 +166,7 @@ final class FakeWebhook: Sendable {
 
 /// Waits until `condition` holds or `timeout` passes; returns whether it held (a throwing
 /// condition counts as not yet).
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(120), _ condition: () async throws -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if (try? await condition()) == true { return true }
