@@ -357,12 +357,7 @@ struct PriceChartRows: JSONRows {
 
     func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
         let point = points[index]
-        output.append(UInt8(ascii: "["))
-        output.appendQuotedTime(point.time)
-        output.append(UInt8(ascii: ","))
-        output.append(0x20)
-        point.close.appendDecimal(to: &output)
-        output.append(UInt8(ascii: "]"))
+        output.appendTimedPoint(point.time) { point.close.appendDecimal(to: &$0) }
     }
 }
 
@@ -374,12 +369,7 @@ struct EquityCurveRows: JSONRows {
 
     func write(_ index: Int, to output: inout [UInt8], layout: JSONLayout) {
         let point = curve[index]
-        output.append(UInt8(ascii: "["))
-        output.appendQuotedTime(point.time)
-        output.append(UInt8(ascii: ","))
-        output.append(0x20)
-        point.equity.appendDecimal(to: &output)
-        output.append(UInt8(ascii: "]"))
+        output.appendTimedPoint(point.time) { point.equity.appendDecimal(to: &$0) }
     }
 }
 
@@ -415,6 +405,17 @@ struct TradeRows: JSONRows {
 }
 
 extension [UInt8] {
+    /// `["time", value]`: one point of a time series, the value written by `appendValue`.
+    @inline(__always)
+    mutating func appendTimedPoint(_ time: Timestamp, _ appendValue: (inout [UInt8]) -> Void) {
+        append(UInt8(ascii: "["))
+        appendQuotedTime(time)
+        append(UInt8(ascii: ","))
+        append(0x20)
+        appendValue(&self)
+        append(UInt8(ascii: "]"))
+    }
+
     /// A timestamp as a quoted ISO-8601 JSON string.
     mutating func appendQuotedTime(_ time: Timestamp) {
         append(UInt8(ascii: "\""))
