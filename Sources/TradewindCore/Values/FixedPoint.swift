@@ -98,33 +98,17 @@ public enum FixedPoint {
         return negative ? "-" + digits : digits
     }
 
-    /// ``format(_:precision:)`` of a 64-bit raw value (every price and quantity), written
-    /// straight into the string's storage: no intermediate strings, and no allocation at all for
-    /// the usual 15 characters or fewer. Journals, exports and logs format these by the million.
+    /// ``format(_:precision:)`` of a 64-bit raw value (every price and quantity) through
+    /// ``appendFormatted(_:precision:to:)``: one buffer, digits by the constant 10, where the
+    /// generic form builds and splices several strings. Journals, exports and logs format these
+    /// by the million.
     public static func format(_ raw: Int64, precision: Int) -> String {
-        // 19 digits, the zeros a small value needs before them, a point and a sign.
-        guard precision >= 0 && precision <= 40 else { return format(Int128(raw), precision: precision) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
-            var start = 64
-            var rest = raw.magnitude
-            var written = 0
-            // Right to left, by the constant 10 (a multiplication), the point after `precision` digits.
-            while rest > 0 || written <= precision {
-                if written == precision && precision > 0 {
-                    start -= 1
-                    buffer[start] = UInt8(ascii: ".")
-                }
-                start -= 1
-                buffer[start] = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-                written += 1
-            }
-            if raw < 0 {
-                start -= 1
-                buffer[start] = UInt8(ascii: "-")
-            }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<64]), as: UTF8.self)
-        }
+        // appendDigits pads to at most 24 digits; no 64-bit value has more than 18 decimals.
+        guard precision >= 0 && precision <= 18 else { return format(Int128(raw), precision: precision) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(precision + 22)
+        appendFormatted(raw, precision: precision, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends ``format(_:precision:)`` of a 64-bit raw value as UTF-8, without building a string.
