@@ -37,6 +37,30 @@ struct BotJournalTests {
         }
     }
 
+    @Test("entry text is stored byte for byte: empty, non-ASCII, 12 KB; a group commit keeps each bot's entries", arguments: Backend.allCases)
+    func text(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let one = try await store.createBot(name: "one", definition: "{}", owner: "ops", now: Self.t0)
+            let two = try await store.createBot(name: "two", definition: "{}", owner: "ops", now: Self.t0)
+            // Payloads are JSON, so a NUL is never raw text in them (it is written `\u0000`).
+            let long = (0..<4_096).map { "\($0 % 10)é" }.joined()
+            let texts = ["", "{\"note\":\"Zürich → 東京 📈\"}", "a\\u0000b", long]
+            let ids = try await store.append([
+                BotEventBatch(bot: one.id, events: texts.map { ("k", $0) }, time: Self.t0),
+                BotEventBatch(bot: two.id, events: [("", "")], time: Self.t0 + .seconds(1)),
+            ])
+            #expect(ids.map(\.count) == [4, 1])
+            let stored = try await store.events(bot: one.id, after: nil)
+            // Compared as a Boolean, so a failure does not print 64 KB.
+            let same = stored.map(\.payload) == texts
+            #expect(same, "lengths stored \(stored.map(\.payload.utf8.count)), given \(texts.map(\.utf8.count))")
+            #expect(stored.map(\.sequence) == ids[0])
+            let other = try await store.events(bot: two.id, after: nil)
+            #expect(other.map(\.kind) == [""] && other.map(\.payload) == [""] && other.map(\.sequence) == ids[1])
+            #expect(other.first?.time == Self.t0 + .seconds(1))
+        }
+    }
+
     @Test("an append for an unknown bot writes nothing", arguments: Backend.allCases)
     func atomic(_ backend: Backend) async throws {
         try await withFreshStore(backend) { store, _ in

@@ -30,6 +30,9 @@ public actor TradingBot<S: Strategy> {
     let notices: (any NoticeSink)?
     private var strategy: S?
     private var engine: TradingEngine<S, Outbox, SimulatedClock>?
+    /// Set with ``engine`` (not an observer: that would make every in-place mutation a copy);
+    /// lets hot paths read the engine in place (see ``inEngine(_:)``).
+    private var hasEngine = false
     private let outbox = Outbox()
     private var botID: Int64 = 0
     private var incarnation = 0
@@ -199,7 +202,7 @@ public actor TradingBot<S: Strategy> {
         let updates = await adapter.observe(bar, instrument: definition.instruments[index])
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
-        equity.record(engine!.portfolio.equity.doubleValue)
+        equity.record(inEngine { $0.portfolio.equity.doubleValue } ?? 0)
         if pendingBars.isEmpty { pendingSince = arrived }
         pendingBars.append(MarketBarRecord(instrument: index, bar: bar, warmup: false).row)
         try await flush(arrived: arrived)
@@ -280,19 +283,20 @@ public actor TradingBot<S: Strategy> {
                 // Left open in the journal: the stream or the next start's reconciliation settles it.
                 logger.warning("order \(order.id) outcome unknown: \(error)")
             default:
-                try await apply([VenueUpdate(clientOrderID: order.id.value, kind: .rejected(reason: error.description), time: engine!.clock.now)])
+                try await apply([VenueUpdate(clientOrderID: order.id.value, kind: .rejected(reason: error.description), time: now)])
             }
         }
     }
 
     private func cancel(_ id: ClientOrderID) async throws {
-        guard let order = engine?.order(id), let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
+        guard let order = inEngine({ $0.order(id) }) ?? nil, let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         do {
             try await apply(try await adapter.cancel(clientOrderID: id.value, instrument: instrument))
         } catch {
             logger.warning("cancel of \(id) refused: \(error)")
-            if engine?.order(id)?.status == .pendingCancel {
-                try engine!.handle(reports: [ExecutionReport(orderID: id, event: .cancelRejected(reason: "\(error)", at: engine!.clock.now))])
+            if inEngine({ $0.order(id)?.status }) == .pendingCancel {
+                let now = now
+                try engine!.handle(reports: [ExecutionReport(orderID: id, event: .cancelRejected(reason: "\(error)", at: now))])
             }
         }
     }
@@ -307,15 +311,16 @@ public actor TradingBot<S: Strategy> {
         // Orders as this batch leaves them (the engine sees the batch only at the end).
         var batchStatus: [ClientOrderID: OrderStatus] = [:]
         var batchFilled: [ClientOrderID: Quantity] = [:]
+        let now = now
         for update in updates {
             let id = ClientOrderID(update.clientOrderID)
-            guard let order = engine?.order(id) else { continue }
+            guard let order = inEngine({ $0.order(id) }) ?? nil else { continue }
             var status = batchStatus[id] ?? order.status
             defer { batchStatus[id] = status }
             // A venue may report fills before (or instead of) acceptance.
             func acceptIfNeeded() {
                 if status == .submitted {
-                    reports.append(ExecutionReport(orderID: id, event: .accept(at: engine!.clock.now)))
+                    reports.append(ExecutionReport(orderID: id, event: .accept(at: now)))
                     status = .accepted
                 }
             }
@@ -332,7 +337,7 @@ public actor TradingBot<S: Strategy> {
                 acceptIfNeeded()
                 let engineFill = Fill(orderID: id, tradeID: TradeID(fill.tradeID), instrumentID: order.instrumentID, side: order.side,
                                       quantity: fill.quantity, price: fill.price, fee: fill.fee, liquidity: .taker,
-                                      timestamp: max(engine!.clock.now, order.createdAt))
+                                      timestamp: max(now, order.createdAt))
                 reports.append(ExecutionReport(orderID: id, event: .fill(engineFill)))
                 let filled = (batchFilled[id] ?? order.filledQuantity) + fill.quantity
                 batchFilled[id] = filled
@@ -343,10 +348,10 @@ public actor TradingBot<S: Strategy> {
             case .canceled, .expired, .rejected:
                 guard !status.isTerminal else { continue }
                 let (final, event): (OrderStatus, OrderEvent) = switch update.kind {
-                case .canceled: (.canceled, .cancel(at: engine!.clock.now))
-                case .expired: (.expired, .expire(at: engine!.clock.now))
-                case .rejected(let reason): (.rejected, .reject(reason: reason, at: engine!.clock.now))
-                default: (.canceled, .cancel(at: engine!.clock.now))
+                case .canceled: (.canceled, .cancel(at: now))
+                case .expired: (.expired, .expire(at: now))
+                case .rejected(let reason): (.rejected, .reject(reason: reason, at: now))
+                default: (.canceled, .cancel(at: now))
                 }
                 if final != .rejected { acceptIfNeeded() }
                 var reason: String? = nil
@@ -362,14 +367,14 @@ public actor TradingBot<S: Strategy> {
             switch entry {
             case .fill(let id, _, let quantity, let price, _, _):
                 fillsBooked.increment()
-                if let notices, let order = engine?.order(ClientOrderID(id)) {
+                if let notices, let order = inEngine({ $0.order(ClientOrderID(id)) }) ?? nil {
                     notices.offer(Notice(severity: .info, category: "fill", subject: order.instrumentID.symbol, bot: definition.name,
                                          headline: .fill(bought: order.side == .buy, quantity: quantity, symbol: order.instrumentID.symbol, price: price),
                                          time: WallClock.now()))
                 }
             case .finished(let id, .rejected, let reason):
                 rejections.increment()
-                let symbol = engine?.order(ClientOrderID(id))?.instrumentID.symbol ?? definition.name
+                let symbol = (inEngine { $0.order(ClientOrderID(id))?.instrumentID.symbol } ?? nil) ?? definition.name
                 notify(.warning, "order rejection", subject: symbol, title: "Order \(id) on \(symbol) rejected", body: reason ?? "")
             default: break
             }
@@ -379,9 +384,12 @@ public actor TradingBot<S: Strategy> {
     }
 
     private func journalRiskEvents() async throws {
-        guard let events = engine?.risk?.events, events.count > riskEventsJournaled else { return }
-        let new = events[riskEventsJournaled...]
-        riskEventsJournaled = events.count
+        let journaled = riskEventsJournaled
+        guard let new: ArraySlice<RiskEvent> = inEngine({ engine -> ArraySlice<RiskEvent>? in
+            guard let events = engine.risk?.events, events.count > journaled else { return nil }
+            return events[journaled...]
+        }) ?? nil else { return }
+        riskEventsJournaled = new.endIndex
         for event in new {
             logger.warning("risk state \(event.from) → \(event.to): \(event.reason)")
             let severity: Severity = event.to == .halted ? .critical : event.to == .reducing ? .warning : .info
@@ -475,9 +483,21 @@ public actor TradingBot<S: Strategy> {
         }
         lastBarOpen = Array(repeating: nil, count: definition.instruments.count)
         self.engine = engine
+        hasEngine = true
     }
 
     // MARK: - Helpers
+
+    /// Reads the engine in place, `nil` before it exists. In this generic actor a read through
+    /// `engine?` or `engine!` copies the whole engine (retaining every array in it) before taking
+    /// the property; an in-place access does not.
+    private func inEngine<T>(_ body: (inout TradingEngine<S, Outbox, SimulatedClock>) throws -> T) rethrows -> T? {
+        guard hasEngine else { return nil }
+        return try body(&engine!)
+    }
+
+    /// The strategy's clock (the latest bar's time).
+    private var now: Timestamp { inEngine { $0.clock.now } ?? .epoch }
 
     /// Appends entries, preceded by the bars seen since the last write (so every entry follows
     /// the bar that caused it), in one transaction.

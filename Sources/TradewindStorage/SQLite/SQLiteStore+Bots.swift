@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 public import TradewindCore
 
 extension SQLiteStore {
@@ -27,18 +28,45 @@ extension SQLiteStore {
         }
     }
 
+    /// The journal's hot path (every order's intent waits for it): the insert statement is bound
+    /// and stepped directly, without a value box per column or an array of arguments per row.
     public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
-        let entries = batch.map { entry in (entry.bot, entry.time.nanosecondsSinceEpoch, entry.events.map { [$0.kind, $0.payload] }) }
-        return try await write { db in
+        try await write { db in
             try self.requireCurrentSchema(db)
             let statement = try db.cachedStatement(sql: "INSERT INTO bot_events (bot_id, time, kind, payload) VALUES (?, ?, ?, ?)")
-            return try entries.map { bot, time, events in
-                try events.map { event in
-                    try statement.execute(arguments: [bot, time, event[0], event[1]])
-                    return db.lastInsertedRowID
+            let handle = statement.sqliteStatement
+            return try batch.map { entry in
+                try entry.events.map { event in
+                    defer {
+                        sqlite3_reset(handle)
+                        sqlite3_clear_bindings(handle)
+                    }
+                    sqlite3_bind_int64(handle, 1, entry.bot)
+                    sqlite3_bind_int64(handle, 2, entry.time.nanosecondsSinceEpoch)
+                    var kind = event.kind, payload = event.payload
+                    // Bound as static text: the bytes stay valid until the step inside these closures has run.
+                    let code = kind.withUTF8 { kindBytes in
+                        payload.withUTF8 { payloadBytes in
+                            Self.bindText(handle, 3, kindBytes)
+                            Self.bindText(handle, 4, payloadBytes)
+                            return sqlite3_step(handle)
+                        }
+                    }
+                    guard code == SQLITE_DONE else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    return sqlite3_last_insert_rowid(db.sqliteConnection)
                 }
             }
         }
+    }
+
+    /// Binds UTF-8 text that outlives the statement's next step (`SQLITE_STATIC`); empty text binds
+    /// as `''`, not NULL.
+    private static func bindText(_ handle: OpaquePointer?, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let empty: StaticString = ""
+        let start = UnsafeRawPointer(bytes.baseAddress ?? empty.utf8Start).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text(handle, index, start, Int32(bytes.count), nil)
     }
 
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {

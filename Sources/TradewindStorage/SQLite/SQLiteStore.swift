@@ -106,7 +106,9 @@ public final class SQLiteStore: Store {
 
     /// Refuses to work on a database that is not exactly at this binary's schema.
     func requireCurrentSchema(_ db: Database) throws {
-        try Schema.requireCurrent(try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0)
+        // Every write asks (a newer binary may have migrated the file since it was opened); the
+        // statement is prepared once per connection.
+        try Schema.requireCurrent(try Int.fetchOne(db.cachedStatement(sql: "SELECT max(version) FROM schema_migrations")) ?? 0)
     }
 
     // MARK: - Instruments and candles
