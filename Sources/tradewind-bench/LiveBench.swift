@@ -24,11 +24,21 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: "Bots in the node.") var bots = 50
     @Option(help: "Live bars per bot.") var bars = 2_000
     @Flag(help: "Write each bot's journal entries in their own transactions instead of group commits.") var noGroupCommit = false
+    @Flag(help: "Keep the journal in memory (not durable): what the node costs without its storage, for comparison only.")
+    var memoryJournal = false
 
     func run() async throws {
         let url = "sqlite:" + NSTemporaryDirectory() + "tradewind-live-bench-\(UUID().uuidString).db"
         let store = try await openStore(url)
-        let journal: any BotJournal = noGroupCommit ? store : GroupCommitJournal(store)
+        let journal: any BotJournal
+        if memoryJournal {
+            journal = MemoryJournal()
+        } else if noGroupCommit {
+            journal = store
+        } else {
+            journal = GroupCommitJournal(store)
+        }
+        if !memoryJournal { try await measureCommits(store) }
         let instrument = try Instrument(id: InstrumentID(symbol: "WALK", venue: "PAPER"), pricePrecision: 2, sizePrecision: 0)
         let series = RandomWalk(seed: 11).bars(count: bars + 30)
         var running: [TradingBot<SMACross>] = []
@@ -67,6 +77,8 @@ struct LiveBench: AsyncParsableCommand {
         if let group = journal as? GroupCommitJournal {
             let commits = await group.commits, appends = await group.batchedAppends
             print("journal: \(appends) appends in \(commits) transactions (group commit)")
+        } else if memoryJournal {
+            print("journal: in memory (not durable; the node's own cost only)")
         } else {
             print("journal: one transaction per append")
         }
@@ -75,5 +87,59 @@ struct LiveBench: AsyncParsableCommand {
         print("  bar in → order decided (risk engine passed): p50 \(percentile(decision, 0.5)), p99 \(percentile(decision, 0.99)), max \(percentile(decision, 1))")
         print("  bar in → order handed to the adapter (intent durable): p50 \(percentile(toVenue, 0.5)), p99 \(percentile(toVenue, 0.99)), max \(percentile(toVenue, 1))")
         await store.close()
+    }
+
+    /// The floor under "handed to the adapter": one bot's journal commit of an order's entries and a
+    /// few bars, alone on the machine, through the same store call the bots use.
+    func measureCommits(_ store: any Store) async throws {
+        let bot = try await store.createBot(name: "commit-floor", definition: "{}", owner: "bench", now: .epoch)
+        let entries = Array(repeating: (kind: "market.bar", payload: String(repeating: "x", count: 200)), count: 6)
+        var times: [Int64] = []
+        for _ in 0..<2_000 {
+            let started = ContinuousClock.now
+            _ = try await store.append(bot: bot.id, events: entries, at: .epoch)
+            let elapsed = ContinuousClock.now - started
+            times.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        times.sort()
+        print("journal alone: a commit of 6 entries (200 bytes each), 2000 commits: p50 \(times[1_000] / 1_000) µs, p99 \(times[1_980] / 1_000) µs")
+    }
+}
+
+/// A journal that only keeps entries in memory: `live --memory-journal` measures the node without
+/// its storage, so the two figures side by side say what the durable journal costs.
+actor MemoryJournal: BotJournal {
+    private var records: [BotRecord] = []
+    private var entries: [BotEventRecord] = []
+
+    func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
+        guard !records.contains(where: { $0.name == name }) else { throw .constraintViolation("bot \(name) exists") }
+        let record = BotRecord(id: Int64(records.count + 1), name: name, definition: definition, state: "stopped", owner: owner,
+                               createdAt: now, updatedAt: now)
+        records.append(record)
+        return record
+    }
+
+    func bot(named name: String) async throws(StorageError) -> BotRecord? { records.first { $0.name == name } }
+    func bots() async throws(StorageError) -> [BotRecord] { records }
+
+    func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) {
+        guard let index = records.firstIndex(where: { $0.id == id }) else { throw .constraintViolation("no bot with id \(id)") }
+        records[index].state = state
+        records[index].updatedAt = now
+    }
+
+    func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
+        batch.map { entry in
+            entry.events.map { event in
+                let sequence = Int64(entries.count + 1)
+                entries.append(BotEventRecord(sequence: sequence, botID: entry.bot, time: entry.time, kind: event.kind, payload: event.payload))
+                return sequence
+            }
+        }
+    }
+
+    func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        entries.filter { $0.botID == bot && $0.sequence > (sequence ?? 0) }
     }
 }
