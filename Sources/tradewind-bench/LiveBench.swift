@@ -28,8 +28,9 @@ struct LiveBench: AsyncParsableCommand {
     var memoryJournal = false
 
     func run() async throws {
-        let url = "sqlite:" + NSTemporaryDirectory() + "tradewind-live-bench-\(UUID().uuidString).db"
-        let store = try await openStore(url)
+        let path = NSTemporaryDirectory() + "tradewind-live-bench-\(UUID().uuidString).db"
+        let store = try await openStore("sqlite:" + path)
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let journal: any BotJournal
         if memoryJournal {
             journal = MemoryJournal()

@@ -289,12 +289,12 @@ public actor TradingBot<S: Strategy> {
     }
 
     private func cancel(_ id: ClientOrderID) async throws {
-        guard let order = inEngine({ $0.order(id) }) ?? nil, let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
+        guard let order = order(id), let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         do {
             try await apply(try await adapter.cancel(clientOrderID: id.value, instrument: instrument))
         } catch {
             logger.warning("cancel of \(id) refused: \(error)")
-            if inEngine({ $0.order(id)?.status }) == .pendingCancel {
+            if self.order(id)?.status == .pendingCancel {
                 let now = now
                 try engine!.handle(reports: [ExecutionReport(orderID: id, event: .cancelRejected(reason: "\(error)", at: now))])
             }
@@ -314,7 +314,7 @@ public actor TradingBot<S: Strategy> {
         let now = now
         for update in updates {
             let id = ClientOrderID(update.clientOrderID)
-            guard let order = inEngine({ $0.order(id) }) ?? nil else { continue }
+            guard let order = order(id) else { continue }
             var status = batchStatus[id] ?? order.status
             defer { batchStatus[id] = status }
             // A venue may report fills before (or instead of) acceptance.
@@ -367,14 +367,14 @@ public actor TradingBot<S: Strategy> {
             switch entry {
             case .fill(let id, _, let quantity, let price, _, _):
                 fillsBooked.increment()
-                if let notices, let order = inEngine({ $0.order(ClientOrderID(id)) }) ?? nil {
+                if let notices, let order = order(ClientOrderID(id)) {
                     notices.offer(Notice(severity: .info, category: "fill", subject: order.instrumentID.symbol, bot: definition.name,
                                          headline: .fill(bought: order.side == .buy, quantity: quantity, symbol: order.instrumentID.symbol, price: price),
                                          time: WallClock.now()))
                 }
             case .finished(let id, .rejected, let reason):
                 rejections.increment()
-                let symbol = (inEngine { $0.order(ClientOrderID(id))?.instrumentID.symbol } ?? nil) ?? definition.name
+                let symbol = order(ClientOrderID(id))?.instrumentID.symbol ?? definition.name
                 notify(.warning, "order rejection", subject: symbol, title: "Order \(id) on \(symbol) rejected", body: reason ?? "")
             default: break
             }
@@ -495,6 +495,9 @@ public actor TradingBot<S: Strategy> {
         guard hasEngine else { return nil }
         return try body(&engine!)
     }
+
+    /// The engine's order with this id, read in place.
+    private func order(_ id: ClientOrderID) -> Order? { inEngine { $0.order(id) } ?? nil }
 
     /// The strategy's clock (the latest bar's time).
     private var now: Timestamp { inEngine { $0.clock.now } ?? .epoch }

@@ -37,6 +37,7 @@ extension SQLiteStore {
             let handle = statement.sqliteStatement
             return try batch.map { entry in
                 try entry.events.map { event in
+                    // Unbound after the step, so no pointer into the text below stays with the cached statement.
                     defer {
                         sqlite3_reset(handle)
                         sqlite3_clear_bindings(handle)
