@@ -201,7 +201,6 @@ struct ServerBench: AsyncParsableCommand {
     }
 }
 
-
 /// One wrk run: throughput and latency percentiles (milliseconds).
 struct WrkResult: CustomStringConvertible {
     var requestsPerSecond: Double

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TradewindCore
-import TradewindLive
+@testable import TradewindLive
 
 /// The journal's payloads are written without `JSONEncoder`; these hold them to its bytes, so a
 /// journal written before and after reads and compares the same.
@@ -21,38 +21,23 @@ struct JournalJSONTests {
         return texts
     }()
 
-    /// The same fields as the journal's private order payload.
-    struct OrderPayload: Codable {
-        var id: String
-        var instrument: String?
-        var side: String?
-        var quantity: String?
-        var venueOrderID: String?
-        var tradeID: String?
-        var price: String?
-        var fee: String?
-        var time: Int64?
-        var status: String?
-        var reason: String?
-    }
-
     @Test("order life-cycle entries, with awkward ids and reasons")
     func orderEvents() throws {
         for text in Self.awkward {
             let instrument = InstrumentID(symbol: "BTC/USDT" + text, venue: "PAPER")
-            let cases: [(JournalEvent, OrderPayload)] = [
+            let cases: [(JournalEvent, JournalEvent.Payload)] = [
                 (.intent(clientOrderID: text, instrument: instrument, side: .buy, quantity: Quantity("1.50")),
-                 OrderPayload(id: text, instrument: instrument.description, side: "buy", quantity: "1.50")),
-                (.accepted(clientOrderID: "bot-1", venueOrderID: text), OrderPayload(id: "bot-1", venueOrderID: text)),
+                 JournalEvent.Payload(id: text, instrument: instrument.description, side: "buy", quantity: "1.50")),
+                (.accepted(clientOrderID: "bot-1", venueOrderID: text), JournalEvent.Payload(id: "bot-1", venueOrderID: text)),
                 (.fill(clientOrderID: text, tradeID: text + "-t", quantity: Quantity("2"), price: Price("-101.25"), fee: Money("0.000001"),
                        time: Timestamp(nanosecondsSinceEpoch: -1_234_567_890_123)),
-                 OrderPayload(id: text, quantity: "2", tradeID: text + "-t", price: "-101.25", fee: Money("0.000001").description,
+                 JournalEvent.Payload(id: text, quantity: "2", tradeID: text + "-t", price: "-101.25", fee: Money("0.000001").description,
                               time: -1_234_567_890_123)),
-                (.finished(clientOrderID: text, status: .rejected, reason: text), OrderPayload(id: text, status: "rejected", reason: text)),
-                (.finished(clientOrderID: text, status: .filled, reason: nil), OrderPayload(id: text, status: "filled")),
+                (.finished(clientOrderID: text, status: .rejected, reason: text), JournalEvent.Payload(id: text, status: "rejected", reason: text)),
+                (.finished(clientOrderID: text, status: .filled, reason: nil), JournalEvent.Payload(id: text, status: "filled")),
             ]
-            for (event, mirror) in cases {
-                #expect(event.payload == (try Self.encoded(mirror)), "\(event)")
+            for (event, payload) in cases {
+                #expect(event.payload == (try Self.encoded(payload)), "\(event)")
                 #expect(try JournalEvent(kind: event.kind, payload: event.payload) == event)
             }
         }

@@ -22,7 +22,8 @@ public enum JournalEvent: Sendable, Equatable {
         }
     }
 
-    private struct Payload: Codable {
+    /// Internal, not private: the differential test encodes it with `JSONEncoder` to check ``json``.
+    struct Payload: Codable {
         var id: String
         var instrument: String?
         var side: String?
