@@ -1,6 +1,6 @@
 import Testing
 import TradewindCore
-import TradewindStrategy
+@testable import TradewindStrategy
 import TradewindTesting
 
 /// The strategy is tested without an engine: build a context, feed bars, read its commands.
@@ -89,6 +89,46 @@ struct SMACrossTests {
             guard case StrategyError.invalidParameter(let failing, _) = error else { return false }
             return failing == name
         }
+    }
+
+    @Test("the running sums give the sign of fast mean − slow mean exactly, for any Int64 closes and precisions",
+          arguments: [(1, 2), (2, 3), (3, 17), (16, 17), (50, 200)])
+    func exactSignsAgainstWindowSums(_ fast: Int, _ slow: Int) {
+        // Reference: the windows summed afresh in Int128 on every bar. Closes span the whole
+        // Int64 range (negative prices included) and some arrive with more decimals, which
+        // rescales the ring; the update under test uses wrapping arithmetic.
+        var random = SplitMix64(seed: UInt64(fast * 1_000 + slow))
+        var state = SMACross.Averages(closes: Array(repeating: 0, count: slow))
+        var history: [Int128] = []  // closes at the final scale of 4 decimals, exact
+        var previous: Int?
+        for bar in 0..<2_000 {
+            let precision: UInt8 = bar < 700 ? 2 : 4
+            let limit = precision == 2 ? Int64.max / 100 : Int64.max  // the later ×100 rescale must fit
+            let magnitude = random.next() % 4 == 0 ? limit : 1_000_000
+            let raw = Int64(bitPattern: random.next()) % magnitude
+            let pushed = SMACross.push(Price(uncheckedRaw: raw, precision: precision), into: &state, fast: fast, slow: slow)
+            history.append(Int128(raw) * (precision == 2 ? 100 : 1))
+            guard history.count >= slow else {
+                #expect(pushed == nil)
+                continue
+            }
+            let fastSum = history.suffix(fast).reduce(0, +), slowSum = history.suffix(slow).reduce(0, +)
+            let difference = fastSum * Int128(slow) - slowSum * Int128(fast)
+            let sign = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
+            if let previous {
+                #expect(pushed?.previous == previous && pushed?.now == sign, "bar \(bar)")
+            } else {
+                #expect(pushed == nil, "bar \(bar)")
+            }
+            previous = sign
+        }
+    }
+
+    @Test("windows are bounded so the sums cannot overflow: slow above 2^20 or fast below 1 is refused")
+    func windowBounds() {
+        #expect(throws: StrategyError.self) { try SMACrossParameters(fast: 10, slow: SMACrossParameters.maximumSlow + 1, size: Quantity("1")) }
+        #expect(throws: StrategyError.self) { try SMACrossParameters(fast: 0, slow: 30, size: Quantity("1")) }
+        #expect(throws: Never.self) { try SMACrossParameters(fast: 10, slow: SMACrossParameters.maximumSlow, size: Quantity("1")) }
     }
 
     @Test("defaults fill parameters not given")

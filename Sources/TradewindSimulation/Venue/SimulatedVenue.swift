@@ -165,7 +165,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
 
     // MARK: - Market data in
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ event: BarEvent, reports: inout [ExecutionReport]) {
         lastPrices[event.instrument] = LastPrice(bar: event.bar)
         // The common case, nothing working: no call, no copy of the bar.

@@ -28,8 +28,10 @@ public struct SMACross: Strategy {
         var scale: UInt8 = 0
         var fastSum: Int128 = 0
         var slowSum: Int128 = 0
-        /// The sign of fast mean − slow mean on the previous bar, once both were ready.
-        var previousSign: Int?
+        /// The sign of fast mean − slow mean on the previous bar once both were ready
+        /// (−1, 0, 1), else ``noSign``: one byte, no optional to unwrap per bar.
+        var previousSign: Int8 = noSign
+        static let noSign: Int8 = 2
     }
     /// Per instrument index, created on its first bar.
     private var averages: [Averages] = []
@@ -68,6 +70,11 @@ public struct SMACross: Strategy {
 
     /// Adds a close; returns the previous and the new sign of fast mean − slow mean once both
     /// averages were ready on the previous bar too. In place: no copy of the ring.
+    ///
+    /// The sums cannot overflow, so they use wrapping arithmetic (no overflow branch per
+    /// operation): a close is an `Int64` (|close| < 2⁶³), a window holds at most
+    /// ``SMACrossParameters/maximumSlow`` (2²⁰) of them, so |sum| < 2⁸³ and |sum × window| < 2¹⁰³,
+    /// far inside `Int128`. Rescaling a close (`raw * 10^k`) stays checked.
     @inline(__always)
     static func push(_ close: Price, into state: inout Averages, fast: Int, slow: Int) -> (previous: Int, now: Int)? {
         if close.precision > state.scale { rescale(&state, to: close.precision) }
@@ -75,23 +82,24 @@ public struct SMACross: Strategy {
         if close.precision < state.scale { raw *= FixedPoint.pow10(state.scale - close.precision) }
         let oldest = state.next, seen = state.seen
         // The close leaving the fast window sits `slow - fast` places after the oldest.
-        var leavingFast = oldest + slow - fast
-        if leavingFast >= slow { leavingFast -= slow }
+        var leavingFast = oldest &+ (slow &- fast)
+        if leavingFast >= slow { leavingFast &-= slow }
         let (leftFast, leftSlow) = state.closes.withUnsafeMutableBufferPointer { ring in
-            defer { ring[oldest] = raw }
-            return (ring[leavingFast], ring[oldest])
+            let base = ring.baseAddress.unsafelyUnwrapped
+            defer { base[oldest] = raw }
+            return (base[leavingFast], base[oldest])
         }
-        if seen >= fast { state.fastSum -= Int128(leftFast) }
-        if seen >= slow { state.slowSum -= Int128(leftSlow) }
-        state.fastSum += Int128(raw)
-        state.slowSum += Int128(raw)
-        state.next = oldest + 1 == slow ? 0 : oldest + 1
-        state.seen = seen + 1
-        guard seen + 1 >= slow else { return nil }
-        let difference = state.fastSum * Int128(slow) - state.slowSum * Int128(fast)
+        // Until a window is full, the slot leaving it has never been written and still holds
+        // the ring's initial zero, so subtracting it unconditionally is exact.
+        state.fastSum = state.fastSum &+ Int128(raw) &- Int128(leftFast)
+        state.slowSum = state.slowSum &+ Int128(raw) &- Int128(leftSlow)
+        state.next = oldest &+ 1 == slow ? 0 : oldest &+ 1
+        state.seen = seen &+ 1
+        guard seen &+ 1 >= slow else { return nil }
+        let difference = state.fastSum &* Int128(slow) &- state.slowSum &* Int128(fast)
         let sign = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
-        defer { state.previousSign = sign }
-        return state.previousSign.map { ($0, sign) }
+        defer { state.previousSign = Int8(truncatingIfNeeded: sign) }
+        return state.previousSign == Averages.noSign ? nil : (Int(state.previousSign), sign)
     }
 
     /// A close with more decimals than the ones seen so far: the stored closes and sums move

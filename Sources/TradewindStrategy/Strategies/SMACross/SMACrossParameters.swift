@@ -17,8 +17,16 @@ public struct SMACrossParameters: StrategyParameters, Hashable {
 
     public static let constraints: [ParameterConstraint] = [.less("fast", "slow")]
 
+    /// The longest slow window accepted (2²⁰ bars): it bounds the averages' integer sums, which
+    /// is what lets ``SMACross`` update them without overflow checks.
+    public static let maximumSlow = 1 << 20
+
     public init(fast: Int, slow: Int, size: Quantity) throws(StrategyError) {
+        guard fast >= 1 else { throw .invalidParameter(name: "fast", reason: "must be at least 1, got \(fast)") }
         guard fast < slow else { throw .invalidParameter(name: "fast", reason: "fast (\(fast)) must be below slow (\(slow))") }
+        guard slow <= Self.maximumSlow else {
+            throw .invalidParameter(name: "slow", reason: "must be at most \(Self.maximumSlow), got \(slow)")
+        }
         guard size.isPositive else { throw .invalidParameter(name: "size", reason: "must be positive") }
         self.fast = fast
         self.slow = slow
