@@ -72,8 +72,8 @@ public struct SMACross: Strategy {
     /// averages were ready on the previous bar too. In place: no copy of the ring.
     ///
     /// The sums cannot overflow, so they use wrapping arithmetic (no overflow branch per
-    /// operation): a close is an `Int64` (|close| < 2⁶³), a window holds at most
-    /// ``SMACrossParameters/maximumSlow`` (2²⁰) of them, so |sum| < 2⁸³ and |sum × window| < 2¹⁰³,
+    /// operation): a close is an `Int64` (|close| ≤ 2⁶³), a window holds at most
+    /// ``SMACrossParameters/maximumSlow`` (2²⁰) of them, so |sum| ≤ 2⁸³ and |sum × window| ≤ 2¹⁰³,
     /// far inside `Int128`. Rescaling a close (`raw * 10^k`) stays checked.
     @inline(__always)
     static func push(_ close: Price, into state: inout Averages, fast: Int, slow: Int) -> (previous: Int, now: Int)? {
