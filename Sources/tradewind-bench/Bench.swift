@@ -112,6 +112,8 @@ struct CSVBench: ParsableCommand {
 
     @Option(help: "Rows to generate when no file is given.") var bars = 1_000_000
     @Option(help: "A CSV file to parse instead.") var file: String?
+    @Option(help: "Also write the generated file here (the input of the whole-process figure in docs/PERFORMANCE.md).")
+    var write: String?
     @Option(help: "Timed runs.") var runs = 5
 
     func run() throws {
@@ -125,6 +127,7 @@ struct CSVBench: ParsableCommand {
                 text += "\(bar.openTime.iso8601),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n"
             }
             bytes = Array(text.utf8)
+            if let write { try Data(bytes).write(to: URL(fileURLWithPath: write)) }
         }
         let parser = CSVBarParser(fileName: file ?? "generated.csv", instrumentID: InstrumentID(symbol: "X", venue: "CSV"))
         var rows = 0
