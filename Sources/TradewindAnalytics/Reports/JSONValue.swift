@@ -136,15 +136,19 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Elements `range` with their indentation, commas and newlines. Everything comes in as
     /// an argument: values captured by the concurrent closure would be retained on every row,
-    /// from two threads at once.
+    /// from two threads at once. The padding is appended from a buffer pointer for the same
+    /// reason: appending the array itself retained and released it on every row, and the
+    /// pieces share one array, so its reference count bounced between the cores.
     private static func writeRange<Rows: JSONRows>(_ range: Range<Int>, of rows: Rows, padding: [UInt8], layout: JSONLayout,
                                                    to output: inout [UInt8]) {
         let last = rows.count - 1
-        for index in range {
-            output.append(contentsOf: padding)
-            rows.write(index, to: &output, layout: layout)
-            if index < last { output.append(UInt8(ascii: ",")) }
-            if layout.indent > 0 { output.append(0x0A) }
+        padding.withUnsafeBufferPointer { padding in
+            for index in range {
+                output.append(contentsOf: padding)
+                rows.write(index, to: &output, layout: layout)
+                if index < last { output.append(UInt8(ascii: ",")) }
+                if layout.indent > 0 { output.append(0x0A) }
+            }
         }
     }
 
