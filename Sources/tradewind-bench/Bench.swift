@@ -116,6 +116,10 @@ struct CSVBench: ParsableCommand {
     var write: String?
     @Option(help: "Timed runs.") var runs = 5
 
+    func validate() throws {
+        if write != nil && file != nil { throw ValidationError("--write keeps a generated file; it cannot be used with --file") }
+    }
+
     func run() throws {
         let bytes: [UInt8]
         if let file {
