@@ -27,7 +27,7 @@ func measure(runs: Int, _ body: () throws -> Void) rethrows -> [Double] {
     var seconds: [Double] = []
     for _ in 0..<runs {
         let elapsed = try clock.measure(body)
-        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        seconds.append(elapsed.inSeconds)
     }
     return seconds.sorted()
 }

@@ -65,9 +65,9 @@ struct NotifyBench: AsyncParsableCommand {
                 let built = ContinuousClock.now
                 queue.offer(notice)
                 let after = ContinuousClock.now
-                paced.append(Self.nanoseconds(after - before))
-                building.append(Self.nanoseconds(built - before))
-                offering.append(Self.nanoseconds(after - built))
+                paced.append((after - before).inNanoseconds)
+                building.append((built - before).inNanoseconds)
+                offering.append((after - built).inNanoseconds)
                 number += 1
             }
             let target = start + .milliseconds(millisecond + 1)
@@ -90,10 +90,10 @@ struct NotifyBench: AsyncParsableCommand {
         for index in 0..<burst {
             let before = ContinuousClock.now
             queue.offer(event(index))
-            bursty.append(Self.nanoseconds(ContinuousClock.now - before))
+            bursty.append((ContinuousClock.now - before).inNanoseconds)
         }
         let burstElapsed = ContinuousClock.now - burstStart
-        let burstSeconds = Double(Self.nanoseconds(burstElapsed)) / 1e9
+        let burstSeconds = Double(burstElapsed.inNanoseconds) / 1e9
         print("burst: \(burst) events in \(String(format: "%.3f", burstSeconds)) s (\(String(format: "%.1f", Double(burst) / burstSeconds / 1e6)) M/s): "
               + "hand-off p50 \(Self.format(bursty, 0.5)), p99 \(Self.format(bursty, 0.99)), p99.9 \(Self.format(bursty, 0.999)), "
               + "max \(Self.format(bursty, 1)); dropped \(queue.drops.info) info in all")
@@ -104,10 +104,6 @@ struct NotifyBench: AsyncParsableCommand {
         let p99 = Self.percentile(paced, 0.99)
         print(p99 < 5_000 ? "target met: paced hand-off p99 \(p99) ns < 5 µs" : "target MISSED: paced hand-off p99 \(p99) ns ≥ 5 µs")
         await store.close()
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     static func percentile(_ values: [Int64], _ p: Double) -> Int64 {

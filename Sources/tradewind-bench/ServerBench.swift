@@ -159,8 +159,7 @@ struct ServerBench: AsyncParsableCommand {
         let expected = rate * streamSeconds
         let clients = clients, rate = rate, streamSeconds = streamSeconds
         @Sendable func nanoseconds() -> Int64 {
-            let now = ContinuousClock.now - origin
-            return now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
+            (ContinuousClock.now - origin).inNanoseconds
         }
         // The clients connect and read on a thread of their own (blocking sockets, poll(2)), off
         // the task pool the server runs on.

@@ -42,7 +42,7 @@ struct StorageBench: AsyncParsableCommand {
             let inserted = try await store.insertCandles(bars, instrument: instrument.id, timeframe: "1m")
             precondition(inserted == bars.count)
         }
-        print("  bulk insert: \(bars.count) rows in \(format(insert)) s = \(Int(Double(bars.count) / insert.seconds)) rows/s")
+        print("  bulk insert: \(bars.count) rows in \(format(insert)) s = \(Int(Double(bars.count) / insert.inSeconds)) rows/s")
 
         var reads: [Double] = []
         for _ in 0..<runs {
@@ -50,7 +50,7 @@ struct StorageBench: AsyncParsableCommand {
                 let read = try await store.candles(instrument: instrument.id, timeframe: "1m", from: nil, to: nil)
                 precondition(read.count == bars.count)
             }
-            reads.append(elapsed.seconds)
+            reads.append(elapsed.inSeconds)
         }
         reads.sort()
         print("  range read: \(bars.count) rows in \(String(format: "%.3f", reads[reads.count / 2])) s (median of \(runs)) = "
@@ -94,7 +94,7 @@ struct StorageBench: AsyncParsableCommand {
                         } catch {
                             errors.append("\(error)")
                         }
-                        latencies.append((ContinuousClock.now - start).seconds)
+                        latencies.append((ContinuousClock.now - start).inSeconds)
                         round += 1
                     }
                     return (latencies, errors, reads, writes)
@@ -116,9 +116,5 @@ struct StorageBench: AsyncParsableCommand {
         for error in Set(results.errors).prefix(3) { print("    error: \(error)") }
     }
 
-    func format(_ duration: Duration) -> String { String(format: "%.3f", duration.seconds) }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    func format(_ duration: Duration) -> String { String(format: "%.3f", duration.inSeconds) }
 }

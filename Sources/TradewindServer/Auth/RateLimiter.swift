@@ -1,4 +1,5 @@
 import Synchronization
+import TradewindCore
 
 /// A token bucket per caller: `burst` requests at once, refilled at `requestsPerSecond`.
 /// The rate and burst come from the configuration and change on reload.
@@ -25,9 +26,7 @@ final class RateLimiter: Sendable {
                 buckets = buckets.filter { now - $0.value.at < idle }
             }
             var bucket = buckets[caller] ?? Bucket(tokens: Double(burst), at: now)
-            let elapsed = now - bucket.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(Double(burst), bucket.tokens + seconds * rate)
+            bucket.tokens = min(Double(burst), bucket.tokens + (now - bucket.at).inSeconds * rate)
             bucket.at = now
             defer { buckets[caller] = bucket }
             if bucket.tokens >= 1 {

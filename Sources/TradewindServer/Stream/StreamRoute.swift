@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Metrics
 import NIOCore
+import TradewindCore
 
 /// `GET /api/v1/stream` (WebSocket): bars, orders, fills, positions, equity and risk changes of
 /// the bots the caller may see, as they are journaled. A message is one event, or an array of
@@ -80,7 +81,6 @@ extension StreamRoute {
 
 extension Timer {
     func recordInterval(since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        recordNanoseconds((ContinuousClock.now - start).inNanoseconds)
     }
 }
