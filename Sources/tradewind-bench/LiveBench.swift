@@ -15,15 +15,18 @@ struct LiveBench: AsyncParsableCommand {
         abstract: "Tick-to-order latency of many paper bots sharing one node and one journal.",
         discussion: """
             Every bar goes to all bots at once (as one feed fans out to a node's bots); each bot runs SMA(2/5) \
-            so it trades often, through the risk engine, the write-ahead journal (a fresh SQLite file, WAL, \
-            synchronous=NORMAL) and the paper venue. Reported: bar arrival → order out of the risk engine \
-            (decision), and bar arrival → order handed to the venue adapter after its intent is durable (to venue).
+            so it trades often, through the risk engine, the node's write-ahead journal (a log file copied into a \
+            fresh SQLite file, WAL, synchronous=NORMAL) and the paper venue. Reported: bar arrival → order out of \
+            the risk engine (decision), and bar arrival → order handed to the venue adapter after its intent is \
+            durable (to venue).
             """
     )
 
     @Option(help: "Bots in the node.") var bots = 50
     @Option(help: "Live bars per bot.") var bars = 2_000
-    @Flag(help: "Write each bot's journal entries in their own transactions instead of group commits.") var noGroupCommit = false
+    @Flag(help: "Write the journal straight into the store, in group commits (the node's journal before its write-ahead log).")
+    var storeJournal = false
+    @Flag(help: "With --store-journal: each bot's entries in their own transactions instead of group commits.") var noGroupCommit = false
     @Flag(help: "Keep the journal in memory (not durable): what the node costs without its storage, for comparison only.")
     var memoryJournal = false
 
@@ -31,15 +34,18 @@ struct LiveBench: AsyncParsableCommand {
         let path = NSTemporaryDirectory() + "tradewind-live-bench-\(UUID().uuidString).db"
         let store = try await openStore("sqlite:" + path)
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        if memoryJournal && storeJournal { throw ValidationError("--memory-journal and --store-journal exclude each other") }
+        if noGroupCommit && !storeJournal { throw ValidationError("--no-group-commit applies to --store-journal only") }
         let journal: any BotJournal
         if memoryJournal {
             journal = MemoryJournal()
-        } else if noGroupCommit {
-            journal = store
+        } else if storeJournal {
+            journal = noGroupCommit ? store : GroupCommitJournal(store)
         } else {
-            journal = GroupCommitJournal(store)
+            journal = try await WriteAheadJournal.open(store: store, directory: path + ".logs")
         }
-        if !memoryJournal { try await measureCommits(store) }
+        defer { try? FileManager.default.removeItem(atPath: path + ".logs") }
+        if !memoryJournal { try await measureCommits(store, log: journal as? WriteAheadJournal) }
         let instrument = try Instrument(id: InstrumentID(symbol: "WALK", venue: "PAPER"), pricePrecision: 2, sizePrecision: 0)
         let series = RandomWalk(seed: 11).bars(count: bars + 30)
         var running: [TradingBot<SMACross>] = []
@@ -75,7 +81,12 @@ struct LiveBench: AsyncParsableCommand {
             values.isEmpty ? "-" : String(format: "%.1f µs", Double(values[min(values.count - 1, Int(Double(values.count) * p))]) / 1000)
         }
         let seconds = elapsed.inSeconds
-        if let group = journal as? GroupCommitJournal {
+        if let log = journal as? WriteAheadJournal {
+            let copied = Date()
+            try await log.flush()
+            print("journal: write-ahead log file, copied into SQLite in the background (caught up \(Int(-copied.timeIntervalSinceNow * 1e6)) µs after the last bar)")
+            await log.close()
+        } else if let group = journal as? GroupCommitJournal {
             let commits = await group.commits, appends = await group.batchedAppends
             print("journal: \(appends) appends in \(commits) transactions (group commit)")
         } else if memoryJournal {
@@ -92,7 +103,7 @@ struct LiveBench: AsyncParsableCommand {
 
     /// The floor under "handed to the adapter": one bot's journal commit of an order's entries and a
     /// few bars, alone on the machine, through the same store call the bots use.
-    func measureCommits(_ store: any Store) async throws {
+    func measureCommits(_ store: any Store, log: WriteAheadJournal?) async throws {
         let bot = try await store.createBot(name: "commit-floor", definition: "{}", owner: "bench", now: .epoch)
         let entries = Array(repeating: (kind: "market.bar", payload: String(repeating: "x", count: 200)), count: 6)
         var times: [Int64] = []
@@ -102,7 +113,18 @@ struct LiveBench: AsyncParsableCommand {
             times.append((ContinuousClock.now - started).inNanoseconds)
         }
         times.sort()
-        print("journal alone: a commit of 6 entries (200 bytes each), 2000 commits: p50 \(times[1_000] / 1_000) µs, p99 \(times[1_980] / 1_000) µs")
+        print("store alone: a commit of 6 entries (200 bytes each), 2000 commits: p50 \(times[1_000] / 1_000) µs, p99 \(times[1_980] / 1_000) µs")
+        guard let log else { return }
+        times.removeAll()
+        let batch = [BotEventBatch(bot: bot.id, events: entries, time: .epoch)]
+        for _ in 0..<2_000 {
+            let started = ContinuousClock.now
+            _ = try log.appendNow(batch)
+            times.append((ContinuousClock.now - started).inNanoseconds)
+        }
+        try await log.flush()
+        times.sort()
+        print("log alone: an append of the same 6 entries, 2000 appends: p50 \(Double(times[1_000]) / 1_000) µs, p99 \(Double(times[1_980]) / 1_000) µs")
     }
 }
 

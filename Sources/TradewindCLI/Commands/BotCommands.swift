@@ -133,8 +133,8 @@ func runNode(_ bots: [(BotDefinition, BotFile)], database: String, notifications
                                    channels: NotificationChannels.make(configuration.notifications), routing: configuration.alerts.routing,
                                    store: store, settings: NotificationChannels.deliverySettings(configuration.notifications), logger: logger)
     }
-    // All bots' journal writes share transactions (group commit).
-    let journal = GroupCommitJournal(store)
+    // Every bot's entries are durable in this process's log file; the store gets them a moment later.
+    let journal = try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location))
     var runnable: [(String, any RunnableBot)] = []
     for (definition, file) in bots {
         var botLogger = logger
@@ -154,6 +154,7 @@ func runNode(_ bots: [(BotDefinition, BotFile)], database: String, notifications
         print("bot \(name): \(status.phase.rawValue), equity \(status.equity.formatted(places: 2)), fills \(status.fills), open orders \(status.openOrders)"
               + (status.lastError.map { ", error: \($0)" } ?? ""))
     }
+    await journal.close()
     await store.close()
     if !failed.isEmpty { throw BotsFailed(names: failed) }
 }

@@ -24,6 +24,8 @@ public actor TradingBot<S: Strategy> {
     public let adapter: any VenueAdapter
     public let feed: any MarketFeed
     let journal: any BotJournal
+    /// The journal when it is a local write-ahead log: written without suspending the bot.
+    let log: WriteAheadJournal?
     let logger: Logger
     /// Where fills, rejections, risk-state changes and failures are reported for operators; the
     /// hand-off returns at once (a bounded queue), so a slow channel never slows the bot.
@@ -75,6 +77,7 @@ public actor TradingBot<S: Strategy> {
         self.adapter = adapter
         self.feed = feed
         self.journal = journal
+        self.log = journal as? WriteAheadJournal
         var logger = logger
         logger[metadataKey: "bot"] = .string(definition.name)
         self.logger = logger
@@ -507,7 +510,11 @@ public actor TradingBot<S: Strategy> {
     private func writeJournal(_ entries: [(kind: String, payload: String)]) async throws {
         let rows = pendingBars + entries
         guard !rows.isEmpty else { return }
-        _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
+        if let log {
+            _ = try log.appendNow([BotEventBatch(bot: botID, events: rows, time: WallClock.now())])
+        } else {
+            _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
+        }
         pendingBars.removeAll(keepingCapacity: true)
     }
 

@@ -20,7 +20,9 @@ public actor BotSupervisor {
     }
 
     let store: any Store
-    let journal: GroupCommitJournal
+    /// The bots' write-ahead journal, opened with the first bot (opening replays logs a previous
+    /// run left, which can fail; the server itself does not need it).
+    private var journal: Task<WriteAheadJournal, any Error>?
     let configuration: ConfigurationCenter
     let logger: Logger
     /// Where every bot reports fills, rejections and risk changes for operators.
@@ -44,7 +46,6 @@ public actor BotSupervisor {
     public init(store: any Store, configuration: ConfigurationCenter, notices: (any NoticeSink)? = nil, logger: Logger) {
         self.store = store
         self.notices = notices
-        journal = GroupCommitJournal(store)
         self.configuration = configuration
         self.logger = logger
     }
@@ -73,7 +74,7 @@ public actor BotSupervisor {
         let (definition, file) = try definition(of: record.definition, origin: "bot \(name)")
         var botLogger = logger
         botLogger[metadataKey: "bot"] = .string(name)
-        let bot = try LiveComposition.makeBot(definition, file: file, journal: journal, notices: notices, logger: botLogger)
+        let bot = try LiveComposition.makeBot(definition, file: file, journal: try await openJournal(), notices: notices, logger: botLogger)
         failures[name] = nil
         let task = Task { [weak self] in
             do { try await bot.run() } catch {
@@ -148,6 +149,19 @@ public actor BotSupervisor {
     /// Stops every bot (graceful shutdown).
     public func stopAll() async {
         for name in runningNames { try? await stop(name) }
+        if let opened = try? await journal?.value { await opened.close() }
+        journal = nil
+    }
+
+    private func openJournal() async throws -> WriteAheadJournal {
+        if let journal { return try await journal.value }
+        let store = store
+        let opening = Task { try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location)) }
+        journal = opening
+        do { return try await opening.value } catch {
+            journal = nil
+            throw error
+        }
     }
 
     func definition(of yaml: String, origin: String) throws -> (BotDefinition, BotFile) {

@@ -66,7 +66,9 @@ public protocol BotJournal: Sendable {
     func bots() async throws(StorageError) -> [BotRecord]
     func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError)
     /// Appends several bots' events in one transaction (group commit): all are durable when this
-    /// returns, or none is written. Returns each entry's sequence numbers, in order.
+    /// returns, or none is written. Returns, per entry, the numbers its events got, in order: a
+    /// store's sequence numbers, or a ``WriteAheadJournal``'s log positions (the store numbers
+    /// those events when it copies them in).
     func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]]
     /// The bot's events after `sequence` (all with `nil`), in order.
     func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord]
@@ -78,4 +80,13 @@ extension BotJournal {
     public func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64] {
         try await append([BotEventBatch(bot: bot, events: events, time: time)]).first ?? []
     }
+}
+
+/// A journal a ``WriteAheadJournal`` copies its log into: the copied events and how far the copy
+/// reached commit together, so a copy interrupted by a crash is neither lost nor made twice.
+public protocol CheckpointedJournal: BotJournal {
+    /// Appends the events and records `position` as `log`'s checkpoint, in one transaction.
+    func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError)
+    /// The last position recorded for `log`; `nil` before its first copy.
+    func checkpoint(log: String) async throws(StorageError) -> Int64?
 }

@@ -49,7 +49,7 @@ public protocol SchemaAdministration: Sendable {
 }
 
 /// Everything Tradewind keeps, behind one contract with one implementation per engine.
-public protocol Store: CandleRepository, BacktestRunRepository, AuditLogRepository, StudyRepository, BotJournal, AccountRepository,
+public protocol Store: CandleRepository, BacktestRunRepository, AuditLogRepository, StudyRepository, CheckpointedJournal, AccountRepository,
     ConfigHistoryRepository, BacktestJobRepository, NotificationRepository, AlertRepository, SchemaAdministration {
     var location: StoreLocation { get }
     /// Writes a consistent copy of the whole database to `path` (SQLite), or explains how to

@@ -38,22 +38,10 @@ extension PostgresStore {
     }
 
     public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
-        // One statement for the whole group: the rows go in in order, so ids sorted are theirs.
-        let bots = batch.flatMap { entry in entry.events.map { _ in entry.bot } }
-        let times = batch.flatMap { entry in entry.events.map { _ in entry.time.nanosecondsSinceEpoch } }
-        let kinds = batch.flatMap { $0.events.map(\.kind) }, payloads = batch.flatMap { $0.events.map(\.payload) }
         do {
             let ids: [Int64] = try await client.withTransaction(logger: logger) { connection in
                 try await self.requireCurrentSchema(connection)
-                let rows = try await connection.query("""
-                    INSERT INTO bot_events (bot_id, time, kind, payload)
-                    SELECT b, t, k, p FROM unnest(\(bots)::bigint[], \(times)::bigint[], \(kinds)::text[], \(payloads)::text[])
-                        WITH ORDINALITY AS e(b, t, k, p, n)
-                    ORDER BY n RETURNING id
-                    """, logger: self.logger)
-                var ids: [Int64] = []
-                for try await id in rows.decode(Int64.self) { ids.append(id) }
-                return ids.sorted()
+                return try await self.insert(batch, connection)
             }
             var offset = 0
             return batch.map { entry in
@@ -63,6 +51,48 @@ extension PostgresStore {
         } catch {
             throw Self.map(error, location: location, opening: false)
         }
+    }
+
+    public func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await self.requireCurrentSchema(connection)
+                _ = try await self.insert(batch, connection)
+                try await connection.query("""
+                    INSERT INTO journal_checkpoints (log, position) VALUES (\(log), \(position))
+                    ON CONFLICT (log) DO UPDATE SET position = excluded.position
+                    """, logger: self.logger)
+            }
+        } catch {
+            throw Self.map(error, location: location, opening: false)
+        }
+    }
+
+    public func checkpoint(log: String) async throws(StorageError) -> Int64? {
+        try await run { connection in
+            try await self.requireCurrentSchema(connection)
+            for try await position in try await connection.query("SELECT position FROM journal_checkpoints WHERE log = \(log)",
+                                                                  logger: self.logger).decode(Int64.self) {
+                return position
+            }
+            return nil
+        }
+    }
+
+    /// One statement for the whole group: the rows go in in order, so the ids sorted are theirs.
+    private func insert(_ batch: [BotEventBatch], _ connection: PostgresConnection) async throws -> [Int64] {
+        let bots = batch.flatMap { entry in entry.events.map { _ in entry.bot } }
+        let times = batch.flatMap { entry in entry.events.map { _ in entry.time.nanosecondsSinceEpoch } }
+        let kinds = batch.flatMap { $0.events.map(\.kind) }, payloads = batch.flatMap { $0.events.map(\.payload) }
+        let rows = try await connection.query("""
+            INSERT INTO bot_events (bot_id, time, kind, payload)
+            SELECT b, t, k, p FROM unnest(\(bots)::bigint[], \(times)::bigint[], \(kinds)::text[], \(payloads)::text[])
+                WITH ORDINALITY AS e(b, t, k, p, n)
+            ORDER BY n RETURNING id
+            """, logger: logger)
+        var ids: [Int64] = []
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        return ids.sorted()
     }
 
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {

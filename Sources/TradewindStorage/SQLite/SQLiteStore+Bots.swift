@@ -28,36 +28,58 @@ extension SQLiteStore {
         }
     }
 
-    /// The journal's hot path (every order's intent waits for it): the insert statement is bound
-    /// and stepped directly, without a value box per column or an array of arguments per row.
     public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
         try await write { db in
             try self.requireCurrentSchema(db)
-            let statement = try db.cachedStatement(sql: "INSERT INTO bot_events (bot_id, time, kind, payload) VALUES (?, ?, ?, ?)")
-            let handle = statement.sqliteStatement
-            return try batch.map { entry in
-                try entry.events.map { event in
-                    // Unbound after the step, so no pointer into the text below stays with the cached statement.
-                    defer {
-                        sqlite3_reset(handle)
-                        sqlite3_clear_bindings(handle)
-                    }
-                    sqlite3_bind_int64(handle, 1, entry.bot)
-                    sqlite3_bind_int64(handle, 2, entry.time.nanosecondsSinceEpoch)
-                    var kind = event.kind, payload = event.payload
-                    // Bound as static text: the bytes stay valid until the step inside these closures has run.
-                    let code = kind.withUTF8 { kindBytes in
-                        payload.withUTF8 { payloadBytes in
-                            Self.bindText(handle, 3, kindBytes)
-                            Self.bindText(handle, 4, payloadBytes)
-                            return sqlite3_step(handle)
-                        }
-                    }
-                    guard code == SQLITE_DONE else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    return sqlite3_last_insert_rowid(db.sqliteConnection)
+            return try self.insert(batch, db)
+        }
+    }
+
+    public func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
+        try await write { db in
+            try self.requireCurrentSchema(db)
+            _ = try self.insert(batch, db)
+            try db.execute(sql: """
+                INSERT INTO journal_checkpoints (log, position) VALUES (?, ?)
+                ON CONFLICT (log) DO UPDATE SET position = excluded.position
+                """, arguments: [log, position])
+        }
+    }
+
+    public func checkpoint(log: String) async throws(StorageError) -> Int64? {
+        try await read { db in
+            try self.requireCurrentSchema(db)
+            return try Int64.fetchOne(db, sql: "SELECT position FROM journal_checkpoints WHERE log = ?", arguments: [log])
+        }
+    }
+
+    /// The journal's hot path: the insert statement is bound and stepped directly, without a
+    /// value box per column or an array of arguments per row.
+    private func insert(_ batch: [BotEventBatch], _ db: Database) throws -> [[Int64]] {
+        let statement = try db.cachedStatement(sql: "INSERT INTO bot_events (bot_id, time, kind, payload) VALUES (?, ?, ?, ?)")
+        let handle = statement.sqliteStatement
+        return try batch.map { entry in
+            try entry.events.map { event in
+                // Unbound after the step, so no pointer into the text below stays with the cached statement.
+                defer {
+                    sqlite3_reset(handle)
+                    sqlite3_clear_bindings(handle)
                 }
+                sqlite3_bind_int64(handle, 1, entry.bot)
+                sqlite3_bind_int64(handle, 2, entry.time.nanosecondsSinceEpoch)
+                var kind = event.kind, payload = event.payload
+                // Bound as static text: the bytes stay valid until the step inside these closures has run.
+                let code = kind.withUTF8 { kindBytes in
+                    payload.withUTF8 { payloadBytes in
+                        Self.bindText(handle, 3, kindBytes)
+                        Self.bindText(handle, 4, payloadBytes)
+                        return sqlite3_step(handle)
+                    }
+                }
+                guard code == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                return sqlite3_last_insert_rowid(db.sqliteConnection)
             }
         }
     }

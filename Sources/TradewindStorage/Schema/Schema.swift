@@ -355,5 +355,12 @@ public enum Schema {
             """,
             "CREATE INDEX notifications_status ON notifications (status, id)",
         ]),
+        // How far each node's write-ahead log has been copied into bot_events, updated in the
+        // same transaction as the copy, so a restart never copies an entry twice.
+        Migration(version: 9, name: "write-ahead log checkpoints", sqlite: [
+            "CREATE TABLE journal_checkpoints (log TEXT PRIMARY KEY, position INTEGER NOT NULL)",
+        ], postgres: [
+            "CREATE TABLE journal_checkpoints (log TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+        ]),
     ]
 }

@@ -1,0 +1,463 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+public import TradewindCore
+
+/// A bot journal whose appends are durable when they reach a local append-only log file, and are
+/// copied into the store a moment later in the background.
+///
+/// A database commit costs a bot hundreds of microseconds (GRDB's writer queue, SQLite's
+/// statements and commit, or a PostgreSQL round trip); one `write(2)` to a file costs a few.
+/// The durability is the same as the SQLite store's (WAL, `synchronous=NORMAL`): an entry in the
+/// operating system's page cache survives the process being killed at any instruction, though not
+/// the machine losing power (``SyncPolicy/everyAppend`` adds an `fdatasync` per append for that).
+///
+/// **Recovery.** Each process writes its own log file in ``directory``, locked with `flock` while
+/// it lives. Opening a journal first replays every log in the directory that no live process
+/// holds (a process that crashed, or this one's last run) into the store, then removes it. The
+/// store keeps each log's checkpoint — the last position copied — in the same transaction as the
+/// copy (``CheckpointedJournal``), so an entry is copied exactly once whenever the crash came.
+///
+/// **Reads** (``events(bot:after:)``) wait until everything appended before them is in the store,
+/// so a bot recovering from its journal sees its own last writes. Others reading the store
+/// directly (the API, `tradewind divergence`) see an entry once its copy commits, typically
+/// within a millisecond.
+///
+/// **Log format.** A 24-byte header (`TWLOG001` and the log's UUID, its name in the checkpoint
+/// table), then records: body length (UInt32), CRC-32 of the body (UInt32), and the body — first
+/// position, bot, time (Int64 each), event count (UInt32), and per event the kind and payload as
+/// length-prefixed UTF-8, all little-endian. A record cut short by a crash fails its length or
+/// checksum and ends the replay there: it was never acknowledged.
+public final class WriteAheadJournal: BotJournal {
+    public enum SyncPolicy: Sendable {
+        /// `write(2)` only: survives the process dying, like SQLite's WAL with `synchronous=NORMAL`.
+        case processCrash
+        /// `fdatasync(2)` after every append: survives power loss, at a disk flush per append.
+        case everyAppend
+    }
+
+    public let store: any CheckpointedJournal
+    /// Where logs live: this process's and any left by processes that ended.
+    public let directory: String
+    /// This process's log file.
+    public let path: String
+    /// This log's name in the store's checkpoint table.
+    public let name: String
+    let policy: SyncPolicy
+    private let descriptor: Int32
+    private let state: Mutex<State>
+
+    struct Pending {
+        var batch: [BotEventBatch]
+        var lastPosition: Int64
+    }
+
+    struct State {
+        var nextPosition: Int64 = 1
+        var pending: [Pending] = []
+        var copiedThrough: Int64 = 0
+        var copying = false
+        var closed = false
+        /// Readers waiting until the copy reaches a position.
+        var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var encoder = LogRecordEncoder()
+    }
+
+    static let magic = Array("TWLOG001".utf8)
+    static let headerLength = 24
+
+    /// Replays any logs left in `directory` into the store, then starts this process's log there.
+    /// - Throws: ``StorageError/backend(_:)`` when the directory or a log cannot be read or
+    ///   written, or a left log cannot be copied into the store (its entries stay in the file).
+    public static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash)
+        async throws(StorageError) -> WriteAheadJournal {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .backend("write-ahead log directory \(directory): \(error.localizedDescription)")
+        }
+        try await replayLeftLogs(in: directory, into: store)
+        let id = UUID()
+        let path = (directory as NSString).appendingPathComponent("\(id.uuidString.lowercased()).log")
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .backend("write-ahead log \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(descriptor)
+            throw .backend("write-ahead log \(path): cannot lock: \(String(cString: strerror(errno)))")
+        }
+        var header = magic
+        withUnsafeBytes(of: id.uuid) { header.append(contentsOf: $0) }
+        do { try writeFully(descriptor, header) } catch {
+            Glibc.close(descriptor)
+            throw error
+        }
+        return WriteAheadJournal(store: store, directory: directory, path: path, name: id.uuidString.lowercased(),
+                                 descriptor: descriptor, policy: policy)
+    }
+
+    /// The log directory that goes with a store: beside an SQLite file, or for PostgreSQL (whose
+    /// server is elsewhere) `TRADEWIND_JOURNAL_LOGS`, else `tradewind-journal-logs` in the working
+    /// directory. An in-memory store gets a private temporary directory: nothing outlives it.
+    public static func defaultDirectory(for location: StoreLocation) -> String {
+        switch location {
+        case .sqlite(path: ":memory:"):
+            return NSTemporaryDirectory() + "tradewind-journal-\(UUID().uuidString.lowercased())"
+        case .sqlite(let path):
+            return path + ".logs"
+        case .postgres:
+            return ProcessInfo.processInfo.environment["TRADEWIND_JOURNAL_LOGS"] ?? "tradewind-journal-logs"
+        }
+    }
+
+    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32, policy: SyncPolicy) {
+        self.store = store
+        self.directory = directory
+        self.path = path
+        self.name = name
+        self.descriptor = descriptor
+        self.policy = policy
+        self.state = Mutex(State())
+    }
+
+    deinit {
+        state.withLock { state in
+            if !state.closed { Glibc.close(descriptor) }
+        }
+    }
+
+    // MARK: - Appends
+
+    public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
+        try appendNow(batch)
+    }
+
+    /// ``append(_:)`` without suspending: the entries are in the log file when this returns.
+    public func appendNow(_ batch: [BotEventBatch]) throws(StorageError) -> [[Int64]] {
+        let entries = batch.filter { !$0.events.isEmpty }
+        guard !entries.isEmpty else { return batch.map { _ in [] } }
+        let (first, startCopier) = try state.withLock { state throws(StorageError) -> (Int64, Bool) in
+            guard !state.closed else { throw StorageError.backend("write-ahead log \(path) is closed") }
+            let first = state.nextPosition
+            state.encoder.reset()
+            var position = first
+            for entry in entries {
+                state.encoder.append(entry, firstPosition: position)
+                position += Int64(entry.events.count)
+            }
+            try state.encoder.bytes.withUnsafeBufferPointer { bytes throws(StorageError) in try Self.writeFully(descriptor, bytes) }
+            if policy == .everyAppend, fdatasync(descriptor) != 0 {
+                throw StorageError.backend("write-ahead log \(path): fdatasync: \(String(cString: strerror(errno)))")
+            }
+            state.nextPosition = position
+            state.pending.append(Pending(batch: entries, lastPosition: position - 1))
+            guard !state.copying else { return (first, false) }
+            state.copying = true
+            return (first, true)
+        }
+        if startCopier { Task { await self.copy() } }
+        var position = first
+        return batch.map { entry in
+            defer { position += Int64(entry.events.count) }
+            return (0..<Int64(entry.events.count)).map { position + $0 }
+        }
+    }
+
+    /// Copies pending entries into the store until none is left; retries a failed copy with
+    /// back-off (the entries stay in the log meanwhile).
+    private func copy() async {
+        var delay = Duration.milliseconds(50)
+        while true {
+            let work: [Pending]? = state.withLock { state in
+                if state.pending.isEmpty {
+                    state.copying = false
+                    return nil
+                }
+                return state.pending
+            }
+            guard let work, let last = work.last?.lastPosition else { return }
+            do {
+                try await store.append(work.flatMap(\.batch), checkpoint: name, position: last)
+                delay = .milliseconds(50)
+                let ready = state.withLock { state in
+                    state.pending.removeFirst(work.count)
+                    state.copiedThrough = last
+                    // Caught up: the file need not hold what the store has. Appends write under
+                    // this lock, so nothing newer can be cut off.
+                    if state.pending.isEmpty && !state.closed { _ = ftruncate(descriptor, off_t(Self.headerLength)) }
+                    return Self.takeWaiters(&state) { $0 <= last }
+                }
+                for waiter in ready { waiter.resume() }
+            } catch {
+                let (failed, closed) = state.withLock { state in
+                    if state.closed { state.copying = false }
+                    return (Self.takeWaiters(&state) { _ in true }, state.closed)
+                }
+                for waiter in failed { waiter.resume(throwing: error) }
+                // Closed: the entries stay in the log file for the next start to replay.
+                if closed { return }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    private static func takeWaiters(_ state: inout State, where reached: (Int64) -> Bool) -> [CheckedContinuation<Void, any Error>] {
+        var ready: [CheckedContinuation<Void, any Error>] = []
+        state.waiters.removeAll { waiter in
+            guard reached(waiter.position) else { return false }
+            ready.append(waiter.continuation)
+            return true
+        }
+        return ready
+    }
+
+    /// Returns once everything appended before the call is in the store.
+    /// - Throws: the store's error if the copy failed (it is retried in the background).
+    public func flush() async throws(StorageError) {
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                state.withLock { state in
+                    let target = state.nextPosition - 1
+                    if target <= state.copiedThrough {
+                        continuation.resume()
+                    } else {
+                        state.waiters.append((target, continuation))
+                    }
+                }
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .backend("\(error)")
+        }
+    }
+
+    /// Copies what is left, then removes this process's log and releases it; appends fail
+    /// afterwards. A log the store has not caught up with stays for the next start to replay.
+    public func close() async {
+        try? await flush()
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.closed = true
+            if state.pending.isEmpty { unlink(path) }
+            Glibc.close(descriptor)
+        }
+    }
+
+    // MARK: - Pass-through
+
+    public func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
+        try await store.createBot(name: name, definition: definition, owner: owner, now: now)
+    }
+
+    public func bot(named name: String) async throws(StorageError) -> BotRecord? { try await store.bot(named: name) }
+    public func bots() async throws(StorageError) -> [BotRecord] { try await store.bots() }
+    public func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) {
+        try await store.setBotState(id, state: state, now: now)
+    }
+
+    public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        try await flush()
+        return try await store.events(bot: bot, after: sequence)
+    }
+
+    // MARK: - Replay
+
+    /// Copies into the store every log in `directory` that no live process holds, then removes it.
+    static func replayLeftLogs(in directory: String, into store: any CheckpointedJournal) async throws(StorageError) {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".log") }.sorted() } catch {
+            throw .backend("write-ahead log directory \(directory): \(error.localizedDescription)")
+        }
+        for file in names {
+            let path = (directory as NSString).appendingPathComponent(file)
+            let descriptor = Glibc.open(path, O_RDWR | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { Glibc.close(descriptor) }
+            // Held by a live process: its entries are its own to copy.
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
+            let contents = try readAll(descriptor, path: path)
+            let log = try LogFile(contents, path: path)
+            let checkpoint = try await store.checkpoint(log: log.name) ?? 0
+            let unapplied = log.records.filter { $0.lastPosition > checkpoint }
+            if let last = unapplied.last?.lastPosition {
+                do {
+                    try await store.append(unapplied.map(\.batch), checkpoint: log.name, position: last)
+                } catch {
+                    throw .backend("write-ahead log \(path): \(unapplied.count) entries could not be copied into the store "
+                                   + "(they stay in the log): \(error)")
+                }
+            }
+            unlink(path)
+        }
+    }
+
+    static func readAll(_ descriptor: Int32, path: String) throws(StorageError) -> [UInt8] {
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .backend("write-ahead log \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return contents }
+            contents.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    static func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws(StorageError) {
+        try bytes.withUnsafeBufferPointer { buffer throws(StorageError) in try writeFully(descriptor, buffer) }
+    }
+
+    static func writeFully(_ descriptor: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws(StorageError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .backend("write-ahead log: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}
+
+/// Encodes records into one reusable buffer (one `write(2)` per append).
+struct LogRecordEncoder {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    mutating func append(_ entry: BotEventBatch, firstPosition: Int64) {
+        let start = bytes.count
+        bytes.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
+        put(firstPosition)
+        put(entry.bot)
+        put(entry.time.nanosecondsSinceEpoch)
+        put(UInt32(entry.events.count))
+        for event in entry.events {
+            put(event.kind)
+            put(event.payload)
+        }
+        let body = start + 8
+        let length = UInt32(bytes.count - body)
+        let checksum = bytes.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[body...])) }
+        withUnsafeBytes(of: length.littleEndian) { bytes.replaceSubrange(start..<start + 4, with: $0) }
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange(start + 4..<start + 8, with: $0) }
+    }
+
+    private mutating func put(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    private mutating func put(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    private mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            put(UInt32(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+}
+
+/// A log file read back: its name and every complete record, in order.
+struct LogFile {
+    struct Record {
+        var batch: BotEventBatch
+        var lastPosition: Int64
+    }
+
+    var name: String
+    var records: [Record] = []
+    /// Where the complete records end (a torn record, if any, starts here).
+    var validLength: Int
+
+    init(_ bytes: [UInt8], path: String) throws(StorageError) {
+        guard WriteAheadJournal.magic.starts(with: bytes.prefix(8)) else {
+            throw .backend("write-ahead log \(path): not a Tradewind log (bad header)")
+        }
+        guard bytes.count >= WriteAheadJournal.headerLength else {
+            // A crash between creating the file and writing its header: nothing was acknowledged.
+            name = ""
+            validLength = 0
+            return
+        }
+        let uuid = bytes[8..<24].withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }
+        name = UUID(uuid: uuid).uuidString.lowercased()
+        var reader = Reader(bytes: bytes, offset: WriteAheadJournal.headerLength)
+        validLength = reader.offset
+        while let record = reader.record() {
+            records.append(record)
+            validLength = reader.offset
+        }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var offset: Int
+
+        mutating func record() -> Record? {
+            let start = offset
+            guard let length = uint32(), let checksum = uint32(), offset + Int(length) <= bytes.count else {
+                offset = start
+                return nil
+            }
+            let end = offset + Int(length)
+            guard bytes.withUnsafeBufferPointer({ CRC32.checksum(UnsafeBufferPointer(rebasing: $0[offset..<end])) }) == checksum,
+                  let first = int64(), let bot = int64(), let time = int64(), let count = uint32() else {
+                offset = start
+                return nil
+            }
+            var events: [(kind: String, payload: String)] = []
+            for _ in 0..<count {
+                guard let kind = text(), let payload = text() else {
+                    offset = start
+                    return nil
+                }
+                events.append((kind, payload))
+            }
+            guard offset == end else {
+                offset = start
+                return nil
+            }
+            return Record(batch: BotEventBatch(bot: bot, events: events, time: Timestamp(nanosecondsSinceEpoch: time)),
+                          lastPosition: first + Int64(count) - 1)
+        }
+
+        private mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+            guard count >= 0, offset + count <= bytes.count else { return nil }
+            defer { offset += count }
+            return bytes[offset..<offset + count]
+        }
+
+        private mutating func uint32() -> UInt32? {
+            take(4).map { slice in slice.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+        }
+
+        private mutating func int64() -> Int64? {
+            take(8).map { slice in Int64(bitPattern: slice.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) }
+        }
+
+        private mutating func text() -> String? {
+            guard let length = uint32(), let slice = take(Int(length)) else { return nil }
+            return String(decoding: slice, as: UTF8.self)
+        }
+    }
+}
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib computes it): detects a record cut short or garbled.
+enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { index in
+        var value = UInt32(index)
+        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+        return value
+    }
+
+    static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        table.withUnsafeBufferPointer { table in
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
+        return ~crc
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import TradewindCore
+@testable import TradewindStorage
+
+@Suite("Write-ahead journal (a local log copied into the store)")
+struct WriteAheadJournalTests {
+    static let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
+
+    static func freshDirectory() -> String {
+        NSTemporaryDirectory() + "tradewind-wal-test-\(UUID().uuidString.lowercased())"
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
+    }
+
+    @Test("appends are read back in order once copied; the log is cut back to its header when the store has caught up",
+          arguments: Backend.allCases)
+    func appendAndRead(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory)
+            let one = try await journal.createBot(name: "one", definition: "{}", owner: "ops", now: Self.t0)
+            let two = try await journal.createBot(name: "two", definition: "{}", owner: "ops", now: Self.t0)
+            let long = (0..<3_000).map { "\($0 % 10)é" }.joined()
+            var positions: [Int64] = []
+            for round in 0..<50 {
+                let ids = try await journal.append([
+                    BotEventBatch(bot: one.id, events: [("order.intent", "{\"n\":\(round)}"), ("note", round == 7 ? long : "Zürich → 東京")],
+                                  time: Self.t0 + .seconds(Int64(round))),
+                    BotEventBatch(bot: two.id, events: [], time: Self.t0),
+                    BotEventBatch(bot: two.id, events: [("state", "\(round)")], time: Self.t0),
+                ])
+                #expect(ids.map(\.count) == [2, 0, 1])
+                positions += ids.flatMap { $0 }
+            }
+            #expect(positions == Array(1...150), "log positions count every event once, in order")
+            let first = try await journal.events(bot: one.id, after: nil)
+            #expect(first.count == 100)
+            #expect(first.map(\.payload).enumerated().allSatisfy { index, payload in
+                index % 2 == 0 ? payload == "{\"n\":\(index / 2)}" : payload == (index == 15 ? long : "Zürich → 東京")
+            })
+            #expect(first.last?.time == Self.t0 + .seconds(49))
+            #expect(try await journal.events(bot: two.id, after: nil).map(\.payload) == (0..<50).map { "\($0)" })
+            // Read straight from the store too: the copy is there, not only in the journal's view.
+            #expect(try await store.events(bot: one.id, after: nil).map(\.sequence) == first.map(\.sequence))
+            #expect(try await store.checkpoint(log: journal.name) == 150)
+            #expect(Self.fileSize(journal.path) == WriteAheadJournal.headerLength)
+            await journal.close()
+            #expect(!FileManager.default.fileExists(atPath: journal.path), "a caught-up log is removed on close")
+            await #expect(throws: StorageError.self) { _ = try await journal.append(bot: one.id, events: [("x", "1")], at: Self.t0) }
+        }
+    }
+
+    @Test("a log left by a process that died is copied exactly once: entries already copied are skipped, a torn last record is dropped",
+          arguments: Backend.allCases)
+    func replayLeftLog(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let bot = try await store.createBot(name: "crashed", definition: "{}", owner: "ops", now: Self.t0)
+            // The log as a process leaves it when killed: three records written, the first copied
+            // (and checkpointed) before the kill, the fourth cut off mid-write.
+            let id = UUID()
+            let name = id.uuidString.lowercased()
+            var bytes = WriteAheadJournal.magic
+            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
+            let batches = (0..<4).map { round in
+                BotEventBatch(bot: bot.id, events: [("order.intent", "{\"n\":\(round)}"), ("order.terms", "t\(round)")],
+                              time: Self.t0 + .seconds(Int64(round)))
+            }
+            var encoder = LogRecordEncoder()
+            for (round, batch) in batches.enumerated() { encoder.append(batch, firstPosition: Int64(round * 2 + 1)) }
+            let fourth = encoder.bytes.count - {
+                var last = LogRecordEncoder()
+                last.append(batches[3], firstPosition: 7)
+                return last.bytes.count
+            }()
+            bytes += encoder.bytes[..<(fourth + 11)]
+            try await store.append([batches[0]], checkpoint: name, position: 2)
+            let path = directory + "/\(name).log"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory)
+            let events = try await journal.events(bot: bot.id, after: nil)
+            #expect(events.map(\.payload) == ["{\"n\":0}", "t0", "{\"n\":1}", "t1", "{\"n\":2}", "t2"])
+            #expect(events.map(\.time) == [0, 0, 1, 1, 2, 2].map { Self.t0 + .seconds(Int64($0)) })
+            #expect(try await store.checkpoint(log: name) == 6)
+            #expect(!FileManager.default.fileExists(atPath: path), "a replayed log is removed")
+            await journal.close()
+
+            // Opening again finds nothing more to copy.
+            let again = try await WriteAheadJournal.open(store: store, directory: directory)
+            #expect(try await again.events(bot: bot.id, after: nil).count == 6)
+            await again.close()
+        }
+    }
+
+    @Test("a log that a live journal holds is left to it; when its owner is gone, the next open copies what the store lacks")
+    func liveLogIsNotTaken() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let first = try await WriteAheadJournal.open(store: store, directory: directory)
+            let bot = try await first.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
+            _ = try await first.append(bot: bot.id, events: [("a", "1")], at: Self.t0)
+            let second = try await WriteAheadJournal.open(store: store, directory: directory)
+            #expect(FileManager.default.fileExists(atPath: first.path), "the live journal's log is not replayed by another")
+            _ = try await second.append(bot: bot.id, events: [("b", "2")], at: Self.t0)
+            try await first.flush()
+            let seen = try await second.events(bot: bot.id, after: nil).map(\.kind).sorted()
+            #expect(seen == ["a", "b"])
+            await first.close()
+            await second.close()
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        }
+    }
+
+    @Test("while the store refuses the copy, appends still succeed, reads report the store's error, and the entries stay in the log for the next start")
+    func storeFailure() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory)
+            let bot = try await journal.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
+            // No bot has this id: the store refuses the copy (foreign key), the log keeps the entry.
+            _ = try await journal.append(bot: bot.id + 1_000, events: [("orphan", "x")], at: Self.t0)
+            await #expect(throws: StorageError.self) { try await journal.flush() }
+            _ = try await journal.append(bot: bot.id, events: [("kept", "y")], at: Self.t0)
+            await #expect(throws: StorageError.self) { _ = try await journal.events(bot: bot.id, after: nil) }
+            await journal.close()
+            #expect(Self.fileSize(journal.path) > WriteAheadJournal.headerLength, "an uncopied log stays on close")
+            #expect(try await store.events(bot: bot.id, after: nil).isEmpty)
+            // The next start cannot copy it either, and says so, naming the log; nothing is dropped.
+            await #expect {
+                _ = try await WriteAheadJournal.open(store: store, directory: directory)
+            } throws: { error in
+                "\(error)".contains(journal.path) && "\(error)".contains("stay in the log")
+            }
+            #expect(FileManager.default.fileExists(atPath: journal.path))
+        }
+    }
+
+    @Test("a file in the log directory that is not a Tradewind log is refused by name, not overwritten")
+    func foreignFile() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = directory + "/notes.log"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("hello, world\n".utf8)))
+            await #expect {
+                _ = try await WriteAheadJournal.open(store: store, directory: directory)
+            } throws: { error in "\(error)".contains(path) && "\(error)".contains("bad header") }
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "hello, world\n")
+        }
+    }
+
+    @Test("the record checksum is CRC-32 as zlib computes it")
+    func checksum() {
+        let check = Array("123456789".utf8).withUnsafeBufferPointer { CRC32.checksum($0) }
+        #expect(check == 0xCBF4_3926)
+        #expect([UInt8]().withUnsafeBufferPointer { CRC32.checksum($0) } == 0)
+    }
+
+    @Test("the checkpoint commits with the copy: a copy the store refuses leaves the checkpoint where it was", arguments: Backend.allCases)
+    func checkpointIsAtomic(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let bot = try await store.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
+            #expect(try await store.checkpoint(log: "log-a") == nil)
+            try await store.append([BotEventBatch(bot: bot.id, events: [("a", "1")], time: Self.t0)], checkpoint: "log-a", position: 4)
+            #expect(try await store.checkpoint(log: "log-a") == 4)
+            await #expect(throws: StorageError.self) {
+                try await store.append([BotEventBatch(bot: bot.id, events: [("b", "2")], time: Self.t0),
+                                        BotEventBatch(bot: bot.id + 1_000, events: [("c", "3")], time: Self.t0)],
+                                       checkpoint: "log-a", position: 9)
+            }
+            #expect(try await store.checkpoint(log: "log-a") == 4)
+            #expect(try await store.events(bot: bot.id, after: nil).map(\.kind) == ["a"])
+            try await store.append([BotEventBatch(bot: bot.id, events: [("d", "4")], time: Self.t0)], checkpoint: "log-b", position: 1)
+            #expect(try await store.checkpoint(log: "log-a") == 4)
+            #expect(try await store.checkpoint(log: "log-b") == 1)
+        }
+    }
+}
