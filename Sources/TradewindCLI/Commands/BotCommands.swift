@@ -134,7 +134,8 @@ func runNode(_ bots: [(BotDefinition, BotFile)], database: String, notifications
                                    store: store, settings: NotificationChannels.deliverySettings(configuration.notifications), logger: logger)
     }
     // Every bot's entries are durable in this process's log file; the store gets them a moment later.
-    let journal = try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location))
+    let journal = try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location),
+                                                   logger: logger)
     var runnable: [(String, any RunnableBot)] = []
     for (definition, file) in bots {
         var botLogger = logger

@@ -155,8 +155,10 @@ public actor BotSupervisor {
 
     private func openJournal() async throws -> WriteAheadJournal {
         if let journal { return try await journal.value }
-        let store = store
-        let opening = Task { try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location)) }
+        let store = store, logger = logger
+        let opening = Task {
+            try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location), logger: logger)
+        }
         journal = opening
         do { return try await opening.value } catch {
             journal = nil

@@ -2,6 +2,8 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+public import Logging
+import Metrics
 import Synchronization
 public import TradewindCore
 
@@ -46,8 +48,12 @@ public final class WriteAheadJournal: BotJournal {
     /// This log's name in the store's checkpoint table.
     public let name: String
     let policy: SyncPolicy
+    let logger: Logger
     private let descriptor: Int32
     private let state: Mutex<State>
+    /// Entries in the log that the store does not have yet.
+    private let pendingGauge = Gauge(label: "tradewind_journal_log_pending_entries")
+    private let copyFailures = Counter(label: "tradewind_journal_copy_failures_total")
 
     struct Pending {
         var batch: [BotEventBatch]
@@ -71,14 +77,14 @@ public final class WriteAheadJournal: BotJournal {
     /// Replays any logs left in `directory` into the store, then starts this process's log there.
     /// - Throws: ``StorageError/backend(_:)`` when the directory or a log cannot be read or
     ///   written, or a left log cannot be copied into the store (its entries stay in the file).
-    public static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash)
-        async throws(StorageError) -> WriteAheadJournal {
+    public static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash,
+                            logger: Logger = Logger(label: "tradewind.journal")) async throws(StorageError) -> WriteAheadJournal {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw .backend("write-ahead log directory \(directory): \(error.localizedDescription)")
         }
-        try await replayLeftLogs(in: directory, into: store)
+        try await replayLeftLogs(in: directory, into: store, logger: logger)
         let id = UUID()
         let path = (directory as NSString).appendingPathComponent("\(id.uuidString.lowercased()).log")
         let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
@@ -94,7 +100,7 @@ public final class WriteAheadJournal: BotJournal {
             throw error
         }
         return WriteAheadJournal(store: store, directory: directory, path: path, name: id.uuidString.lowercased(),
-                                 descriptor: descriptor, policy: policy)
+                                 descriptor: descriptor, policy: policy, logger: logger)
     }
 
     /// The log directory that goes with a store: beside an SQLite file, or for PostgreSQL (whose
@@ -111,13 +117,15 @@ public final class WriteAheadJournal: BotJournal {
         }
     }
 
-    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32, policy: SyncPolicy) {
+    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32, policy: SyncPolicy,
+                 logger: Logger) {
         self.store = store
         self.directory = directory
         self.path = path
         self.name = name
         self.descriptor = descriptor
         self.policy = policy
+        self.logger = logger
         self.state = Mutex(State())
     }
 
@@ -168,6 +176,7 @@ public final class WriteAheadJournal: BotJournal {
     /// back-off (the entries stay in the log meanwhile).
     private func copy() async {
         var delay = Duration.milliseconds(50)
+        var failures = 0
         while true {
             let work: [Pending]? = state.withLock { state in
                 if state.pending.isEmpty {
@@ -179,17 +188,27 @@ public final class WriteAheadJournal: BotJournal {
             guard let work, let last = work.last?.lastPosition else { return }
             do {
                 try await store.append(work.flatMap(\.batch), checkpoint: name, position: last)
+                if failures > 0 { logger.notice("journal copy into the store resumed after \(failures) failed attempts", metadata: ["log": "\(path)"]) }
+                failures = 0
                 delay = .milliseconds(50)
-                let ready = state.withLock { state in
+                let (ready, behind) = state.withLock { state in
                     state.pending.removeFirst(work.count)
                     state.copiedThrough = last
                     // Caught up: the file need not hold what the store has. Appends write under
                     // this lock, so nothing newer can be cut off.
                     if state.pending.isEmpty && !state.closed { _ = ftruncate(descriptor, off_t(Self.headerLength)) }
-                    return Self.takeWaiters(&state) { $0 <= last }
+                    return (Self.takeWaiters(&state) { $0 <= last }, state.nextPosition - 1 - last)
                 }
+                pendingGauge.record(behind)
                 for waiter in ready { waiter.resume() }
             } catch {
+                copyFailures.increment()
+                // Once per streak: the entries are safe in the log, but reads wait and the log grows.
+                if failures == 0 {
+                    logger.error("journal copy into the store failed; retrying, the entries stay in the log",
+                                 metadata: ["log": "\(path)", "error": "\(error)"])
+                }
+                failures += 1
                 let (failed, closed) = state.withLock { state in
                     if state.closed { state.copying = false }
                     return (Self.takeWaiters(&state) { _ in true }, state.closed)
@@ -266,7 +285,7 @@ public final class WriteAheadJournal: BotJournal {
     // MARK: - Replay
 
     /// Copies into the store every log in `directory` that no live process holds, then removes it.
-    static func replayLeftLogs(in directory: String, into store: any CheckpointedJournal) async throws(StorageError) {
+    static func replayLeftLogs(in directory: String, into store: any CheckpointedJournal, logger: Logger) async throws(StorageError) {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".log") }.sorted() } catch {
             throw .backend("write-ahead log directory \(directory): \(error.localizedDescription)")
@@ -280,9 +299,15 @@ public final class WriteAheadJournal: BotJournal {
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
             let contents = try readAll(descriptor, path: path)
             let log = try LogFile(contents, path: path)
+            if log.validLength < contents.count {
+                logger.warning("a write-ahead log ends in a record cut short; it was never acknowledged and is dropped",
+                               metadata: ["log": "\(path)", "bytes": "\(contents.count - log.validLength)"])
+            }
             let checkpoint = try await store.checkpoint(log: log.name) ?? 0
             let unapplied = log.records.filter { $0.lastPosition > checkpoint }
             if let last = unapplied.last?.lastPosition {
+                logger.notice("replaying a write-ahead log left by an earlier process",
+                              metadata: ["log": "\(path)", "entries": "\(unapplied.reduce(0) { $0 + $1.batch.events.count })"])
                 do {
                     try await store.append(unapplied.map(\.batch), checkpoint: log.name, position: last)
                 } catch {
@@ -446,17 +471,46 @@ struct LogFile {
 }
 
 /// CRC-32 (IEEE 802.3, reflected, as zlib computes it): detects a record cut short or garbled.
+/// Eight bytes per step through eight tables ("slicing-by-8"): a bot's append checksums every
+/// byte it writes, inside the log's lock.
 enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { index in
-        var value = UInt32(index)
-        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
-    }
+    /// Table k maps a byte to its remainder k bytes further on; table 0 is the classic one.
+    static let tables: [UInt32] = {
+        var tables = [UInt32](repeating: 0, count: 8 * 256)
+        for index in 0..<256 {
+            var value = UInt32(index)
+            for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+            tables[index] = value
+        }
+        for table in 1..<8 {
+            for index in 0..<256 {
+                let previous = tables[(table - 1) * 256 + index]
+                tables[table * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+            }
+        }
+        return tables
+    }()
 
     static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        tables.withUnsafeBufferPointer { t in
+            var index = 0
+            if let base = bytes.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while index + 8 <= bytes.count {
+                    let low = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt32.self)) ^ crc
+                    let high = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index + 4, as: UInt32.self))
+                    crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
+                        ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
+                        ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int((high >> 8) & 0xFF)]
+                        ^ t[256 + Int((high >> 16) & 0xFF)] ^ t[Int(high >> 24)]
+                    index += 8
+                }
+            }
+            while index < bytes.count {
+                crc = t[Int((crc ^ UInt32(bytes[index])) & 0xFF)] ^ (crc >> 8)
+                index += 1
+            }
         }
         return ~crc
     }
