@@ -119,6 +119,28 @@ struct WriteAheadJournalTests {
         }
     }
 
+    @Test("a log left after this journal opened (a bot moving from a process that crashed) is copied before the bot's events are read")
+    func lateLeftLog() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let running = try await WriteAheadJournal.open(store: store, directory: directory)
+            let bot = try await running.createBot(name: "moved", definition: "{}", owner: "ops", now: Self.t0)
+            // Another process's log, left after `running` opened: its bot's last order intent.
+            let id = UUID()
+            var bytes = WriteAheadJournal.magic
+            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
+            var encoder = LogRecordEncoder()
+            encoder.append(BotEventBatch(bot: bot.id, events: [("order.intent", "{\"id\":\"moved-1-1\"}")], time: Self.t0), firstPosition: 1)
+            let path = directory + "/\(id.uuidString.lowercased()).log"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes + encoder.bytes)))
+            #expect(try await running.events(bot: bot.id, after: nil).map(\.kind) == ["order.intent"])
+            #expect(!FileManager.default.fileExists(atPath: path))
+            #expect(try await running.events(bot: bot.id, after: nil).count == 1, "copied once")
+            await running.close()
+        }
+    }
+
     @Test("while the store refuses the copy, appends still succeed, reads report the store's error, and the entries stay in the log for the next start")
     func storeFailure() async throws {
         try await withFreshStore(.sqlite) { store, _ in

@@ -69,6 +69,8 @@ public final class WriteAheadJournal: BotJournal {
         /// Readers waiting until the copy reaches a position.
         var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
         var encoder = LogRecordEncoder()
+        /// The latest scan for logs left by processes that ended; scans run one after another.
+        var scan: Task<Void, any Error>?
     }
 
     static let magic = Array("TWLOG001".utf8)
@@ -277,9 +279,26 @@ public final class WriteAheadJournal: BotJournal {
         try await store.setBotState(id, state: state, now: now)
     }
 
+    /// A bot's events once everything appended before is in the store, and any log a process
+    /// that ended since this journal opened (a bot's previous home) has been copied too.
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        try await replayLeftLogs()
         try await flush()
         return try await store.events(bot: bot, after: sequence)
+    }
+
+    private func replayLeftLogs() async throws(StorageError) {
+        let (store, directory, logger) = (store, directory, logger)
+        let scan = state.withLock { state in
+            let previous = state.scan
+            let next = Task {
+                _ = try? await previous?.value
+                try await Self.replayLeftLogs(in: directory, into: store, logger: logger)
+            }
+            state.scan = next
+            return next
+        }
+        do { try await scan.value } catch let error as StorageError { throw error } catch { throw .backend("\(error)") }
     }
 
     // MARK: - Replay
