@@ -82,9 +82,10 @@ struct LiveBench: AsyncParsableCommand {
         }
         let seconds = elapsed.inSeconds
         if let log = journal as? WriteAheadJournal {
-            let copied = Date()
+            let lastBar = ContinuousClock.now
             try await log.flush()
-            print("journal: write-ahead log file, copied into SQLite in the background (caught up \(Int(-copied.timeIntervalSinceNow * 1e6)) µs after the last bar)")
+            let behind = (ContinuousClock.now - lastBar).inNanoseconds / 1_000
+            print("journal: write-ahead log file, copied into SQLite in the background (caught up \(behind) µs after the last bar)")
             await log.close()
         } else if let group = journal as? GroupCommitJournal {
             let commits = await group.commits, appends = await group.batchedAppends
@@ -101,8 +102,9 @@ struct LiveBench: AsyncParsableCommand {
         await store.close()
     }
 
-    /// The floor under "handed to the adapter": one bot's journal commit of an order's entries and a
-    /// few bars, alone on the machine, through the same store call the bots use.
+    /// The floors under "handed to the adapter": one bot's store commit of an order's entries and a
+    /// few bars, alone on the machine, through the same store call the bots use; and, with the
+    /// write-ahead log, the same entries appended to the log.
     func measureCommits(_ store: any Store, log: WriteAheadJournal?) async throws {
         let bot = try await store.createBot(name: "commit-floor", definition: "{}", owner: "bench", now: .epoch)
         let entries = Array(repeating: (kind: "market.bar", payload: String(repeating: "x", count: 200)), count: 6)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TradewindCore
 @testable import TradewindStorage
@@ -163,6 +164,35 @@ struct WriteAheadJournalTests {
                 "\(error)".contains(journal.path) && "\(error)".contains("stay in the log")
             }
             #expect(FileManager.default.fileExists(atPath: journal.path))
+        }
+    }
+
+    @Test("an append whose write fails part-way is refused and cut back out of the file: the records after it replay, and no position is used twice")
+    func failedWrite() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let calls = Mutex(0)
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory, writer: { descriptor, bytes throws(StorageError) in
+                // Three appends: the second gets half its bytes out, then the disk is full.
+                let call = calls.withLock { $0 += 1; return $0 }
+                guard call == 2 else { return try WriteAheadJournal.writeFully(descriptor, bytes) }
+                try WriteAheadJournal.writeFully(descriptor, UnsafeBufferPointer(rebasing: bytes[..<(bytes.count / 2)]))
+                throw StorageError.backend("No space left on device")
+            })
+            // Entries for a bot the store lacks: the copy fails, so the file keeps every record.
+            let orphan: Int64 = 999_999
+            let first = try await journal.append(bot: orphan, events: [("a", "1"), ("b", "2")], at: Self.t0)
+            await #expect(throws: StorageError.self) { _ = try await journal.append(bot: orphan, events: [("lost", "x")], at: Self.t0) }
+            let third = try await journal.append(bot: orphan, events: [("c", "3")], at: Self.t0)
+            #expect(first == [1, 2] && third == [3])
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: journal.path)))
+            let log = try LogFile(bytes, path: journal.path)
+            #expect(log.validLength == bytes.count, "nothing half-written is left in the file")
+            #expect(log.records.map(\.batch.events.count) == [2, 1])
+            #expect(log.records.map(\.lastPosition) == [2, 3])
+            #expect(log.records.flatMap { $0.batch.events.map(\.kind) } == ["a", "b", "c"])
+            await journal.close()
         }
     }
 

@@ -49,6 +49,8 @@ public final class WriteAheadJournal: BotJournal {
     public let name: String
     let policy: SyncPolicy
     let logger: Logger
+    typealias Writer = @Sendable (Int32, UnsafeBufferPointer<UInt8>) throws(StorageError) -> Void
+    private let writer: Writer
     private let descriptor: Int32
     private let state: Mutex<State>
     /// Entries in the log that the store does not have yet.
@@ -66,6 +68,11 @@ public final class WriteAheadJournal: BotJournal {
         var copiedThrough: Int64 = 0
         var copying = false
         var closed = false
+        /// The file's length: where the next record starts.
+        var length = WriteAheadJournal.headerLength
+        /// Set when a failed write could not be taken back: later records would sit behind a
+        /// broken one, which a replay stops at, so no append is accepted.
+        var damaged: String?
         /// Readers waiting until the copy reaches a position.
         var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
         var encoder = LogRecordEncoder()
@@ -75,12 +82,19 @@ public final class WriteAheadJournal: BotJournal {
 
     static let magic = Array("TWLOG001".utf8)
     static let headerLength = 24
+    static let appendsPerCopy = 4_096
 
     /// Replays any logs left in `directory` into the store, then starts this process's log there.
     /// - Throws: ``StorageError/backend(_:)`` when the directory or a log cannot be read or
     ///   written, or a left log cannot be copied into the store (its entries stay in the file).
     public static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash,
                             logger: Logger = Logger(label: "tradewind.journal")) async throws(StorageError) -> WriteAheadJournal {
+        try await open(store: store, directory: directory, policy: policy, logger: logger, writer: writeFully)
+    }
+
+    /// `writer` puts an append's bytes in the file (tests make it fail part-way).
+    static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash,
+                     logger: Logger = Logger(label: "tradewind.journal"), writer: @escaping Writer) async throws(StorageError) -> WriteAheadJournal {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -102,7 +116,7 @@ public final class WriteAheadJournal: BotJournal {
             throw error
         }
         return WriteAheadJournal(store: store, directory: directory, path: path, name: id.uuidString.lowercased(),
-                                 descriptor: descriptor, policy: policy, logger: logger)
+                                 descriptor: descriptor, policy: policy, logger: logger, writer: writer)
     }
 
     /// The log directory that goes with a store: beside an SQLite file, or for PostgreSQL (whose
@@ -120,7 +134,8 @@ public final class WriteAheadJournal: BotJournal {
     }
 
     private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32, policy: SyncPolicy,
-                 logger: Logger) {
+                 logger: Logger, writer: @escaping Writer) {
+        self.writer = writer
         self.store = store
         self.directory = directory
         self.path = path
@@ -149,6 +164,7 @@ public final class WriteAheadJournal: BotJournal {
         guard !entries.isEmpty else { return batch.map { _ in [] } }
         let (first, startCopier) = try state.withLock { state throws(StorageError) -> (Int64, Bool) in
             guard !state.closed else { throw StorageError.backend("write-ahead log \(path) is closed") }
+            if let damaged = state.damaged { throw StorageError.backend("write-ahead log \(path) is damaged: \(damaged)") }
             let first = state.nextPosition
             state.encoder.reset()
             var position = first
@@ -156,10 +172,18 @@ public final class WriteAheadJournal: BotJournal {
                 state.encoder.append(entry, firstPosition: position)
                 position += Int64(entry.events.count)
             }
-            try state.encoder.bytes.withUnsafeBufferPointer { bytes throws(StorageError) in try Self.writeFully(descriptor, bytes) }
-            if policy == .everyAppend, fdatasync(descriptor) != 0 {
-                throw StorageError.backend("write-ahead log \(path): fdatasync: \(String(cString: strerror(errno)))")
+            do throws(StorageError) {
+                try state.encoder.bytes.withUnsafeBufferPointer { bytes throws(StorageError) in try writer(descriptor, bytes) }
+                if policy == .everyAppend, fdatasync(descriptor) != 0 {
+                    throw StorageError.backend("write-ahead log \(path): fdatasync: \(String(cString: strerror(errno)))")
+                }
+            } catch {
+                // Refused, so it must not be replayed either, and a later record must not follow
+                // a half-written one: cut the file back to where this append began.
+                if ftruncate(descriptor, off_t(state.length)) != 0 { state.damaged = "\(error); then cannot cut it back" }
+                throw error
             }
+            state.length += state.encoder.bytes.count
             state.nextPosition = position
             state.pending.append(Pending(batch: entries, lastPosition: position - 1))
             guard !state.copying else { return (first, false) }
@@ -180,12 +204,13 @@ public final class WriteAheadJournal: BotJournal {
         var delay = Duration.milliseconds(50)
         var failures = 0
         while true {
-            let work: [Pending]? = state.withLock { state in
+            let work: ArraySlice<Pending>? = state.withLock { state in
                 if state.pending.isEmpty {
                     state.copying = false
                     return nil
                 }
-                return state.pending
+                // A backlog (the store was down) goes in bounded transactions.
+                return state.pending.prefix(Self.appendsPerCopy)
             }
             guard let work, let last = work.last?.lastPosition else { return }
             do {
@@ -198,7 +223,9 @@ public final class WriteAheadJournal: BotJournal {
                     state.copiedThrough = last
                     // Caught up: the file need not hold what the store has. Appends write under
                     // this lock, so nothing newer can be cut off.
-                    if state.pending.isEmpty && !state.closed { _ = ftruncate(descriptor, off_t(Self.headerLength)) }
+                    if state.pending.isEmpty && !state.closed && ftruncate(descriptor, off_t(Self.headerLength)) == 0 {
+                        state.length = Self.headerLength
+                    }
                     return (Self.takeWaiters(&state) { $0 <= last }, state.nextPosition - 1 - last)
                 }
                 pendingGauge.record(behind)
@@ -211,10 +238,11 @@ public final class WriteAheadJournal: BotJournal {
                                  metadata: ["log": "\(path)", "error": "\(error)"])
                 }
                 failures += 1
-                let (failed, closed) = state.withLock { state in
+                let (failed, closed, behind) = state.withLock { state in
                     if state.closed { state.copying = false }
-                    return (Self.takeWaiters(&state) { _ in true }, state.closed)
+                    return (Self.takeWaiters(&state) { _ in true }, state.closed, state.nextPosition - 1 - state.copiedThrough)
                 }
+                pendingGauge.record(behind)
                 for waiter in failed { waiter.resume(throwing: error) }
                 // Closed: the entries stay in the log file for the next start to replay.
                 if closed { return }
