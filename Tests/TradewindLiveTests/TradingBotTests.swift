@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TradewindCore
 import TradewindLive
@@ -77,6 +78,69 @@ import TradewindStrategy
         let record = try #require(try await store.bot(named: "limited"))
         #expect(!(try await store.events(bot: record.id, after: nil)).contains { $0.kind == "order.intent" })
         #expect(await bot.status.fills == 0)
+        await store.close()
+    }
+
+    /// A store whose copies from a write-ahead log can be made to fail, as if the process died
+    /// before its copier ran: the entries then exist only in the log file.
+    final class CopyRefusingStore: CheckpointedJournal {
+        let base: any Store
+        let refusing = Atomic<Bool>(false)
+        init(_ base: any Store) { self.base = base }
+        func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
+            try await base.createBot(name: name, definition: definition, owner: owner, now: now)
+        }
+        func bot(named name: String) async throws(StorageError) -> BotRecord? { try await base.bot(named: name) }
+        func bots() async throws(StorageError) -> [BotRecord] { try await base.bots() }
+        func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) { try await base.setBotState(id, state: state, now: now) }
+        func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] { try await base.append(batch) }
+        func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] { try await base.events(bot: bot, after: sequence) }
+        func checkpoint(log: String) async throws(StorageError) -> Int64? { try await base.checkpoint(log: log) }
+        func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
+            guard !refusing.load(ordering: .relaxed) else { throw .backend("the process died before the copy") }
+            try await base.append(batch, checkpoint: log, position: position)
+        }
+    }
+
+    @Test func entriesOnlyInTheWriteAheadLogWhenTheProcessDiesAreReplayedAndTheRestartedBotResumesFromThem() async throws {
+        let store = try await Self.store()
+        let directory = NSTemporaryDirectory() + "tradewind-bot-logs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bars = RandomWalk(seed: 3).bars(count: 400)
+        let refusing = CopyRefusingStore(store)
+        let firstJournal = try await WriteAheadJournal.open(store: refusing, directory: directory)
+        let first = try Self.bot("walker", journal: firstJournal, bars: bars)
+        try await first.prepare()
+        // From here nothing reaches the database: every order and fill is in the log file only,
+        // and the bot keeps trading on it.
+        refusing.refusing.store(true, ordering: .relaxed)
+        for bar in bars[10..<200] { try await first.onBar(bar, instrument: 0) }
+        let before = await first.status
+        #expect(before.fills > 4)
+        let record = try #require(try await store.bot(named: "walker"))
+        #expect(!(try await store.events(bot: record.id, after: nil)).contains { $0.kind == "order.intent" })
+        // The process is gone: its log stays (it could not be copied) and its lock is released.
+        await firstJournal.close()
+        #expect(FileManager.default.fileExists(atPath: firstJournal.path))
+
+        let secondJournal = try await WriteAheadJournal.open(store: store, directory: directory)
+        #expect(!FileManager.default.fileExists(atPath: firstJournal.path), "the left log was replayed and removed")
+        let second = try Self.bot("walker", journal: secondJournal, bars: bars)
+        try await second.prepare()
+        let after = await second.status
+        #expect(after.incarnation == 2)
+        #expect(after.positions == before.positions)
+        #expect(after.cash == before.cash)
+        for bar in bars[200..<400] { try await second.onBar(bar, instrument: 0) }
+        let events = try await secondJournal.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        let ids = events.compactMap { if case .intent(let id, _, _, _) = $0 { id } else { nil } }
+        #expect(Set(ids).count == ids.count, "no client order id twice")
+        // Every order the first process handed to the venue is in the journal.
+        #expect(ids.filter { $0.hasPrefix("walker-1-") }.count == (await first.tickToOrder).count)
+        #expect(ids.contains { $0.hasPrefix("walker-2-") })
+        let replayed = JournalEvent.replay(events)
+        #expect((replayed.positions[Self.walk.id] ?? .zero(precision: 0)) == (await second.status).positions[Self.walk.id])
+        await secondJournal.close()
         await store.close()
     }
 
