@@ -85,7 +85,9 @@ struct LiveBench: AsyncParsableCommand {
             let lastBar = ContinuousClock.now
             try await log.flush()
             let behind = (ContinuousClock.now - lastBar).inNanoseconds / 1_000
-            print("journal: write-ahead log file, copied into SQLite in the background (caught up \(behind) µs after the last bar)")
+            let counts = log.copyCounts
+            print("journal: write-ahead log file, \(counts.appends) appends copied into SQLite in \(counts.transactions) transactions "
+                  + "in the background (caught up \(behind) µs after the last bar)")
             await log.close()
         } else if let group = journal as? GroupCommitJournal {
             let commits = await group.commits, appends = await group.batchedAppends

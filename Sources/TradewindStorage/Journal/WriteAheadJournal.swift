@@ -78,7 +78,12 @@ public final class WriteAheadJournal: BotJournal {
         var encoder = LogRecordEncoder()
         /// The latest scan for logs left by processes that ended; scans run one after another.
         var scan: Task<Void, any Error>?
+        var copies = 0
+        var copiedAppends = 0
     }
+
+    /// Transactions the copier has committed and the appends they held, for benchmarks.
+    public var copyCounts: (transactions: Int, appends: Int) { state.withLock { ($0.copies, $0.copiedAppends) } }
 
     static let magic = Array("TWLOG001".utf8)
     static let headerLength = 24
@@ -221,6 +226,8 @@ public final class WriteAheadJournal: BotJournal {
                 let (ready, behind) = state.withLock { state in
                     state.pending.removeFirst(work.count)
                     state.copiedThrough = last
+                    state.copies += 1
+                    state.copiedAppends += work.count
                     // Caught up: the file need not hold what the store has. Appends write under
                     // this lock, so nothing newer can be cut off.
                     if state.pending.isEmpty && !state.closed && ftruncate(descriptor, off_t(Self.headerLength)) == 0 {
