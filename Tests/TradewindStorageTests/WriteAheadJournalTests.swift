@@ -100,6 +100,31 @@ struct WriteAheadJournalTests {
         }
     }
 
+    @Test("a left log longer than one copy transaction is copied whole, in order")
+    func longLeftLog() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let bot = try await store.createBot(name: "long", definition: "{}", owner: "ops", now: Self.t0)
+            let id = UUID()
+            var bytes = WriteAheadJournal.magic
+            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
+            var encoder = LogRecordEncoder()
+            let count = WriteAheadJournal.appendsPerCopy * 2 + 3
+            for index in 0..<count {
+                encoder.append(BotEventBatch(bot: bot.id, events: [("n", "\(index)")], time: Self.t0), firstPosition: Int64(index + 1))
+            }
+            let path = directory + "/\(id.uuidString.lowercased()).log"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes + encoder.bytes)))
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory)
+            let events = try await journal.events(bot: bot.id, after: nil)
+            #expect(events.map(\.payload) == (0..<count).map { "\($0)" })
+            #expect(try await store.checkpoint(log: id.uuidString.lowercased()) == Int64(count))
+            await journal.close()
+        }
+    }
+
     @Test("a log that a live journal holds is left to it; when its owner is gone, the next open copies what the store lacks")
     func liveLogIsNotTaken() async throws {
         try await withFreshStore(.sqlite) { store, _ in

@@ -359,15 +359,22 @@ public final class WriteAheadJournal: BotJournal {
             }
             let checkpoint = try await store.checkpoint(log: log.name) ?? 0
             let unapplied = log.records.filter { $0.lastPosition > checkpoint }
-            if let last = unapplied.last?.lastPosition {
+            if !unapplied.isEmpty {
                 logger.notice("replaying a write-ahead log left by an earlier process",
                               metadata: ["log": "\(path)", "entries": "\(unapplied.reduce(0) { $0 + $1.batch.events.count })"])
+            }
+            // In bounded transactions, each with its checkpoint: a crash mid-replay resumes after
+            // the last one committed.
+            var start = unapplied.startIndex
+            while start < unapplied.endIndex {
+                let chunk = unapplied[start..<min(start + appendsPerCopy, unapplied.endIndex)]
                 do {
-                    try await store.append(unapplied.map(\.batch), checkpoint: log.name, position: last)
+                    try await store.append(chunk.map(\.batch), checkpoint: log.name, position: chunk.last!.lastPosition)
                 } catch {
-                    throw .backend("write-ahead log \(path): \(unapplied.count) entries could not be copied into the store "
+                    throw .backend("write-ahead log \(path): \(unapplied.endIndex - start) records could not be copied into the store "
                                    + "(they stay in the log): \(error)")
                 }
+                start = chunk.endIndex
             }
             unlink(path)
         }
