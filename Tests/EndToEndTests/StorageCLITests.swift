@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TradewindStorage
+import TradewindCore
+@testable import TradewindStorage
 
 /// The database commands through the real binary, on SQLite and on the test PostgreSQL.
 @Suite("tradewind data / db, end to end")
@@ -43,6 +44,38 @@ struct StorageCLITests {
             } else {
                 #expect(backup.stdout.contains("pg_dump --format=custom"))
             }
+        }
+    }
+
+    @Test("db replay-logs copies a log a crashed bot process left into the database once; a second run finds nothing")
+    func replayLogs() async throws {
+        for db in Self.urls() {
+            let store = try await openStore(db)
+            let bot = try await store.createBot(name: "crashed", definition: "{}", owner: "ops", now: .epoch)
+            await store.close()
+            // The log as `kill -9` leaves it: two appends written, none copied.
+            let directory = NSTemporaryDirectory() + "tradewind-cli-logs-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let id = UUID()
+            var bytes = WriteAheadJournal.magic
+            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
+            var encoder = LogRecordEncoder()
+            encoder.append(BotEventBatch(bot: bot.id, events: [("order.intent", "{\"id\":\"crashed-1-1\"}"), ("order.terms", "{}")],
+                                         time: .epoch), firstPosition: 1)
+            encoder.append(BotEventBatch(bot: bot.id, events: [("order.fill", "{\"id\":\"crashed-1-1\"}")], time: .epoch), firstPosition: 3)
+            #expect(FileManager.default.createFile(atPath: directory + "/\(id.uuidString.lowercased()).log", contents: Data(bytes + encoder.bytes)))
+
+            let first = try await CLIRunner.run(["db", "replay-logs", "--dir", directory, "--db", db])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("1 log(s) replayed, 3 journal entries copied"), "\(first.stdout)")
+            let second = try await CLIRunner.run(["db", "replay-logs", "--dir", directory, "--db", db])
+            #expect(second.stdout.contains("0 log(s) replayed, 0 journal entries copied"), "\(second.stdout)")
+            let reopened = try await openStore(db)
+            #expect(try await reopened.events(bot: bot.id, after: nil).map(\.kind) == ["order.intent", "order.terms", "order.fill"])
+            await reopened.close()
+            let missing = try await CLIRunner.run(["db", "replay-logs", "--dir", directory + "-none", "--db", db])
+            #expect(missing.status == 0 && missing.stdout.contains("does not exist"), "\(missing.stdout)")
         }
     }
 

@@ -21,7 +21,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Migrate, inspect and back up the database.",
-        subcommands: [MigrateCommand.self, StatusCommand.self, BackupCommand.self]
+        subcommands: [MigrateCommand.self, StatusCommand.self, BackupCommand.self, ReplayLogsCommand.self]
     )
 }
 
@@ -89,6 +89,44 @@ struct BackupCommand: AsyncParsableCommand {
             let message = try await database.backup(to: file)
             await database.close()
             print(message)
+        }
+    }
+}
+
+struct ReplayLogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay-logs",
+        abstract: "Copy bots' write-ahead logs left by processes that ended into the database.",
+        discussion: """
+            Bots write their journal to a log file first (docs/LIVE.md). A process that starts bots copies the logs \
+            others left when it opens its own; this does it without starting one: after a crash, before moving bots \
+            to another machine (copy the crashed machine's log directory here first), or once the database accepts a \
+            copy it refused. Logs a running process holds are left to it. Copying twice is harmless.
+            """
+    )
+    @OptionGroup var store: StoreOptions
+    @Option(help: ArgumentHelp("The log directory (default: beside an SQLite file, else $TRADEWIND_JOURNAL_LOGS or tradewind-journal-logs).",
+                               valueName: "dir"))
+    var dir: String?
+
+    func run() async throws {
+        try await CLIFailure.run {
+            let database = try await store.open()
+            let directory = dir ?? WriteAheadJournal.defaultDirectory(for: database.location)
+            guard FileManager.default.fileExists(atPath: directory) else {
+                await database.close()
+                print("no write-ahead logs: \(directory) does not exist")
+                return
+            }
+            do {
+                let replay = try await WriteAheadJournal.replayLogs(in: directory, into: database)
+                await database.close()
+                print("\(directory): \(replay.logs) log(s) replayed, \(replay.copiedEvents) journal entries copied into \(database.location)"
+                      + (replay.held > 0 ? "; \(replay.held) held by a running process (left to it)" : ""))
+            } catch {
+                await database.close()
+                throw error
+            }
         }
     }
 }

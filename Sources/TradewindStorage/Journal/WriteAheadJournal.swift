@@ -338,8 +338,31 @@ public final class WriteAheadJournal: BotJournal {
 
     // MARK: - Replay
 
+    /// What a replay of a log directory did.
+    public struct Replay: Sendable, Equatable {
+        /// Logs read and removed.
+        public var logs = 0
+        /// Events copied into the store (the ones it already had are not counted).
+        public var copiedEvents = 0
+        /// Logs left alone because a running process holds them.
+        public var held = 0
+    }
+
+    /// Copies into the store every log in `directory` that no running process holds, and
+    /// removes each; what `tradewind db replay-logs` runs (a journal does it when it opens).
+    /// Idempotent: each log's checkpoint skips what the store already has.
+    /// - Throws: ``StorageError/backend(_:)`` naming the log when one is not a Tradewind log or
+    ///   its entries cannot be copied (they stay in it).
+    @discardableResult
+    public static func replayLogs(in directory: String, into store: any CheckpointedJournal,
+                                  logger: Logger = Logger(label: "tradewind.journal")) async throws(StorageError) -> Replay {
+        try await replayLeftLogs(in: directory, into: store, logger: logger)
+    }
+
     /// Copies into the store every log in `directory` that no live process holds, then removes it.
-    static func replayLeftLogs(in directory: String, into store: any CheckpointedJournal, logger: Logger) async throws(StorageError) {
+    @discardableResult
+    static func replayLeftLogs(in directory: String, into store: any CheckpointedJournal, logger: Logger) async throws(StorageError) -> Replay {
+        var replay = Replay()
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".log") }.sorted() } catch {
             throw .backend("write-ahead log directory \(directory): \(error.localizedDescription)")
@@ -350,7 +373,10 @@ public final class WriteAheadJournal: BotJournal {
             guard descriptor >= 0 else { continue }
             defer { Glibc.close(descriptor) }
             // Held by a live process: its entries are its own to copy.
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                replay.held += 1
+                continue
+            }
             let contents = try readAll(descriptor, path: path)
             let log = try LogFile(contents, path: path)
             if log.validLength < contents.count {
@@ -377,7 +403,10 @@ public final class WriteAheadJournal: BotJournal {
                 start = chunk.endIndex
             }
             unlink(path)
+            replay.logs += 1
+            replay.copiedEvents += unapplied.reduce(0) { $0 + $1.batch.events.count }
         }
+        return replay
     }
 
     static func readAll(_ descriptor: Int32, path: String) throws(StorageError) -> [UInt8] {
