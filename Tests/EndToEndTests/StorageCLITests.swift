@@ -58,13 +58,11 @@ struct StorageCLITests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let id = UUID()
-            var bytes = WriteAheadJournal.magic
-            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
             var encoder = LogRecordEncoder()
             encoder.append(BotEventBatch(bot: bot.id, events: [("order.intent", "{\"id\":\"crashed-1-1\"}"), ("order.terms", "{}")],
                                          time: .epoch), firstPosition: 1)
             encoder.append(BotEventBatch(bot: bot.id, events: [("order.fill", "{\"id\":\"crashed-1-1\"}")], time: .epoch), firstPosition: 3)
-            #expect(FileManager.default.createFile(atPath: directory + "/\(id.uuidString.lowercased()).log", contents: Data(bytes + encoder.bytes)))
+            #expect(FileManager.default.createFile(atPath: directory + "/\(id.uuidString.lowercased()).log", contents: Data(WriteAheadJournal.header(id) + encoder.bytes)))
 
             let first = try await CLIRunner.run(["db", "replay-logs", "--dir", directory, "--db", db])
             #expect(first.status == 0, "\(first.stderr)")

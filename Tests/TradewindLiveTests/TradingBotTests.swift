@@ -24,6 +24,27 @@ import TradewindStrategy
                           feed: ReplayFeed(series: [walk.id: bars], warmup: 10), journal: journal)
     }
 
+    /// A second incarnation of "walker" on `journal`: it resumes with the first's positions and
+    /// cash, trades the rest of the bars, journals no client order id twice, and its journal
+    /// replays to what it holds. Returns the client order ids of the journal's intents.
+    static func resumeWalker(after before: BotStatus, journal: any BotJournal, bars: [Bar]) async throws -> [String] {
+        let second = try Self.bot("walker", journal: journal, bars: bars)
+        try await second.prepare()
+        let after = await second.status
+        #expect(after.incarnation == 2)
+        #expect(after.positions == before.positions)
+        #expect(after.cash == before.cash)
+        for bar in bars[200..<400] { try await second.onBar(bar, instrument: 0) }
+        let record = try #require(try await journal.bot(named: "walker"))
+        let events = try await journal.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        let ids = events.compactMap { if case .intent(let id, _, _, _) = $0 { id } else { nil } }
+        #expect(Set(ids).count == ids.count, "no client order id twice")
+        // The journal replays to what the bot holds.
+        let replayed = JournalEvent.replay(events)
+        #expect((replayed.positions[Self.walk.id] ?? .zero(precision: 0)) == (await second.status).positions[Self.walk.id])
+        return ids
+    }
+
     @Test func aRestartedBotResumesWithTheJournalsPositionsAndNewOrderIDs() async throws {
         let store = try await Self.store()
         let bars = RandomWalk(seed: 3).bars(count: 400)
@@ -34,21 +55,8 @@ import TradewindStrategy
         #expect(before.fills > 4)
 
         // The process "dies" here; a new incarnation reads the same journal.
-        let second = try Self.bot("walker", journal: store, bars: bars)
-        try await second.prepare()
-        let after = await second.status
-        #expect(after.incarnation == 2)
-        #expect(after.positions == before.positions)
-        #expect(after.cash == before.cash)
-        for bar in bars[200..<400] { try await second.onBar(bar, instrument: 0) }
-        let record = try #require(try await store.bot(named: "walker"))
-        let events = try await store.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
-        let ids = events.compactMap { if case .intent(let id, _, _, _) = $0 { id } else { nil } }
-        #expect(Set(ids).count == ids.count, "no client order id twice")
+        let ids = try await Self.resumeWalker(after: before, journal: store, bars: bars)
         #expect(ids.contains { $0.hasPrefix("walker-1-") } && ids.contains { $0.hasPrefix("walker-2-") })
-        // The journal replays to what the bot holds.
-        let replayed = JournalEvent.replay(events)
-        #expect((replayed.positions[Self.walk.id] ?? .zero(precision: 0)) == (await second.status).positions[Self.walk.id])
         await store.close()
     }
 
@@ -125,21 +133,10 @@ import TradewindStrategy
 
         let secondJournal = try await WriteAheadJournal.open(store: store, directory: directory)
         #expect(!FileManager.default.fileExists(atPath: firstJournal.path), "the left log was replayed and removed")
-        let second = try Self.bot("walker", journal: secondJournal, bars: bars)
-        try await second.prepare()
-        let after = await second.status
-        #expect(after.incarnation == 2)
-        #expect(after.positions == before.positions)
-        #expect(after.cash == before.cash)
-        for bar in bars[200..<400] { try await second.onBar(bar, instrument: 0) }
-        let events = try await secondJournal.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
-        let ids = events.compactMap { if case .intent(let id, _, _, _) = $0 { id } else { nil } }
-        #expect(Set(ids).count == ids.count, "no client order id twice")
+        let ids = try await Self.resumeWalker(after: before, journal: secondJournal, bars: bars)
         // Every order the first process handed to the venue is in the journal.
         #expect(ids.filter { $0.hasPrefix("walker-1-") }.count == (await first.tickToOrder).count)
         #expect(ids.contains { $0.hasPrefix("walker-2-") })
-        let replayed = JournalEvent.replay(events)
-        #expect((replayed.positions[Self.walk.id] ?? .zero(precision: 0)) == (await second.status).positions[Self.walk.id])
         await secondJournal.close()
         await store.close()
     }

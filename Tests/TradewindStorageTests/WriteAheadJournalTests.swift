@@ -12,6 +12,27 @@ struct WriteAheadJournalTests {
         NSTemporaryDirectory() + "tradewind-wal-test-\(UUID().uuidString.lowercased())"
     }
 
+    /// Writes a log as a process leaves it when killed: the header, then each batch as a record
+    /// from its first position; with `tornAfter`, only that many bytes of the last record (a write
+    /// cut short). Returns the log's name (its checkpoint key) and path.
+    static func leaveLog(in directory: String, _ records: [(batch: BotEventBatch, firstPosition: Int64)],
+                         tornAfter: Int? = nil) throws -> (name: String, path: String) {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let id = UUID()
+        var encoder = LogRecordEncoder()
+        for record in records.dropLast(tornAfter == nil ? 0 : 1) { encoder.append(record.batch, firstPosition: record.firstPosition) }
+        var bytes = WriteAheadJournal.header(id) + encoder.bytes
+        if let tornAfter, let last = records.last {
+            var torn = LogRecordEncoder()
+            torn.append(last.batch, firstPosition: last.firstPosition)
+            bytes += torn.bytes.prefix(tornAfter)
+        }
+        let name = id.uuidString.lowercased()
+        let path = directory + "/\(name).log"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        return (name, path)
+    }
+
     static func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
     }
@@ -61,29 +82,15 @@ struct WriteAheadJournalTests {
         try await withFreshStore(backend) { store, _ in
             let directory = Self.freshDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let bot = try await store.createBot(name: "crashed", definition: "{}", owner: "ops", now: Self.t0)
             // The log as a process leaves it when killed: three records written, the first copied
             // (and checkpointed) before the kill, the fourth cut off mid-write.
-            let id = UUID()
-            let name = id.uuidString.lowercased()
-            var bytes = WriteAheadJournal.magic
-            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
             let batches = (0..<4).map { round in
                 BotEventBatch(bot: bot.id, events: [("order.intent", "{\"n\":\(round)}"), ("order.terms", "t\(round)")],
                               time: Self.t0 + .seconds(Int64(round)))
             }
-            var encoder = LogRecordEncoder()
-            for (round, batch) in batches.enumerated() { encoder.append(batch, firstPosition: Int64(round * 2 + 1)) }
-            let fourth = encoder.bytes.count - {
-                var last = LogRecordEncoder()
-                last.append(batches[3], firstPosition: 7)
-                return last.bytes.count
-            }()
-            bytes += encoder.bytes[..<(fourth + 11)]
+            let (name, path) = try Self.leaveLog(in: directory, batches.enumerated().map { ($1, Int64($0 * 2 + 1)) }, tornAfter: 11)
             try await store.append([batches[0]], checkpoint: name, position: 2)
-            let path = directory + "/\(name).log"
-            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
 
             let journal = try await WriteAheadJournal.open(store: store, directory: directory)
             let events = try await journal.events(bot: bot.id, after: nil)
@@ -105,22 +112,15 @@ struct WriteAheadJournalTests {
         try await withFreshStore(.sqlite) { store, _ in
             let directory = Self.freshDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let bot = try await store.createBot(name: "long", definition: "{}", owner: "ops", now: Self.t0)
-            let id = UUID()
-            var bytes = WriteAheadJournal.magic
-            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
-            var encoder = LogRecordEncoder()
             let count = WriteAheadJournal.appendsPerCopy * 2 + 3
-            for index in 0..<count {
-                encoder.append(BotEventBatch(bot: bot.id, events: [("n", "\(index)")], time: Self.t0), firstPosition: Int64(index + 1))
-            }
-            let path = directory + "/\(id.uuidString.lowercased()).log"
-            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes + encoder.bytes)))
+            let (name, _) = try Self.leaveLog(in: directory, (0..<count).map { index in
+                (BotEventBatch(bot: bot.id, events: [("n", "\(index)")], time: Self.t0), Int64(index + 1))
+            })
             let journal = try await WriteAheadJournal.open(store: store, directory: directory)
             let events = try await journal.events(bot: bot.id, after: nil)
             #expect(events.map(\.payload) == (0..<count).map { "\($0)" })
-            #expect(try await store.checkpoint(log: id.uuidString.lowercased()) == Int64(count))
+            #expect(try await store.checkpoint(log: name) == Int64(count))
             await journal.close()
         }
     }
@@ -153,13 +153,8 @@ struct WriteAheadJournalTests {
             let running = try await WriteAheadJournal.open(store: store, directory: directory)
             let bot = try await running.createBot(name: "moved", definition: "{}", owner: "ops", now: Self.t0)
             // Another process's log, left after `running` opened: its bot's last order intent.
-            let id = UUID()
-            var bytes = WriteAheadJournal.magic
-            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
-            var encoder = LogRecordEncoder()
-            encoder.append(BotEventBatch(bot: bot.id, events: [("order.intent", "{\"id\":\"moved-1-1\"}")], time: Self.t0), firstPosition: 1)
-            let path = directory + "/\(id.uuidString.lowercased()).log"
-            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes + encoder.bytes)))
+            let (_, path) = try Self.leaveLog(in: directory, [(BotEventBatch(bot: bot.id, events: [("order.intent", "{\"id\":\"moved-1-1\"}")],
+                                                                             time: Self.t0), 1)])
             #expect(try await running.events(bot: bot.id, after: nil).map(\.kind) == ["order.intent"])
             #expect(!FileManager.default.fileExists(atPath: path))
             #expect(try await running.events(bot: bot.id, after: nil).count == 1, "copied once")

@@ -113,20 +113,17 @@ struct ReplayLogsCommand: AsyncParsableCommand {
         try await CLIFailure.run {
             let database = try await store.open()
             let directory = dir ?? WriteAheadJournal.defaultDirectory(for: database.location)
-            guard FileManager.default.fileExists(atPath: directory) else {
-                await database.close()
-                print("no write-ahead logs: \(directory) does not exist")
-                return
-            }
+            let replay: WriteAheadJournal.Replay?
             do {
-                let replay = try await WriteAheadJournal.replayLogs(in: directory, into: database)
-                await database.close()
-                print("\(directory): \(replay.logs) log(s) replayed, \(replay.copiedEvents) journal entries copied into \(database.location)"
-                      + (replay.held > 0 ? "; \(replay.held) held by a running process (left to it)" : ""))
+                replay = FileManager.default.fileExists(atPath: directory) ? try await WriteAheadJournal.replayLogs(in: directory, into: database) : nil
             } catch {
                 await database.close()
                 throw error
             }
+            await database.close()
+            guard let replay else { return print("no write-ahead logs: \(directory) does not exist") }
+            print("\(directory): \(replay.logs) log(s) replayed, \(replay.copiedEvents) journal entries copied into \(database.location)"
+                  + (replay.held > 0 ? "; \(replay.held) held by a running process (left to it)" : ""))
         }
     }
 }

@@ -89,6 +89,13 @@ public final class WriteAheadJournal: BotJournal {
     static let headerLength = 24
     static let appendsPerCopy = 4_096
 
+    /// A log's first bytes: the magic, then its UUID (its name in the checkpoint table).
+    static func header(_ id: UUID) -> [UInt8] {
+        var header = magic
+        withUnsafeBytes(of: id.uuid) { header.append(contentsOf: $0) }
+        return header
+    }
+
     /// Replays any logs left in `directory` into the store, then starts this process's log there.
     /// - Throws: ``StorageError/backend(_:)`` when the directory or a log cannot be read or
     ///   written, or a left log cannot be copied into the store (its entries stay in the file).
@@ -114,9 +121,7 @@ public final class WriteAheadJournal: BotJournal {
             Glibc.close(descriptor)
             throw .backend("write-ahead log \(path): cannot lock: \(String(cString: strerror(errno)))")
         }
-        var header = magic
-        withUnsafeBytes(of: id.uuid) { header.append(contentsOf: $0) }
-        do { try writeFully(descriptor, header) } catch {
+        do { try writeFully(descriptor, header(id)) } catch {
             Glibc.close(descriptor)
             throw error
         }
@@ -385,9 +390,9 @@ public final class WriteAheadJournal: BotJournal {
             }
             let checkpoint = try await store.checkpoint(log: log.name) ?? 0
             let unapplied = log.records.filter { $0.lastPosition > checkpoint }
-            if !unapplied.isEmpty {
-                logger.notice("replaying a write-ahead log left by an earlier process",
-                              metadata: ["log": "\(path)", "entries": "\(unapplied.reduce(0) { $0 + $1.batch.events.count })"])
+            let events = unapplied.reduce(0) { $0 + $1.batch.events.count }
+            if events > 0 {
+                logger.notice("replaying a write-ahead log left by an earlier process", metadata: ["log": "\(path)", "entries": "\(events)"])
             }
             // In bounded transactions, each with its checkpoint: a crash mid-replay resumes after
             // the last one committed.
@@ -404,7 +409,7 @@ public final class WriteAheadJournal: BotJournal {
             }
             unlink(path)
             replay.logs += 1
-            replay.copiedEvents += unapplied.reduce(0) { $0 + $1.batch.events.count }
+            replay.copiedEvents += events
         }
         return replay
     }
@@ -546,11 +551,11 @@ struct LogFile {
         }
 
         private mutating func uint32() -> UInt32? {
-            take(4).map { slice in slice.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+            take(4).map { slice in UInt32(littleEndian: slice.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }) }
         }
 
         private mutating func int64() -> Int64? {
-            take(8).map { slice in Int64(bitPattern: slice.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) }
+            take(8).map { slice in Int64(littleEndian: slice.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }) }
         }
 
         private mutating func text() -> String? {
