@@ -24,6 +24,9 @@ struct LiveBench: AsyncParsableCommand {
 
     @Option(help: "Bots in the node.") var bots = 50
     @Option(help: "Live bars per bot.") var bars = 2_000
+    @Option(help: ArgumentHelp("Microseconds from one bar to the next (0: each bar as soon as every bot has handled the previous one).",
+                               discussion: "A real feed leaves the node idle between bars, and the journal's copier works in those gaps."))
+    var pace = 0
     @Flag(help: "Write the journal straight into the store, in group commits (the node's journal before its write-ahead log).")
     var storeJournal = false
     @Flag(help: "With --store-journal: each bot's entries in their own transactions instead of group commits.") var noGroupCommit = false
@@ -61,8 +64,14 @@ struct LiveBench: AsyncParsableCommand {
             running.append(bot)
         }
         let live = Array(series.dropFirst(30))
-        let started = ContinuousClock.now
+        let clock = ContinuousClock()
+        let started = clock.now
+        var due = started
         for bar in live {
+            if pace > 0 {
+                due = due.advanced(by: .microseconds(pace))
+                try await clock.sleep(until: due, tolerance: .zero)
+            }
             let arrived = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for bot in running { group.addTask { try await bot.onBar(bar, instrument: 0, arrived: arrived) } }
@@ -97,8 +106,8 @@ struct LiveBench: AsyncParsableCommand {
         } else {
             print("journal: one transaction per append")
         }
-        print("\(bots) paper bots, \(live.count) bars each, \(toVenue.count) orders, \(String(format: "%.2f", seconds)) s "
-              + "(\(Int(Double(bots * live.count) / seconds)) bot-bars/s)")
+        print("\(bots) paper bots, \(live.count) bars each\(pace > 0 ? " one every \(pace) µs" : " back to back"), \(toVenue.count) orders, "
+              + "\(String(format: "%.2f", seconds)) s (\(Int(Double(bots * live.count) / seconds)) bot-bars/s)")
         print("  bar in → order decided (risk engine passed): p50 \(percentile(decision, 0.5)), p99 \(percentile(decision, 0.99)), max \(percentile(decision, 1))")
         print("  bar in → order handed to the adapter (intent durable): p50 \(percentile(toVenue, 0.5)), p99 \(percentile(toVenue, 0.99)), max \(percentile(toVenue, 1))")
         await store.close()

@@ -55,6 +55,26 @@ struct JournalJSONTests {
         }
     }
 
+    @Test("a live bar's row, kept for the other bots on its feed, is its own encoding, however many feeds and bars come between")
+    func liveBarRows() throws {
+        // More feeds than payloads are kept, each bar asked for by several bots, in turns.
+        let feeds = MarketBarRecord.RecentPayloads.capacity + 3
+        for minute in 0..<4 {
+            for round in 0..<3 {
+                for feed in 0..<feeds {
+                    let open = try Price(raw: Int64(10_000 + feed * 100 + minute), precision: 2)
+                    let bar = Bar(openTime: Timestamp(secondsSinceEpoch: Int64(1_800_000_000 + minute * 60)),
+                                  closeTime: Timestamp(secondsSinceEpoch: Int64(1_800_000_060 + minute * 60)),
+                                  open: open, high: open, low: open, close: open, volume: Quantity("1"))
+                    let instrument = round == 2 ? feed % 3 : 0
+                    let row = MarketBarRecord.liveRow(instrument: instrument, bar: bar)
+                    #expect(row.kind == MarketBarRecord.kind)
+                    #expect(row.payload == MarketBarRecord(instrument: instrument, bar: bar, warmup: false).row.payload, "feed \(feed) minute \(minute)")
+                }
+            }
+        }
+    }
+
     @Test("order terms of every type and time in force")
     func terms() throws {
         let instrument = InstrumentID(symbol: "GOOG", venue: "PAPER")

@@ -33,11 +33,11 @@ struct WriteAheadJournalTests {
         return (name, path)
     }
 
-    static func fileSize(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
+    static func read(_ path: String) throws -> LogFile {
+        try LogFile([UInt8](Data(contentsOf: URL(fileURLWithPath: path))), path: path)
     }
 
-    @Test("appends are read back in order once copied; the log is cut back to its header when the store has caught up",
+    @Test("appends are read back in order once copied; the next record starts after the header again once the store has caught up",
           arguments: Backend.allCases)
     func appendAndRead(_ backend: Backend) async throws {
         try await withFreshStore(backend) { store, _ in
@@ -69,7 +69,7 @@ struct WriteAheadJournalTests {
             // Read straight from the store too: the copy is there, not only in the journal's view.
             #expect(try await store.events(bot: one.id, after: nil).map(\.sequence) == first.map(\.sequence))
             #expect(try await store.checkpoint(log: journal.name) == 150)
-            #expect(Self.fileSize(journal.path) == WriteAheadJournal.headerLength)
+            #expect(try Self.read(journal.path).records.isEmpty, "the next record starts after the header again")
             await journal.close()
             #expect(!FileManager.default.fileExists(atPath: journal.path), "a caught-up log is removed on close")
             await #expect(throws: StorageError.self) { _ = try await journal.append(bot: one.id, events: [("x", "1")], at: Self.t0) }
@@ -175,7 +175,7 @@ struct WriteAheadJournalTests {
             _ = try await journal.append(bot: bot.id, events: [("kept", "y")], at: Self.t0)
             await #expect(throws: StorageError.self) { _ = try await journal.events(bot: bot.id, after: nil) }
             await journal.close()
-            #expect(Self.fileSize(journal.path) > WriteAheadJournal.headerLength, "an uncopied log stays on close")
+            #expect(try Self.read(journal.path).records.count == 2, "an uncopied log stays on close")
             #expect(try await store.events(bot: bot.id, after: nil).isEmpty)
             // The next start cannot copy it either, and says so, naming the log; nothing is dropped.
             await #expect {
@@ -187,33 +187,57 @@ struct WriteAheadJournalTests {
         }
     }
 
-    @Test("an append whose write fails part-way is refused and cut back out of the file: the records after it replay, and no position is used twice")
-    func failedWrite() async throws {
+    @Test("an append the disk has no room for is refused and leaves nothing in the log: the records after it replay, and no position is used twice")
+    func fullDisk() async throws {
         try await withFreshStore(.sqlite) { store, _ in
             let directory = Self.freshDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let calls = Mutex(0)
-            let journal = try await WriteAheadJournal.open(store: store, directory: directory, writer: { descriptor, bytes throws(StorageError) in
-                // Three appends: the second gets half its bytes out, then the disk is full.
+            // Room for the header and a small record; the first growth finds the disk full.
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory, capacity: 128, reserve: { descriptor, length throws(StorageError) in
                 let call = calls.withLock { $0 += 1; return $0 }
-                guard call == 2 else { return try WriteAheadJournal.writeFully(descriptor, bytes) }
-                try WriteAheadJournal.writeFully(descriptor, UnsafeBufferPointer(rebasing: bytes[..<(bytes.count / 2)]))
-                throw StorageError.backend("No space left on device")
+                guard call != 2 else { throw StorageError.backend("cannot reserve \(length) bytes: No space left on device") }
+                try WriteAheadJournal.reserveBlocks(descriptor, length)
             })
             // Entries for a bot the store lacks: the copy fails, so the file keeps every record.
             let orphan: Int64 = 999_999
             let first = try await journal.append(bot: orphan, events: [("a", "1"), ("b", "2")], at: Self.t0)
-            await #expect(throws: StorageError.self) { _ = try await journal.append(bot: orphan, events: [("lost", "x")], at: Self.t0) }
-            let third = try await journal.append(bot: orphan, events: [("c", "3")], at: Self.t0)
+            await #expect(throws: StorageError.self) {
+                _ = try await journal.append(bot: orphan, events: [("lost", String(repeating: "x", count: 200))], at: Self.t0)
+            }
+            let third = try await journal.append(bot: orphan, events: [("c", String(repeating: "y", count: 300))], at: Self.t0)
             #expect(first == [1, 2] && third == [3])
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: journal.path)))
-            let log = try LogFile(bytes, path: journal.path)
-            #expect(log.validLength == bytes.count, "nothing half-written is left in the file")
+            #expect(calls.withLock { $0 } == 3, "reserved at open, refused once, then grown")
+            let log = try Self.read(journal.path)
+            #expect(log.endsCleanly, "nothing half-written is left in the file")
             #expect(log.records.map(\.batch.events.count) == [2, 1])
             #expect(log.records.map(\.lastPosition) == [2, 3])
             #expect(log.records.flatMap { $0.batch.events.map(\.kind) } == ["a", "b", "c"])
             await journal.close()
         }
+    }
+
+    @Test("a log ends at its terminator: records beyond it (from before the store caught up) and a record cut short are not read")
+    func terminator() throws {
+        let id = UUID()
+        var encoder = LogRecordEncoder()
+        for first in [Int64(7), 8] { encoder.append(BotEventBatch(bot: 1, events: [("k", "\(first)")], time: Self.t0), firstPosition: first) }
+        let stale: [UInt8] = encoder.bytes
+        encoder.reset()
+        encoder.append(BotEventBatch(bot: 1, events: [("k", "9")], time: Self.t0), firstPosition: 9)
+        let header = WriteAheadJournal.header(id)
+        // After a catch-up the next record starts at the header again, over older ones.
+        let reused = header + encoder.bytes + [UInt8](repeating: 0, count: 8) + stale.dropFirst(encoder.bytes.count + 8)
+        let log = try LogFile(reused, path: "reused.log")
+        #expect(log.records.map(\.lastPosition) == [9] && log.endsCleanly)
+        // The same without its terminator (a crash after the record's first bytes): the replay
+        // stops at the first thing that is not the next record.
+        let torn = header + encoder.bytes + stale
+        let read = try LogFile(torn, path: "torn.log")
+        #expect(read.records.map(\.lastPosition) == [9] && !read.endsCleanly, "positions 7 and 8 do not follow 9")
+        // A file whose header never got written is empty, not foreign.
+        let blank = try LogFile([UInt8](repeating: 0, count: 4_096), path: "blank.log")
+        #expect(blank.records.isEmpty && blank.endsCleanly)
     }
 
     @Test("a file in the log directory that is not a Tradewind log is refused by name, not overwritten")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import TradewindCore
 
 /// A bar as the bot saw it, in its journal (`market.bar`): exact decimal text, bar times in
@@ -33,6 +34,38 @@ public struct MarketBarRecord: Codable, Sendable, Equatable {
     }
 
     public var row: (kind: String, payload: String) { (Self.kind, payload) }
+
+    /// The journal row of a live bar. Every bot on a feed journals the same bar, so the payloads
+    /// of the latest bars are kept and each is encoded once per node, not once per bot.
+    static func liveRow(instrument: Int, bar: Bar) -> (kind: String, payload: String) {
+        if let payload = recent.withLock({ $0.payload(instrument: instrument, bar: bar) }) { return (kind, payload) }
+        let payload = MarketBarRecord(instrument: instrument, bar: bar, warmup: false).payload
+        recent.withLock { $0.insert(instrument: instrument, bar: bar, payload: payload) }
+        return (kind, payload)
+    }
+
+    private static let recent = Mutex(RecentPayloads())
+
+    /// The payloads of the last few live bars seen (one per feed a node's bots share; a miss only
+    /// costs an encoding).
+    struct RecentPayloads {
+        private var entries: [(instrument: Int, bar: Bar, payload: String)] = []
+        private var next = 0
+        static let capacity = 16
+
+        func payload(instrument: Int, bar: Bar) -> String? {
+            entries.first { $0.instrument == instrument && $0.bar == bar }?.payload
+        }
+
+        mutating func insert(instrument: Int, bar: Bar, payload: String) {
+            if entries.count < Self.capacity {
+                entries.append((instrument, bar, payload))
+            } else {
+                entries[next] = (instrument, bar, payload)
+                next = (next + 1) % Self.capacity
+            }
+        }
+    }
 
     /// The `Codable` form, written directly (``JournalJSON``): one is journaled per bar and bot.
     var payload: String {

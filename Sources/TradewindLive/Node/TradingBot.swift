@@ -207,7 +207,7 @@ public actor TradingBot<S: Strategy> {
         try engine!.handle(BarEvent(instrument: index, bar: bar))
         equity.record(inEngine { $0.portfolio.equity.doubleValue } ?? 0)
         if pendingBars.isEmpty { pendingSince = arrived }
-        pendingBars.append(MarketBarRecord(instrument: index, bar: bar, warmup: false).row)
+        pendingBars.append(MarketBarRecord.liveRow(instrument: index, bar: bar))
         try await flush(arrived: arrived)
         if pendingBars.count >= Self.barsPerWrite || (pendingSince.map { ContinuousClock.now - $0 >= Self.barWriteDelay } ?? false) {
             try await writeJournal([])

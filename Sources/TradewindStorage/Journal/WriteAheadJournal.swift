@@ -11,10 +11,12 @@ public import TradewindCore
 /// copied into the store a moment later in the background.
 ///
 /// A database commit costs a bot hundreds of microseconds (GRDB's writer queue, SQLite's
-/// statements and commit, or a PostgreSQL round trip); one `write(2)` to a file costs a few.
-/// The durability is the same as the SQLite store's (WAL, `synchronous=NORMAL`): an entry in the
-/// operating system's page cache survives the process being killed at any instruction, though not
-/// the machine losing power (``SyncPolicy/everyAppend`` adds an `fdatasync` per append for that).
+/// statements and commit, or a PostgreSQL round trip); a `write(2)` to a file costs a few, and a
+/// copy into the file's shared memory mapping (what an append is) well under one, with no system
+/// call. The durability is the same in every case as the SQLite store's (WAL,
+/// `synchronous=NORMAL`): bytes in the operating system's page cache — a mapped page is one —
+/// survive the process being killed at any instruction, though not the machine losing power
+/// (``SyncPolicy/everyAppend`` adds an `msync` per append for that).
 ///
 /// **Recovery.** Each process writes its own log file in ``directory``, locked with `flock` while
 /// it lives. Opening a journal first replays every log in the directory that no live process
@@ -24,19 +26,23 @@ public import TradewindCore
 ///
 /// **Reads** (``events(bot:after:)``) wait until everything appended before them is in the store,
 /// so a bot recovering from its journal sees its own last writes. Others reading the store
-/// directly (the API, `tradewind divergence`) see an entry once its copy commits, typically
-/// within a millisecond.
+/// directly (the API, `tradewind divergence`) see an entry once its copy commits, a few
+/// milliseconds later (the copier gathers appends for ``copyInterval`` between transactions).
 ///
 /// **Log format.** A 24-byte header (`TWLOG001` and the log's UUID, its name in the checkpoint
 /// table), then records: body length (UInt32), CRC-32 of the body (UInt32), and the body — first
 /// position, bot, time (Int64 each), event count (UInt32), and per event the kind and payload as
-/// length-prefixed UTF-8, all little-endian. A record cut short by a crash fails its length or
-/// checksum and ends the replay there: it was never acknowledged.
+/// length-prefixed UTF-8, all little-endian. Eight zero bytes (or the end of the file) end the
+/// log: the file is reserved ahead in whole blocks (`fallocate`, so a full disk refuses an append
+/// rather than faulting the mapping), and once the store has caught up the next record starts
+/// again after the header. Each append writes the terminator after its record before the record
+/// itself, so a record cut short by a crash fails its length, checksum or position sequence and
+/// ends the replay there: it was never acknowledged.
 public final class WriteAheadJournal: BotJournal {
     public enum SyncPolicy: Sendable {
-        /// `write(2)` only: survives the process dying, like SQLite's WAL with `synchronous=NORMAL`.
+        /// Page cache only: survives the process dying, like SQLite's WAL with `synchronous=NORMAL`.
         case processCrash
-        /// `fdatasync(2)` after every append: survives power loss, at a disk flush per append.
+        /// `msync(MS_SYNC)` after every append: survives power loss, at a disk flush per append.
         case everyAppend
     }
 
@@ -49,8 +55,9 @@ public final class WriteAheadJournal: BotJournal {
     public let name: String
     let policy: SyncPolicy
     let logger: Logger
-    typealias Writer = @Sendable (Int32, UnsafeBufferPointer<UInt8>) throws(StorageError) -> Void
-    private let writer: Writer
+    /// Reserves the file's blocks up to a length (tests make it fail, as a full disk does).
+    typealias Reserve = @Sendable (_ descriptor: Int32, _ length: Int) throws(StorageError) -> Void
+    private let reserve: Reserve
     private let descriptor: Int32
     private let state: Mutex<State>
     /// Entries in the log that the store does not have yet.
@@ -62,17 +69,19 @@ public final class WriteAheadJournal: BotJournal {
         var lastPosition: Int64
     }
 
-    struct State {
+    /// Unchecked: the mapping's pointer is only used under ``state``'s lock.
+    struct State: @unchecked Sendable {
         var nextPosition: Int64 = 1
         var pending: [Pending] = []
         var copiedThrough: Int64 = 0
         var copying = false
         var closed = false
-        /// The file's length: where the next record starts.
+        /// The file, mapped shared: an append copies its record here.
+        var mapping: UnsafeMutableRawPointer
+        /// Bytes reserved and mapped.
+        var capacity: Int
+        /// Where the next record starts.
         var length = WriteAheadJournal.headerLength
-        /// Set when a failed write could not be taken back: later records would sit behind a
-        /// broken one, which a replay stops at, so no append is accepted.
-        var damaged: String?
         /// Readers waiting until the copy reaches a position.
         var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
         var encoder = LogRecordEncoder()
@@ -87,7 +96,14 @@ public final class WriteAheadJournal: BotJournal {
 
     static let magic = Array("TWLOG001".utf8)
     static let headerLength = 24
+    /// The 8 zero bytes (length and checksum 0) after the last record.
+    static let terminatorLength = 8
     static let appendsPerCopy = 4_096
+    /// How long the copier gathers appends between transactions: a transaction per few
+    /// milliseconds of appends costs SQLite a fraction of the CPU a transaction per append would,
+    /// and none of it is on a bot's path.
+    static let copyInterval = Duration.milliseconds(2)
+    static let initialCapacity = 1 << 20
 
     /// A log's first bytes: the magic, then its UUID (its name in the checkpoint table).
     static func header(_ id: UUID) -> [UInt8] {
@@ -101,12 +117,13 @@ public final class WriteAheadJournal: BotJournal {
     ///   written, or a left log cannot be copied into the store (its entries stay in the file).
     public static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash,
                             logger: Logger = Logger(label: "tradewind.journal")) async throws(StorageError) -> WriteAheadJournal {
-        try await open(store: store, directory: directory, policy: policy, logger: logger, writer: writeFully)
+        try await open(store: store, directory: directory, policy: policy, logger: logger, capacity: initialCapacity, reserve: reserveBlocks)
     }
 
-    /// `writer` puts an append's bytes in the file (tests make it fail part-way).
+    /// `capacity` is the first reservation; `reserve` reserves blocks (tests make it fail).
     static func open(store: any CheckpointedJournal, directory: String, policy: SyncPolicy = .processCrash,
-                     logger: Logger = Logger(label: "tradewind.journal"), writer: @escaping Writer) async throws(StorageError) -> WriteAheadJournal {
+                     logger: Logger = Logger(label: "tradewind.journal"), capacity: Int,
+                     reserve: @escaping Reserve) async throws(StorageError) -> WriteAheadJournal {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -115,18 +132,39 @@ public final class WriteAheadJournal: BotJournal {
         try await replayLeftLogs(in: directory, into: store, logger: logger)
         let id = UUID()
         let path = (directory as NSString).appendingPathComponent("\(id.uuidString.lowercased()).log")
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .backend("write-ahead log \(path): \(String(cString: strerror(errno)))") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             Glibc.close(descriptor)
             throw .backend("write-ahead log \(path): cannot lock: \(String(cString: strerror(errno)))")
         }
-        do { try writeFully(descriptor, header(id)) } catch {
+        let capacity = max(capacity, headerLength + terminatorLength)
+        let mapping: UnsafeMutableRawPointer
+        do {
+            try reserve(descriptor, capacity)
+            mapping = try map(descriptor, capacity, path: path)
+        } catch {
             Glibc.close(descriptor)
+            unlink(path)
             throw error
         }
-        return WriteAheadJournal(store: store, directory: directory, path: path, name: id.uuidString.lowercased(),
-                                 descriptor: descriptor, policy: policy, logger: logger, writer: writer)
+        header(id).withUnsafeBytes { mapping.copyMemory(from: $0.baseAddress!, byteCount: headerLength) }
+        return WriteAheadJournal(store: store, directory: directory, path: path, name: id.uuidString.lowercased(), descriptor: descriptor,
+                                 mapping: mapping, capacity: capacity, policy: policy, logger: logger, reserve: reserve)
+    }
+
+    /// Reserves the file's blocks up to `length`, so writing through the mapping can never meet a
+    /// full disk (which would kill the process with `SIGBUS` instead of refusing an append).
+    static func reserveBlocks(_ descriptor: Int32, _ length: Int) throws(StorageError) {
+        let result = posix_fallocate(descriptor, 0, off_t(length))
+        guard result == 0 else { throw .backend("write-ahead log: cannot reserve \(length) bytes: \(String(cString: strerror(result)))") }
+    }
+
+    static func map(_ descriptor: Int32, _ length: Int, path: String) throws(StorageError) -> UnsafeMutableRawPointer {
+        guard let mapping = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapping != MAP_FAILED else {
+            throw .backend("write-ahead log \(path): cannot map \(length) bytes: \(String(cString: strerror(errno)))")
+        }
+        return mapping
     }
 
     /// The log directory that goes with a store: beside an SQLite file, or for PostgreSQL (whose
@@ -143,9 +181,9 @@ public final class WriteAheadJournal: BotJournal {
         }
     }
 
-    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32, policy: SyncPolicy,
-                 logger: Logger, writer: @escaping Writer) {
-        self.writer = writer
+    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32,
+                 mapping: UnsafeMutableRawPointer, capacity: Int, policy: SyncPolicy, logger: Logger, reserve: @escaping Reserve) {
+        self.reserve = reserve
         self.store = store
         self.directory = directory
         self.path = path
@@ -153,12 +191,15 @@ public final class WriteAheadJournal: BotJournal {
         self.descriptor = descriptor
         self.policy = policy
         self.logger = logger
-        self.state = Mutex(State())
+        self.state = Mutex(State(mapping: mapping, capacity: capacity))
     }
 
     deinit {
         state.withLock { state in
-            if !state.closed { Glibc.close(descriptor) }
+            if !state.closed {
+                munmap(state.mapping, state.capacity)
+                Glibc.close(descriptor)
+            }
         }
     }
 
@@ -174,7 +215,6 @@ public final class WriteAheadJournal: BotJournal {
         guard !entries.isEmpty else { return batch.map { _ in [] } }
         let (first, startCopier) = try state.withLock { state throws(StorageError) -> (Int64, Bool) in
             guard !state.closed else { throw StorageError.backend("write-ahead log \(path) is closed") }
-            if let damaged = state.damaged { throw StorageError.backend("write-ahead log \(path) is damaged: \(damaged)") }
             let first = state.nextPosition
             state.encoder.reset()
             var position = first
@@ -182,18 +222,15 @@ public final class WriteAheadJournal: BotJournal {
                 state.encoder.append(entry, firstPosition: position)
                 position += Int64(entry.events.count)
             }
-            do throws(StorageError) {
-                try state.encoder.bytes.withUnsafeBufferPointer { bytes throws(StorageError) in try writer(descriptor, bytes) }
-                if policy == .everyAppend, fdatasync(descriptor) != 0 {
-                    throw StorageError.backend("write-ahead log \(path): fdatasync: \(String(cString: strerror(errno)))")
-                }
-            } catch {
-                // Refused, so it must not be replayed either, and a later record must not follow
-                // a half-written one: cut the file back to where this append began.
-                if ftruncate(descriptor, off_t(state.length)) != 0 { state.damaged = "\(error); then cannot cut it back" }
-                throw error
-            }
-            state.length += state.encoder.bytes.count
+            let count = state.encoder.bytes.count
+            let end = state.length + count
+            if end + Self.terminatorLength > state.capacity { try grow(&state, to: end + Self.terminatorLength) }
+            // The terminator first: until the record is whole, a replay stops at it (it fails
+            // its checksum), and once it is, the replay stops right after it.
+            (state.mapping + end).initializeMemory(as: UInt8.self, repeating: 0, count: Self.terminatorLength)
+            state.encoder.bytes.withUnsafeBytes { (state.mapping + state.length).copyMemory(from: $0.baseAddress!, byteCount: count) }
+            if policy == .everyAppend { try sync(state, from: state.length, to: end + Self.terminatorLength) }
+            state.length = end
             state.nextPosition = position
             state.pending.append(Pending(batch: entries, lastPosition: position - 1))
             guard !state.copying else { return (first, false) }
@@ -208,12 +245,34 @@ public final class WriteAheadJournal: BotJournal {
         }
     }
 
-    /// Copies pending entries into the store until none is left; retries a failed copy with
-    /// back-off (the entries stay in the log meanwhile).
+    /// Reserves and maps at least `needed` bytes (doubling, so growth is rare). Nothing is written
+    /// if it fails: the append is refused and the log stays as it was.
+    private func grow(_ state: inout State, to needed: Int) throws(StorageError) {
+        var capacity = state.capacity
+        while capacity < needed { capacity *= 2 }
+        try reserve(descriptor, capacity)
+        let mapping = try Self.map(descriptor, capacity, path: path)
+        munmap(state.mapping, state.capacity)
+        state.mapping = mapping
+        state.capacity = capacity
+    }
+
+    private func sync(_ state: borrowing State, from start: Int, to end: Int) throws(StorageError) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let aligned = start / page * page
+        guard msync(state.mapping + aligned, end - aligned, MS_SYNC) == 0 else {
+            throw .backend("write-ahead log \(path): msync: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Copies pending entries into the store, a transaction per ``copyInterval`` of appends, until
+    /// none has come for one interval; retries a failed copy with back-off (the entries stay in
+    /// the log meanwhile).
     private func copy() async {
         var delay = Duration.milliseconds(50)
         var failures = 0
         while true {
+            try? await Task.sleep(for: Self.copyInterval)
             let work: ArraySlice<Pending>? = state.withLock { state in
                 if state.pending.isEmpty {
                     state.copying = false
@@ -233,10 +292,13 @@ public final class WriteAheadJournal: BotJournal {
                     state.copiedThrough = last
                     state.copies += 1
                     state.copiedAppends += work.count
-                    // Caught up: the file need not hold what the store has. Appends write under
-                    // this lock, so nothing newer can be cut off.
-                    if state.pending.isEmpty && !state.closed && ftruncate(descriptor, off_t(Self.headerLength)) == 0 {
+                    // Caught up: the file need not hold what the store has, so the next record
+                    // starts after the header again. Appends write under this lock, so nothing
+                    // newer is overwritten; the older records beyond the terminator are all
+                    // checkpointed, and a replay stops at the terminator before them.
+                    if state.pending.isEmpty && !state.closed {
                         state.length = Self.headerLength
+                        (state.mapping + Self.headerLength).initializeMemory(as: UInt8.self, repeating: 0, count: Self.terminatorLength)
                     }
                     return (Self.takeWaiters(&state) { $0 <= last }, state.nextPosition - 1 - last)
                 }
@@ -303,6 +365,7 @@ public final class WriteAheadJournal: BotJournal {
             guard !state.closed else { return }
             state.closed = true
             if state.pending.isEmpty { unlink(path) }
+            munmap(state.mapping, state.capacity)
             Glibc.close(descriptor)
         }
     }
@@ -384,9 +447,9 @@ public final class WriteAheadJournal: BotJournal {
             }
             let contents = try readAll(descriptor, path: path)
             let log = try LogFile(contents, path: path)
-            if log.validLength < contents.count {
+            if !log.endsCleanly {
                 logger.warning("a write-ahead log ends in a record cut short; it was never acknowledged and is dropped",
-                               metadata: ["log": "\(path)", "bytes": "\(contents.count - log.validLength)"])
+                               metadata: ["log": "\(path)", "offset": "\(log.validLength)"])
             }
             let checkpoint = try await store.checkpoint(log: log.name) ?? 0
             let unapplied = log.records.filter { $0.lastPosition > checkpoint }
@@ -427,25 +490,9 @@ public final class WriteAheadJournal: BotJournal {
             contents.append(contentsOf: chunk[..<count])
         }
     }
-
-    static func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) throws(StorageError) {
-        try bytes.withUnsafeBufferPointer { buffer throws(StorageError) in try writeFully(descriptor, buffer) }
-    }
-
-    static func writeFully(_ descriptor: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws(StorageError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .backend("write-ahead log: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
-    }
 }
 
-/// Encodes records into one reusable buffer (one `write(2)` per append).
+/// Encodes records into one reusable buffer (one copy into the log per append).
 struct LogRecordEncoder {
     private(set) var bytes: [UInt8] = []
 
@@ -491,22 +538,34 @@ struct LogFile {
     var records: [Record] = []
     /// Where the complete records end (a torn record, if any, starts here).
     var validLength: Int
+    /// The records end at a terminator or at the end of the file, not at a record cut short.
+    var endsCleanly = false
 
     init(_ bytes: [UInt8], path: String) throws(StorageError) {
-        guard WriteAheadJournal.magic.starts(with: bytes.prefix(8)) else {
+        let head = bytes.prefix(WriteAheadJournal.headerLength)
+        guard WriteAheadJournal.magic.starts(with: head.prefix(8)) || head.allSatisfy({ $0 == 0 }) else {
             throw .backend("write-ahead log \(path): not a Tradewind log (bad header)")
         }
-        guard bytes.count >= WriteAheadJournal.headerLength else {
+        guard bytes.count >= WriteAheadJournal.headerLength, !head.allSatisfy({ $0 == 0 }) else {
             // A crash between creating the file and writing its header: nothing was acknowledged.
             name = ""
             validLength = 0
+            endsCleanly = true
             return
         }
         let uuid = bytes[8..<24].withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }
         name = UUID(uuid: uuid).uuidString.lowercased()
         var reader = Reader(bytes: bytes, offset: WriteAheadJournal.headerLength)
         validLength = reader.offset
-        while let record = reader.record() {
+        while true {
+            let next = bytes[reader.offset..<min(reader.offset + WriteAheadJournal.terminatorLength, bytes.count)]
+            if next.allSatisfy({ $0 == 0 }) {
+                endsCleanly = true
+                break
+            }
+            // Positions run on without a gap; anything else is not this log's next record.
+            guard let record = reader.record(),
+                  records.last.map({ $0.lastPosition + 1 == record.lastPosition - Int64(record.batch.events.count) + 1 }) ?? true else { break }
             records.append(record)
             validLength = reader.offset
         }
