@@ -217,6 +217,45 @@ struct WriteAheadJournalTests {
         }
     }
 
+    @Test("with a sync per append, appends that outgrow the first reservation grow the file and are read back whole")
+    func syncedAppendsGrow() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory, policy: .everyAppend, capacity: 4_096,
+                                                           reserve: WriteAheadJournal.reserveBlocks)
+            let bot = try await journal.createBot(name: "synced", definition: "{}", owner: "ops", now: Self.t0)
+            let payloads = (0..<40).map { String(repeating: Character(Unicode.Scalar(UInt8(65 + $0 % 26))), count: 500 + $0 * 37) }
+            // The first append alone is larger than the reservation; the rest come one by one.
+            _ = try journal.appendNow(payloads.prefix(10).map { BotEventBatch(bot: bot.id, events: [("note", $0)], time: Self.t0) })
+            for payload in payloads.dropFirst(10) { _ = try journal.appendNow([BotEventBatch(bot: bot.id, events: [("note", payload)], time: Self.t0)]) }
+            let size = ((try FileManager.default.attributesOfItem(atPath: journal.path))[.size] as? NSNumber)?.intValue ?? 0
+            #expect(size >= payloads.prefix(10).reduce(0) { $0 + $1.utf8.count }, "the reservation doubled past the first append")
+            #expect(try await journal.events(bot: bot.id, after: nil).map(\.payload) == payloads)
+            await journal.close()
+        }
+    }
+
+    @Test("records written over older ones after a catch-up end at their terminator: a replay reads only them")
+    func overwrite() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory)
+            let bot = try await journal.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
+            for round in 0..<5 { _ = try journal.appendNow([BotEventBatch(bot: bot.id, events: [("long", String(repeating: "\(round)", count: 400))], time: Self.t0)]) }
+            try await journal.flush()
+            // Copied, so the next record starts over the first of those; the store refuses this one
+            // (no such bot), so it stays in the file.
+            _ = try journal.appendNow([BotEventBatch(bot: 999_999, events: [("short", "s")], time: Self.t0)])
+            let log = try Self.read(journal.path)
+            #expect(log.records.map(\.batch.events.first?.kind) == ["short"])
+            #expect(log.records.map(\.lastPosition) == [6])
+            #expect(log.endsCleanly, "the older records beyond it are not read as torn ones")
+            await journal.close()
+        }
+    }
+
     @Test("a log ends at its terminator: records beyond it (from before the store caught up) and a record cut short are not read")
     func terminator() throws {
         let id = UUID()
