@@ -39,6 +39,13 @@ struct ServerBench: AsyncParsableCommand {
     @Flag(help: "Also run the bare Hummingbird application beside the server and measure it in every round: the floor in the same minute.")
     var withFloor = false
 
+    func validate() throws {
+        let measuresRequests = bare || !paths.split(separator: ",").isEmpty
+        if measuresRequests && !FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") {
+            throw ValidationError("wrk is not installed (/usr/bin/wrk): apt-get install wrk")
+        }
+    }
+
     func run() async throws {
         if bare { return try await measureBareFramework() }
         // As `tradewind serve` does: request metrics go to the registry /metrics renders.
