@@ -279,7 +279,11 @@ public actor TradingBot<S: Strategy> {
         let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
                                         type: order.type, timeInForce: order.timeInForce, postOnly: order.postOnly)
         do {
-            try await apply(try await adapter.place(request))
+            let answer = try await adapter.place(request)
+            // The order is out; booking the venue's answer can wait until the other bots sharing
+            // this bar have handed theirs over.
+            await Task.yield()
+            try await apply(answer)
         } catch let error as VenueError {
             switch error {
             case .unknownOutcome:
