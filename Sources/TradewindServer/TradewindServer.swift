@@ -40,14 +40,14 @@ public struct TradewindServer: Sendable {
 
     /// Opens nothing itself: the store is given (already migrated), the configuration validated.
     public static func make(configuration: ConfigurationCenter, store: any Store, registry: PrometheusCollectorRegistry,
-                            logger: Logger) async -> TradewindServer {
+                            journalPolicy: WriteAheadJournal.SyncPolicy = .processCrash, logger: Logger) async -> TradewindServer {
         let hub = EventHub()
         let current = configuration.current
         let queue = NoticeQueue(capacity: current.notifications.delivery.queueCapacity)
         let delivery = DeliveryService(queue: queue, channels: NotificationChannels.make(current.notifications),
                                        routing: current.alerts.routing, store: store,
                                        settings: NotificationChannels.deliverySettings(current.notifications), logger: logger)
-        let supervisor = BotSupervisor(store: store, configuration: configuration, notices: queue, logger: logger)
+        let supervisor = BotSupervisor(store: store, configuration: configuration, notices: queue, journalPolicy: journalPolicy, logger: logger)
         let tail = JournalTail(store: store, hub: hub, logger: logger)
         let monitor = AlertMonitor(rules: current.alerts.rules, routing: current.alerts.routing,
                                    source: ServerMetricSource(tail: tail, supervisor: supervisor), store: store, sink: queue,

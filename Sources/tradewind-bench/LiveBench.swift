@@ -30,6 +30,8 @@ struct LiveBench: AsyncParsableCommand {
     @Flag(help: "Write the journal straight into the store, in group commits (the node's journal before its write-ahead log).")
     var storeJournal = false
     @Flag(help: "With --store-journal: each bot's entries in their own transactions instead of group commits.") var noGroupCommit = false
+    @Option(help: "The write-ahead log's sync policy: process-crash or every-append (as TRADEWIND_JOURNAL_SYNC).")
+    var journalSync = "process-crash"
     @Flag(help: "Keep the journal in memory (not durable): what the node costs without its storage, for comparison only.")
     var memoryJournal = false
 
@@ -45,7 +47,10 @@ struct LiveBench: AsyncParsableCommand {
         } else if storeJournal {
             journal = noGroupCommit ? store : GroupCommitJournal(store)
         } else {
-            journal = try await WriteAheadJournal.open(store: store, directory: path + ".logs")
+            guard let policy = WriteAheadJournal.SyncPolicy(rawValue: journalSync) else {
+                throw ValidationError("--journal-sync: expected process-crash or every-append")
+            }
+            journal = try await WriteAheadJournal.open(store: store, directory: path + ".logs", policy: policy)
         }
         defer { try? FileManager.default.removeItem(atPath: path + ".logs") }
         if !memoryJournal { try await measureCommits(store, log: journal as? WriteAheadJournal) }

@@ -159,6 +159,36 @@ import TradewindTesting
     }
 }
 
+/// The journal's durability setting, as an operator sets it.
+@Suite struct JournalSyncCLITests {
+    @Test("TRADEWIND_JOURNAL_SYNC=every-append: the example paper bot trades as it does by default; an unknown value stops it before it opens anything, naming the variable")
+    func journalSync() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The README's paper bot, its database in the test's directory.
+        let example = try String(contentsOfFile: Fixtures.repositoryRoot + "/examples/bots/paper-goog.yaml", encoding: .utf8)
+        try Data(example.replacingOccurrences(of: "examples/data/GOOG-1d.csv", with: Fixtures.repositoryRoot + "/examples/data/GOOG-1d.csv").utf8)
+            .write(to: directory.appendingPathComponent("bot.yaml"))
+        func run(sync: String) async throws -> BackgroundCLI {
+            let bot = try BackgroundCLI(["bot", "run", "bot.yaml"], in: directory.path, environment: ["TRADEWIND_JOURNAL_SYNC": sync])
+            await bot.exited()
+            return bot
+        }
+
+        let refused = try await run(sync: "sometimes")
+        #expect(refused.process.terminationStatus != 0)
+        #expect(refused.errors.contains("invalid TRADEWIND_JOURNAL_SYNC=sometimes: expected one of process-crash, every-append"), "\(refused.errors)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("tradewind.db").path), "refused before the database is opened")
+
+        let synced = try await run(sync: "every-append")
+        #expect(synced.process.terminationStatus == 0, "\(synced.errors.suffix(2_000))")
+        #expect(synced.output.contains("bot paper-goog: stopped, equity 107430.08, fills 65, open orders 0"), "\(synced.output)")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tradewind.db.logs").path)
+        #expect(logs.isEmpty, "the log was copied and removed on the clean stop: \(logs)")
+    }
+}
+
 /// Paper bots on a replayed feed, many in one node, and the backtest-vs-live divergence report.
 @Suite(.serialized) struct PaperNodeCLITests {
     static func paperBot(_ name: String, in directory: URL, fast: Int, venueKind: String = "paper", extra: String = "") throws -> URL {

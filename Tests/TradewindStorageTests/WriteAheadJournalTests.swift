@@ -256,6 +256,44 @@ struct WriteAheadJournalTests {
         }
     }
 
+    @Test("TRADEWIND_JOURNAL_SYNC chooses the sync policy; an unknown value is refused with the variable, the value and the choices")
+    func syncSetting() throws {
+        typealias Policy = WriteAheadJournal.SyncPolicy
+        #expect(try Policy.fromEnvironment([:]) == .processCrash)
+        #expect(try Policy.fromEnvironment(["TRADEWIND_JOURNAL_SYNC": "process-crash"]) == .processCrash)
+        #expect(try Policy.fromEnvironment(["TRADEWIND_JOURNAL_SYNC": "every-append"]) == .everyAppend)
+        #expect(throws: WriteAheadJournal.InvalidSetting(name: "TRADEWIND_JOURNAL_SYNC", value: "fsync",
+                                                         reason: "expected one of process-crash, every-append")) {
+            try Policy.fromEnvironment(["TRADEWIND_JOURNAL_SYNC": "fsync"])
+        }
+    }
+
+    @Test("with a sync per append, concurrent appends that wait for their flush together all return, each at its own positions, and read back whole")
+    func groupFlush() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let directory = Self.freshDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let journal = try await WriteAheadJournal.open(store: store, directory: directory, policy: .everyAppend)
+            var bots: [BotRecord] = []
+            for index in 0..<8 { bots.append(try await journal.createBot(name: "b\(index)", definition: "{}", owner: "ops", now: Self.t0)) }
+            let created = bots
+            let positions = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for round in 0..<200 {
+                    group.addTask {
+                        try await journal.append(bot: created[round % 8].id, events: [("n", "\(round)"), ("m", "\(round)")], at: Self.t0)
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            }
+            #expect(positions.sorted() == Array(1...400), "every append got its own positions")
+            for (index, bot) in bots.enumerated() {
+                let rounds = try await journal.events(bot: bot.id, after: nil).filter { $0.kind == "n" }.map { Int($0.payload)! }
+                #expect(rounds.sorted() == Array(stride(from: index, to: 200, by: 8)))
+            }
+            await journal.close()
+        }
+    }
+
     @Test("a log ends at its terminator: records beyond it (from before the store caught up) and a record cut short are not read")
     func terminator() throws {
         let id = UUID()

@@ -126,6 +126,7 @@ struct NodeCommand: AsyncParsableCommand {
 /// delivered (and flushed at the end) by a delivery service in the same group.
 func runNode(_ bots: [(BotDefinition, BotFile)], database: String, notifications configuration: TradewindConfiguration? = nil) async throws {
     let logger = Logger(label: "tradewind.node")
+    let journalPolicy = try WriteAheadJournal.SyncPolicy.fromEnvironment()
     let store = try await openStore(database)
     var delivery: DeliveryService?
     if let configuration, !configuration.notifications.channelNames.isEmpty {
@@ -135,7 +136,7 @@ func runNode(_ bots: [(BotDefinition, BotFile)], database: String, notifications
     }
     // Every bot's entries are durable in this process's log file; the store gets them a moment later.
     let journal = try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location),
-                                                   logger: logger)
+                                                   policy: journalPolicy, logger: logger)
     var runnable: [(String, any RunnableBot)] = []
     for (definition, file) in bots {
         var botLogger = logger

@@ -38,8 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let logger = Logger(label: "tradewind.server")
             let current = center.current
+            let journalPolicy = try WriteAheadJournal.SyncPolicy.fromEnvironment()
             let store = try await openStore(current.database.url)
-            let server = await TradewindServer.make(configuration: center, store: store, registry: registry, logger: logger)
+            let server = await TradewindServer.make(configuration: center, store: store, registry: registry, journalPolicy: journalPolicy,
+                                                    logger: logger)
             if let admin = try await server.auth.bootstrapAdmin(now: WallClock.now()), let password = admin.password {
                 say("created the first admin: user \(admin.user), password \(password)")
                 say("  (shown once: keep it, or set TRADEWIND_AUTH_ADMIN_PASSWORD before the first start)")

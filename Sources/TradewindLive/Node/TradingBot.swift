@@ -24,7 +24,8 @@ public actor TradingBot<S: Strategy> {
     public let adapter: any VenueAdapter
     public let feed: any MarketFeed
     let journal: any BotJournal
-    /// The journal when it is a local write-ahead log: written without suspending the bot.
+    /// The journal when it is a local write-ahead log: written without suspending the bot, unless
+    /// each append waits for a disk flush (shared with the other bots' appends while it suspends).
     let log: WriteAheadJournal?
     let logger: Logger
     /// Where fills, rejections, risk-state changes and failures are reported for operators; the
@@ -514,7 +515,7 @@ public actor TradingBot<S: Strategy> {
     private func writeJournal(_ entries: [(kind: String, payload: String)]) async throws {
         let rows = pendingBars + entries
         guard !rows.isEmpty else { return }
-        if let log {
+        if let log, log.policy == .processCrash {
             _ = try log.appendNow([BotEventBatch(bot: botID, events: rows, time: WallClock.now())])
         } else {
             _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())

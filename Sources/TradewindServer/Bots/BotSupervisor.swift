@@ -23,6 +23,8 @@ public actor BotSupervisor {
     /// The bots' write-ahead journal, opened with the first bot (opening replays logs a previous
     /// run left, which can fail; the server itself does not need it).
     private var journal: Task<WriteAheadJournal, any Error>?
+    /// When an append is durable (`TRADEWIND_JOURNAL_SYNC`, read and checked at start-up).
+    let journalPolicy: WriteAheadJournal.SyncPolicy
     let configuration: ConfigurationCenter
     let logger: Logger
     /// Where every bot reports fills, rejections and risk changes for operators.
@@ -43,8 +45,10 @@ public actor BotSupervisor {
         snapshotGeneration.add(1, ordering: .releasing)
     }
 
-    public init(store: any Store, configuration: ConfigurationCenter, notices: (any NoticeSink)? = nil, logger: Logger) {
+    public init(store: any Store, configuration: ConfigurationCenter, notices: (any NoticeSink)? = nil,
+                journalPolicy: WriteAheadJournal.SyncPolicy = .processCrash, logger: Logger) {
         self.store = store
+        self.journalPolicy = journalPolicy
         self.notices = notices
         self.configuration = configuration
         self.logger = logger
@@ -155,9 +159,10 @@ public actor BotSupervisor {
 
     private func openJournal() async throws -> WriteAheadJournal {
         if let journal { return try await journal.value }
-        let store = store, logger = logger
+        let store = store, logger = logger, policy = journalPolicy
         let opening = Task {
-            try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location), logger: logger)
+            try await WriteAheadJournal.open(store: store, directory: WriteAheadJournal.defaultDirectory(for: store.location),
+                                             policy: policy, logger: logger)
         }
         journal = opening
         do { return try await opening.value } catch {

@@ -16,7 +16,7 @@ public import TradewindCore
 /// call. The durability is the same in every case as the SQLite store's (WAL,
 /// `synchronous=NORMAL`): bytes in the operating system's page cache — a mapped page is one —
 /// survive the process being killed at any instruction, though not the machine losing power
-/// (``SyncPolicy/everyAppend`` adds an `msync` per append for that).
+/// (``SyncPolicy/everyAppend`` adds a disk flush per append for that, shared by concurrent appends).
 ///
 /// **Recovery.** Each process writes its own log file in ``directory``, locked with `flock` while
 /// it lives. Opening a journal first replays every log in the directory that no live process
@@ -39,11 +39,36 @@ public import TradewindCore
 /// itself, so a record cut short by a crash fails its length, checksum or position sequence and
 /// ends the replay there: it was never acknowledged.
 public final class WriteAheadJournal: BotJournal {
-    public enum SyncPolicy: Sendable {
+    public enum SyncPolicy: String, Sendable, CaseIterable {
         /// Page cache only: survives the process dying, like SQLite's WAL with `synchronous=NORMAL`.
-        case processCrash
-        /// `msync(MS_SYNC)` after every append: survives power loss, at a disk flush per append.
-        case everyAppend
+        case processCrash = "process-crash"
+        /// A disk flush (`fdatasync`) before every append returns: survives power loss. Appends
+        /// that wait for a flush together share the next one (a group commit).
+        case everyAppend = "every-append"
+
+        /// The operator's choice in `TRADEWIND_JOURNAL_SYNC` (`process-crash` when unset).
+        /// - Throws: ``InvalidSetting`` naming the variable, the value and the choices, so a
+        ///   mistyped setting stops the process at start rather than weakening durability.
+        public static func fromEnvironment() throws(InvalidSetting) -> SyncPolicy {
+            try fromEnvironment(ProcessInfo.processInfo.environment)
+        }
+
+        static func fromEnvironment(_ environment: [String: String]) throws(InvalidSetting) -> SyncPolicy {
+            let name = "TRADEWIND_JOURNAL_SYNC"
+            guard let text = environment[name] else { return .processCrash }
+            guard let policy = SyncPolicy(rawValue: text) else {
+                throw InvalidSetting(name: name, value: text, reason: "expected one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return policy
+        }
+    }
+
+    /// A journal setting from the environment that cannot be used.
+    public struct InvalidSetting: Error, Equatable, CustomStringConvertible {
+        public var name: String
+        public var value: String
+        public var reason: String
+        public var description: String { "invalid \(name)=\(value): \(reason)" }
     }
 
     public let store: any CheckpointedJournal
@@ -53,13 +78,23 @@ public final class WriteAheadJournal: BotJournal {
     public let path: String
     /// This log's name in the store's checkpoint table.
     public let name: String
-    let policy: SyncPolicy
+    /// When an append counts as durable.
+    public let policy: SyncPolicy
     let logger: Logger
     /// Reserves the file's blocks up to a length (tests make it fail, as a full disk does).
     typealias Reserve = @Sendable (_ descriptor: Int32, _ length: Int) throws(StorageError) -> Void
     private let reserve: Reserve
     private let descriptor: Int32
     private let state: Mutex<State>
+    /// With ``SyncPolicy/everyAppend``: the last position known to be on disk, and the appends
+    /// waiting for a flush.
+    private let flushes = Mutex(Flushes())
+
+    struct Flushes {
+        var synced: Int64 = 0
+        var flushing = false
+        var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
+    }
     /// Entries in the log that the store does not have yet.
     private let pendingGauge = Gauge(label: "tradewind_journal_log_pending_entries")
     private let copyFailures = Counter(label: "tradewind_journal_copy_failures_total")
@@ -205,14 +240,27 @@ public final class WriteAheadJournal: BotJournal {
 
     // MARK: - Appends
 
+    /// Appends to the log; with ``SyncPolicy/everyAppend``, suspends until a disk flush covers
+    /// the entries, one flush serving every append that waits for it.
     public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
-        try appendNow(batch)
+        let (positions, last) = try write(batch)
+        if policy == .everyAppend, let last { try await flushed(through: last) }
+        return positions
     }
 
-    /// ``append(_:)`` without suspending: the entries are in the log file when this returns.
+    /// ``append(_:)`` without suspending: the entries are in the log file when this returns (and
+    /// with ``SyncPolicy/everyAppend`` on disk, the thread blocked meanwhile: callers that can
+    /// suspend use ``append(_:)``).
     public func appendNow(_ batch: [BotEventBatch]) throws(StorageError) -> [[Int64]] {
+        let (positions, last) = try write(batch)
+        if policy == .everyAppend, let last { try sync(through: last) }
+        return positions
+    }
+
+    /// Puts the entries in the log; returns their positions and the last one (`nil` if none).
+    private func write(_ batch: [BotEventBatch]) throws(StorageError) -> (positions: [[Int64]], last: Int64?) {
         let entries = batch.filter { !$0.events.isEmpty }
-        guard !entries.isEmpty else { return batch.map { _ in [] } }
+        guard !entries.isEmpty else { return (batch.map { _ in [] }, nil) }
         let (first, startCopier) = try state.withLock { state throws(StorageError) -> (Int64, Bool) in
             guard !state.closed else { throw StorageError.backend("write-ahead log \(path) is closed") }
             let first = state.nextPosition
@@ -229,7 +277,6 @@ public final class WriteAheadJournal: BotJournal {
             // its checksum), and once it is, the replay stops right after it.
             (state.mapping + end).initializeMemory(as: UInt8.self, repeating: 0, count: Self.terminatorLength)
             state.encoder.bytes.withUnsafeBytes { (state.mapping + state.length).copyMemory(from: $0.baseAddress!, byteCount: count) }
-            if policy == .everyAppend { try sync(state, from: state.length, to: end + Self.terminatorLength) }
             state.length = end
             state.nextPosition = position
             state.pending.append(Pending(batch: entries, lastPosition: position - 1))
@@ -239,10 +286,11 @@ public final class WriteAheadJournal: BotJournal {
         }
         if startCopier { Task { await self.copy() } }
         var position = first
-        return batch.map { entry in
+        let positions = batch.map { entry in
             defer { position += Int64(entry.events.count) }
             return (0..<Int64(entry.events.count)).map { position + $0 }
         }
+        return (positions, position - 1)
     }
 
     /// Reserves and maps at least `needed` bytes (doubling, so growth is rare). Nothing is written
@@ -257,11 +305,74 @@ public final class WriteAheadJournal: BotJournal {
         state.capacity = capacity
     }
 
-    private func sync(_ state: borrowing State, from start: Int, to end: Int) throws(StorageError) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let aligned = start / page * page
-        guard msync(state.mapping + aligned, end - aligned, MS_SYNC) == 0 else {
-            throw .backend("write-ahead log \(path): msync: \(String(cString: strerror(errno)))")
+    /// Returns once the log is on disk through `position`, blocking the thread. One caller at a
+    /// time flushes, and a flush covers every append made before it started: callers that waited
+    /// behind it find their entries flushed and return without one of their own. `fdatasync` on
+    /// the descriptor writes the mapping's dirty pages (they are the file's page cache), whatever
+    /// the mapping's address after a growth. If the flush fails, the append throws though its
+    /// entries stay in the log (and reach the store): as after a crash between a write and its
+    /// acknowledgement, the journal may then hold an entry its bot did not act on, which
+    /// recovery reconciles.
+    private func sync(through position: Int64) throws(StorageError) {
+        try flushes.withLock { flushes throws(StorageError) in
+            guard flushes.synced < position else { return }
+            let target = state.withLock { $0.nextPosition - 1 }
+            try flushFile()
+            flushes.synced = max(flushes.synced, target)
+        }
+    }
+
+    /// ``sync(through:)`` for callers that can suspend: they wait together, and one flush on a
+    /// thread outside the task pool serves all of them.
+    private func flushed(through position: Int64) async throws(StorageError) {
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let startFlusher = flushes.withLock { flushes -> Bool in
+                    if flushes.synced >= position {
+                        continuation.resume()
+                        return false
+                    }
+                    flushes.waiters.append((position, continuation))
+                    defer { flushes.flushing = true }
+                    return !flushes.flushing
+                }
+                if startFlusher { DispatchQueue.global().async { self.flushWaiters() } }
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .backend("\(error)")
+        }
+    }
+
+    /// Flushes until no append waits: each round covers everything written before it began.
+    private func flushWaiters() {
+        while true {
+            let target = state.withLock { $0.nextPosition - 1 }
+            var failure: StorageError?
+            do { try flushFile() } catch { failure = error }
+            let (ready, finished) = flushes.withLock { flushes -> ([CheckedContinuation<Void, any Error>], Bool) in
+                if failure == nil { flushes.synced = max(flushes.synced, target) }
+                var ready: [CheckedContinuation<Void, any Error>] = []
+                flushes.waiters.removeAll { waiter in
+                    guard failure != nil || waiter.position <= flushes.synced else { return false }
+                    ready.append(waiter.continuation)
+                    return true
+                }
+                // Decided under the lock: a waiter arriving after this starts the next flusher.
+                if flushes.waiters.isEmpty { flushes.flushing = false }
+                return (ready, flushes.waiters.isEmpty)
+            }
+            for continuation in ready {
+                if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+            }
+            if finished { return }
+        }
+    }
+
+    private func flushFile() throws(StorageError) {
+        guard fdatasync(descriptor) == 0 else {
+            throw .backend("write-ahead log \(path): fdatasync: \(String(cString: strerror(errno)))")
         }
     }
 
