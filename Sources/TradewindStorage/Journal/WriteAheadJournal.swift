@@ -273,8 +273,8 @@ public final class WriteAheadJournal: BotJournal {
             let count = state.encoder.bytes.count
             let end = state.length + count
             if end + Self.terminatorLength > state.capacity { try grow(&state, to: end + Self.terminatorLength) }
-            // The terminator first: until the record is whole, a replay stops at it (it fails
-            // its checksum), and once it is, the replay stops right after it.
+            // The terminator goes first: a crash before the record is whole leaves a record that
+            // fails its checksum, and once it is whole the replay stops right after it.
             (state.mapping + end).initializeMemory(as: UInt8.self, repeating: 0, count: Self.terminatorLength)
             state.encoder.bytes.withUnsafeBytes { (state.mapping + state.length).copyMemory(from: $0.baseAddress!, byteCount: count) }
             state.length = end
