@@ -31,8 +31,7 @@ struct CLIRunner {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
         // Files, not pipes: a large JSON document would fill a pipe and block the child.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("stdout")
         let err = directory.appendingPathComponent("stderr")
@@ -46,10 +45,17 @@ struct CLIRunner {
                       stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
+    /// A new, empty directory under the system's temporary one (`tradewind-LABEL-UUID`), removed
+    /// by the caller.
+    static func temporaryDirectory(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
     /// A temporary file with `contents`, removed by the caller.
     static func temporaryFile(named name: String, _ contents: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("e2e")
         let url = directory.appendingPathComponent(name)
         try Data(contents.utf8).write(to: url)
         return url

@@ -70,8 +70,7 @@ import TradewindTesting
         try await exchange.start()
         await exchange.set(marketOrderSlices: 2)
         for minute in 0..<20 { await exchange.publish(Self.bar(minute, Self.price(minute)), symbol: "BTCUSDT") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CLIRunner.temporaryDirectory("live")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = try await Self.botFile(exchange: exchange, directory: directory, name: "killme")
 
@@ -163,8 +162,7 @@ import TradewindTesting
 @Suite struct JournalSyncCLITests {
     @Test("TRADEWIND_JOURNAL_SYNC=every-append: the example paper bot trades as it does by default; an unknown value stops it before it opens anything, naming the variable")
     func journalSync() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-sync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CLIRunner.temporaryDirectory("sync")
         defer { try? FileManager.default.removeItem(at: directory) }
         // The README's paper bot, its database in the test's directory.
         let example = try String(contentsOfFile: Fixtures.repositoryRoot + "/examples/bots/paper-goog.yaml", encoding: .utf8)
@@ -201,8 +199,7 @@ import TradewindTesting
 
     @Test("a node runs many paper bots; a failing bot does not stop the others; each has its own journal")
     func nodeIsolatesBots() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-node-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CLIRunner.temporaryDirectory("node")
         defer { try? FileManager.default.removeItem(at: directory) }
         // The first 500 sessions of GOOG: enough for dozens of trades per bot.
         let goog = try String(contentsOfFile: Fixtures.repositoryRoot + "/examples/data/GOOG-1d.csv", encoding: .utf8)
@@ -246,8 +243,7 @@ import TradewindTesting
         try await exchange.start()
         await exchange.set(marketOrderSlices: 3)
         for minute in 0..<20 { await exchange.publish(LiveBotCLITests.bar(minute, LiveBotCLITests.price(minute)), symbol: "BTCUSDT") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-div-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CLIRunner.temporaryDirectory("div")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = try await LiveBotCLITests.botFile(exchange: exchange, directory: directory, name: "diverge")
         let bot = try BackgroundCLI(["bot", "run", file.path])
@@ -276,8 +272,7 @@ import TradewindTesting
 @Suite(.serialized) struct MixedNodeCLITests {
     @Test("20 bots in one node, 10 paper and 10 on Binance (each its own account), stopped by SIGTERM")
     func twentyBotsOverTwoVenues() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-mixed-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CLIRunner.temporaryDirectory("mixed")
         defer { try? FileManager.default.removeItem(at: directory) }
         let goog = try String(contentsOfFile: Fixtures.repositoryRoot + "/examples/data/GOOG-1d.csv", encoding: .utf8)
         try Data(goog.split(separator: "\n").prefix(301).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("GOOG-1d.csv"))

@@ -232,7 +232,7 @@ struct OptimizeCLITests {
         let run = try await CLIRunner.run(["optimize", "--data", "examples/data/GOOG-1d.csv", "--param", "fast=2..30", "--param", "slow=10..90",
                                      "--trials", "30", "--jobs", "2", "--db", db, "--study", "r"])
         try #require(run.status == 0, "\(run.stderr)")
-        let directory = try ReportCLITests.temporaryDirectory()
+        let directory = try CLIRunner.temporaryDirectory("report")
         defer { try? FileManager.default.removeItem(at: directory) }
         let show = try await CLIRunner.run(["study", "show", "r", "--db", db, "--report", directory.path])
         try #require(show.status == 0, "\(show.stderr)")
@@ -244,7 +244,7 @@ struct OptimizeCLITests {
         let probe = directory.appendingPathComponent("probe.html")
         try html.write(to: probe, atomically: true, encoding: .utf8)
         let dom = try await ReportCLITests.runChromium(browser, ["--window-size=1100,2400", "--dump-dom", probe.absoluteString],
-                                                 profile: try ReportCLITests.temporaryDirectory())
+                                                 profile: try CLIRunner.temporaryDirectory("report"))
         #expect(dom.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") && !$0.contains("probe") }.isEmpty)
         let attribute = try #require(dom.stdout.firstRange(of: "data-charts=\"").map { dom.stdout[$0.upperBound...] })
         let json = attribute.prefix { $0 != "\"" }.replacingOccurrences(of: "&quot;", with: "\"")

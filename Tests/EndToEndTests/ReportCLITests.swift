@@ -4,12 +4,6 @@ import TradewindTesting
 
 @Suite("Reports through the CLI, rendered by headless Chromium")
 struct ReportCLITests {
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// Writes a report of the README backtest (with Monte Carlo, saved to a fresh database).
     static func writeReport(into directory: URL) async throws -> (report: URL, database: String, output: CLIRunner.Output) {
         let report = directory.appendingPathComponent("report")
@@ -22,7 +16,7 @@ struct ReportCLITests {
 
     @Test("backtest --report writes the four files; --save records the run; report ID redraws the same report")
     func reportFilesAndStoredRuns() async throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CLIRunner.temporaryDirectory("report")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (report, database, output) = try await Self.writeReport(into: directory)
         #expect(output.status == 0, "\(output.stderr)")
@@ -90,7 +84,7 @@ struct ReportCLITests {
             }
             return
         }
-        let directory = try Self.temporaryDirectory()
+        let directory = try CLIRunner.temporaryDirectory("report")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (report, _, output) = try await Self.writeReport(into: directory)
         try #require(output.status == 0, "\(output.stderr)")
@@ -98,7 +92,7 @@ struct ReportCLITests {
 
         let screenshot = directory.appendingPathComponent("report.png")
         let shot = try await Self.runChromium(browser, ["--window-size=1100,3000", "--screenshot=\(screenshot.path)", page.absoluteString],
-                                        profile: try Self.temporaryDirectory())
+                                        profile: try CLIRunner.temporaryDirectory("report"))
         let console = shot.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
         #expect(console.isEmpty, "console messages: \(console)")
         let png = try Data(contentsOf: screenshot)
@@ -117,7 +111,7 @@ struct ReportCLITests {
         let probe = directory.appendingPathComponent("probe.html")
         try html.write(to: probe, atomically: true, encoding: .utf8)
         let dom = try await Self.runChromium(browser, ["--window-size=1100,3000", "--dump-dom", probe.absoluteString],
-                                       profile: try Self.temporaryDirectory())
+                                       profile: try CLIRunner.temporaryDirectory("report"))
         let attribute = try #require(dom.stdout.firstRange(of: "data-charts=\"").map { dom.stdout[$0.upperBound...] }, "no probe output: \(dom.stderr.suffix(500))")
         let json = attribute.prefix { $0 != "\"" }.replacingOccurrences(of: "&quot;", with: "\"")
         let charts = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]])

@@ -91,16 +91,11 @@ import TradewindStrategy
 
     /// A store whose copies from a write-ahead log can be made to fail, as if the process died
     /// before its copier ran: the entries then exist only in the log file.
-    final class CopyRefusingStore: CheckpointedJournal {
+    final class CopyRefusingStore: CheckpointedJournal, LayeredBotJournal {
         let base: any Store
         let refusing = Atomic<Bool>(false)
         init(_ base: any Store) { self.base = base }
-        func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
-            try await base.createBot(name: name, definition: definition, owner: owner, now: now)
-        }
-        func bot(named name: String) async throws(StorageError) -> BotRecord? { try await base.bot(named: name) }
-        func bots() async throws(StorageError) -> [BotRecord] { try await base.bots() }
-        func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) { try await base.setBotState(id, state: state, now: now) }
+        var underlying: any BotJournal { base }
         func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] { try await base.append(batch) }
         func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] { try await base.events(bot: bot, after: sequence) }
         func checkpoint(log: String) async throws(StorageError) -> Int64? { try await base.checkpoint(log: log) }

@@ -8,8 +8,13 @@ import TradewindCore
 struct WriteAheadJournalTests {
     static let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
 
-    static func freshDirectory() -> String {
-        NSTemporaryDirectory() + "tradewind-wal-test-\(UUID().uuidString.lowercased())"
+    /// A fresh store and a log directory of its own, removed afterwards.
+    static func withLogDirectory(_ backend: Backend, _ body: (any Store, String) async throws -> Void) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let directory = NSTemporaryDirectory() + "tradewind-wal-test-\(UUID().uuidString.lowercased())"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try await body(store, directory)
+        }
     }
 
     /// Writes a log as a process leaves it when killed: the header, then each batch as a record
@@ -40,9 +45,7 @@ struct WriteAheadJournalTests {
     @Test("appends are read back in order once copied; the next record starts after the header again once the store has caught up",
           arguments: Backend.allCases)
     func appendAndRead(_ backend: Backend) async throws {
-        try await withFreshStore(backend) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(backend) { store, directory in
             let journal = try await WriteAheadJournal.open(store: store, directory: directory)
             let one = try await journal.createBot(name: "one", definition: "{}", owner: "ops", now: Self.t0)
             let two = try await journal.createBot(name: "two", definition: "{}", owner: "ops", now: Self.t0)
@@ -79,9 +82,7 @@ struct WriteAheadJournalTests {
     @Test("a log left by a process that died is copied exactly once: entries already copied are skipped, a torn last record is dropped",
           arguments: Backend.allCases)
     func replayLeftLog(_ backend: Backend) async throws {
-        try await withFreshStore(backend) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(backend) { store, directory in
             let bot = try await store.createBot(name: "crashed", definition: "{}", owner: "ops", now: Self.t0)
             // The log as a process leaves it when killed: three records written, the first copied
             // (and checkpointed) before the kill, the fourth cut off mid-write.
@@ -109,9 +110,7 @@ struct WriteAheadJournalTests {
 
     @Test("a left log longer than one copy transaction is copied whole, in order")
     func longLeftLog() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let bot = try await store.createBot(name: "long", definition: "{}", owner: "ops", now: Self.t0)
             let count = WriteAheadJournal.appendsPerCopy * 2 + 3
             let (name, _) = try Self.leaveLog(in: directory, (0..<count).map { index in
@@ -127,9 +126,7 @@ struct WriteAheadJournalTests {
 
     @Test("a log that a live journal holds is left to it; when its owner is gone, the next open copies what the store lacks")
     func liveLogIsNotTaken() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let first = try await WriteAheadJournal.open(store: store, directory: directory)
             let bot = try await first.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
             _ = try await first.append(bot: bot.id, events: [("a", "1")], at: Self.t0)
@@ -147,9 +144,7 @@ struct WriteAheadJournalTests {
 
     @Test("a log left after this journal opened (a bot moving from a process that crashed) is copied before the bot's events are read")
     func lateLeftLog() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let running = try await WriteAheadJournal.open(store: store, directory: directory)
             let bot = try await running.createBot(name: "moved", definition: "{}", owner: "ops", now: Self.t0)
             // Another process's log, left after `running` opened: its bot's last order intent.
@@ -164,9 +159,7 @@ struct WriteAheadJournalTests {
 
     @Test("while the store refuses the copy, appends still succeed, reads report the store's error, and the entries stay in the log for the next start")
     func storeFailure() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let journal = try await WriteAheadJournal.open(store: store, directory: directory)
             let bot = try await journal.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
             // No bot has this id: the store refuses the copy (foreign key), the log keeps the entry.
@@ -189,9 +182,7 @@ struct WriteAheadJournalTests {
 
     @Test("an append the disk has no room for is refused and leaves nothing in the log: the records after it replay, and no position is used twice")
     func fullDisk() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let calls = Mutex(0)
             // Room for the header and a small record; the first growth finds the disk full.
             let journal = try await WriteAheadJournal.open(store: store, directory: directory, capacity: 128, reserve: { descriptor, length throws(StorageError) in
@@ -219,9 +210,7 @@ struct WriteAheadJournalTests {
 
     @Test("with a sync per append, appends that outgrow the first reservation grow the file and are read back whole")
     func syncedAppendsGrow() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let journal = try await WriteAheadJournal.open(store: store, directory: directory, policy: .everyAppend, capacity: 4_096,
                                                            reserve: WriteAheadJournal.reserveBlocks)
             let bot = try await journal.createBot(name: "synced", definition: "{}", owner: "ops", now: Self.t0)
@@ -238,9 +227,7 @@ struct WriteAheadJournalTests {
 
     @Test("records written over older ones after a catch-up end at their terminator: a replay reads only them")
     func overwrite() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let journal = try await WriteAheadJournal.open(store: store, directory: directory)
             let bot = try await journal.createBot(name: "b", definition: "{}", owner: "ops", now: Self.t0)
             for round in 0..<5 { _ = try journal.appendNow([BotEventBatch(bot: bot.id, events: [("long", String(repeating: "\(round)", count: 400))], time: Self.t0)]) }
@@ -270,9 +257,7 @@ struct WriteAheadJournalTests {
 
     @Test("with a sync per append, concurrent appends that wait for their flush together all return, each at its own positions, and read back whole")
     func groupFlush() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             let journal = try await WriteAheadJournal.open(store: store, directory: directory, policy: .everyAppend)
             var bots: [BotRecord] = []
             for index in 0..<8 { bots.append(try await journal.createBot(name: "b\(index)", definition: "{}", owner: "ops", now: Self.t0)) }
@@ -319,9 +304,7 @@ struct WriteAheadJournalTests {
 
     @Test("a file in the log directory that is not a Tradewind log is refused by name, not overwritten")
     func foreignFile() async throws {
-        try await withFreshStore(.sqlite) { store, _ in
-            let directory = Self.freshDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.withLogDirectory(.sqlite) { store, directory in
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let path = directory + "/notes.log"
             #expect(FileManager.default.createFile(atPath: path, contents: Data("hello, world\n".utf8)))

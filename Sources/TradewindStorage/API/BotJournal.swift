@@ -82,6 +82,26 @@ extension BotJournal {
     }
 }
 
+/// A journal layered over another that changes how events are appended or read (a write-ahead
+/// log, group commit) and leaves the bots' records to the journal beneath: those calls forward.
+public protocol LayeredBotJournal: BotJournal {
+    /// The journal that keeps the bots' records.
+    var underlying: any BotJournal { get }
+}
+
+extension LayeredBotJournal {
+    public func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
+        try await underlying.createBot(name: name, definition: definition, owner: owner, now: now)
+    }
+
+    public func bot(named name: String) async throws(StorageError) -> BotRecord? { try await underlying.bot(named: name) }
+    public func bots() async throws(StorageError) -> [BotRecord] { try await underlying.bots() }
+
+    public func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) {
+        try await underlying.setBotState(id, state: state, now: now)
+    }
+}
+
 /// A journal a ``WriteAheadJournal`` copies its log into: the copied events and how far the copy
 /// reached commit together, so a copy interrupted by a crash is neither lost nor made twice.
 public protocol CheckpointedJournal: BotJournal {

@@ -5,7 +5,7 @@ import Glibc
 public import Logging
 import Metrics
 import Synchronization
-public import TradewindCore
+import TradewindCore
 
 /// A bot journal whose appends are durable when they reach a local append-only log file, and are
 /// copied into the store a moment later in the background.
@@ -38,7 +38,7 @@ public import TradewindCore
 /// again after the header. Each append writes the terminator after its record before the record
 /// itself, so a record cut short by a crash fails its length, checksum or position sequence and
 /// ends the replay there: it was never acknowledged.
-public final class WriteAheadJournal: BotJournal {
+public final class WriteAheadJournal: LayeredBotJournal {
     public enum SyncPolicy: String, Sendable, CaseIterable {
         /// Page cache only: survives the process dying, like SQLite's WAL with `synchronous=NORMAL`.
         case processCrash = "process-crash"
@@ -93,8 +93,12 @@ public final class WriteAheadJournal: BotJournal {
     struct Flushes {
         var synced: Int64 = 0
         var flushing = false
-        var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var waiters: [Waiter] = []
     }
+
+    /// A caller suspended until the log reaches a position (flushed to disk, or copied).
+    typealias Waiter = (position: Int64, continuation: CheckedContinuation<Void, any Error>)
+
     /// Entries in the log that the store does not have yet.
     private let pendingGauge = Gauge(label: "tradewind_journal_log_pending_entries")
     private let copyFailures = Counter(label: "tradewind_journal_copy_failures_total")
@@ -118,7 +122,7 @@ public final class WriteAheadJournal: BotJournal {
         /// Where the next record starts.
         var length = WriteAheadJournal.headerLength
         /// Readers waiting until the copy reaches a position.
-        var waiters: [(position: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var waiters: [Waiter] = []
         var encoder = LogRecordEncoder()
         /// The latest scan for logs left by processes that ended; scans run one after another.
         var scan: Task<Void, any Error>?
@@ -325,23 +329,17 @@ public final class WriteAheadJournal: BotJournal {
     /// ``sync(through:)`` for callers that can suspend: they wait together, and one flush on a
     /// thread outside the task pool serves all of them.
     private func flushed(through position: Int64) async throws(StorageError) {
-        do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let startFlusher = flushes.withLock { flushes -> Bool in
-                    if flushes.synced >= position {
-                        continuation.resume()
-                        return false
-                    }
-                    flushes.waiters.append((position, continuation))
-                    defer { flushes.flushing = true }
-                    return !flushes.flushing
+        try await Self.suspend { continuation in
+            let startFlusher = flushes.withLock { flushes -> Bool in
+                if flushes.synced >= position {
+                    continuation.resume()
+                    return false
                 }
-                if startFlusher { DispatchQueue.global().async { self.flushWaiters() } }
+                flushes.waiters.append((position, continuation))
+                defer { flushes.flushing = true }
+                return !flushes.flushing
             }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .backend("\(error)")
+            if startFlusher { DispatchQueue.global().async { self.flushWaiters() } }
         }
     }
 
@@ -353,12 +351,8 @@ public final class WriteAheadJournal: BotJournal {
             do { try flushFile() } catch { failure = error }
             let (ready, finished) = flushes.withLock { flushes -> ([CheckedContinuation<Void, any Error>], Bool) in
                 if failure == nil { flushes.synced = max(flushes.synced, target) }
-                var ready: [CheckedContinuation<Void, any Error>] = []
-                flushes.waiters.removeAll { waiter in
-                    guard failure != nil || waiter.position <= flushes.synced else { return false }
-                    ready.append(waiter.continuation)
-                    return true
-                }
+                let synced = flushes.synced
+                let ready = Self.takeWaiters(&flushes.waiters) { failure != nil || $0 <= synced }
                 // Decided under the lock: a waiter arriving after this starts the next flusher.
                 if flushes.waiters.isEmpty { flushes.flushing = false }
                 return (ready, flushes.waiters.isEmpty)
@@ -411,7 +405,7 @@ public final class WriteAheadJournal: BotJournal {
                         state.length = Self.headerLength
                         (state.mapping + Self.headerLength).initializeMemory(as: UInt8.self, repeating: 0, count: Self.terminatorLength)
                     }
-                    return (Self.takeWaiters(&state) { $0 <= last }, state.nextPosition - 1 - last)
+                    return (Self.takeWaiters(&state.waiters) { $0 <= last }, state.nextPosition - 1 - last)
                 }
                 pendingGauge.record(behind)
                 for waiter in ready { waiter.resume() }
@@ -425,7 +419,7 @@ public final class WriteAheadJournal: BotJournal {
                 failures += 1
                 let (failed, closed, behind) = state.withLock { state in
                     if state.closed { state.copying = false }
-                    return (Self.takeWaiters(&state) { _ in true }, state.closed, state.nextPosition - 1 - state.copiedThrough)
+                    return (Self.takeWaiters(&state.waiters) { _ in true }, state.closed, state.nextPosition - 1 - state.copiedThrough)
                 }
                 pendingGauge.record(behind)
                 for waiter in failed { waiter.resume(throwing: error) }
@@ -437,9 +431,10 @@ public final class WriteAheadJournal: BotJournal {
         }
     }
 
-    private static func takeWaiters(_ state: inout State, where reached: (Int64) -> Bool) -> [CheckedContinuation<Void, any Error>] {
+    /// Removes the waiters whose position is `reached` and returns them, to resume outside the lock.
+    private static func takeWaiters(_ waiters: inout [Waiter], where reached: (Int64) -> Bool) -> [CheckedContinuation<Void, any Error>] {
         var ready: [CheckedContinuation<Void, any Error>] = []
-        state.waiters.removeAll { waiter in
+        waiters.removeAll { waiter in
             guard reached(waiter.position) else { return false }
             ready.append(waiter.continuation)
             return true
@@ -450,17 +445,23 @@ public final class WriteAheadJournal: BotJournal {
     /// Returns once everything appended before the call is in the store.
     /// - Throws: the store's error if the copy failed (it is retried in the background).
     public func flush() async throws(StorageError) {
-        do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                state.withLock { state in
-                    let target = state.nextPosition - 1
-                    if target <= state.copiedThrough {
-                        continuation.resume()
-                    } else {
-                        state.waiters.append((target, continuation))
-                    }
+        try await Self.suspend { continuation in
+            state.withLock { state in
+                let target = state.nextPosition - 1
+                if target <= state.copiedThrough {
+                    continuation.resume()
+                } else {
+                    state.waiters.append((target, continuation))
                 }
             }
+        }
+    }
+
+    /// Suspends until `register`'s continuation is resumed; what it throws is the store's error
+    /// (or a flush's) it was resumed with.
+    private static func suspend(_ register: (CheckedContinuation<Void, any Error>) -> Void) async throws(StorageError) {
+        do {
+            try await withCheckedThrowingContinuation(register)
         } catch let error as StorageError {
             throw error
         } catch {
@@ -481,17 +482,10 @@ public final class WriteAheadJournal: BotJournal {
         }
     }
 
-    // MARK: - Pass-through
+    // MARK: - Reads
 
-    public func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
-        try await store.createBot(name: name, definition: definition, owner: owner, now: now)
-    }
-
-    public func bot(named name: String) async throws(StorageError) -> BotRecord? { try await store.bot(named: name) }
-    public func bots() async throws(StorageError) -> [BotRecord] { try await store.bots() }
-    public func setBotState(_ id: Int64, state: String, now: Timestamp) async throws(StorageError) {
-        try await store.setBotState(id, state: state, now: now)
-    }
+    /// Bots' records are the store's own (``LayeredBotJournal``).
+    public var underlying: any BotJournal { store }
 
     /// A bot's events once everything appended before is in the store, and any log a process
     /// that ended since this journal opened (a bot's previous home) has been copied too.
