@@ -89,6 +89,41 @@ import TradewindStrategy
         await store.close()
     }
 
+    /// Bots on the paper venue (an in-process venue) driven together, as a node's bots share a
+    /// bar: each books the venue's acceptance of an order on the bar it handed it over (after its
+    /// intent and terms, before the next bar's fill), its orders agree with the venue's, and its
+    /// results are those of a bot driven alone.
+    @Test func paperBotsSharingBarsBookEachAcceptanceOnTheBarOfItsOrder() async throws {
+        let store = try await Self.store()
+        let bars = RandomWalk(seed: 7).bars(count: 300)
+        let alone = try Self.bot("alone", journal: store, bars: bars)
+        try await alone.prepare()
+        for bar in bars[10...] { try await alone.onBar(bar, instrument: 0) }
+        let together = try (0..<4).map { try Self.bot("together\($0)", journal: store, bars: bars) }
+        for bot in together { try await bot.prepare() }
+        for bar in bars[10...] {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for bot in together { group.addTask { try await bot.onBar(bar, instrument: 0) } }
+                try await group.waitForAll()
+            }
+        }
+        let expected = await alone.status
+        #expect(expected.fills > 4)
+        for bot in together {
+            let status = await bot.status
+            #expect(status.fills == expected.fills && status.equity == expected.equity && status.positions == expected.positions)
+            #expect(await bot.workingOrders.allSatisfy { $0.status != .submitted }, "every answer is booked once the bar is done")
+            let record = try #require(try await store.bot(named: status.name))
+            let kinds = try await store.events(bot: record.id, after: nil).map(\.kind).filter { $0.hasPrefix("order.") }
+            let intents = kinds.indices.filter { kinds[$0] == "order.intent" }
+            #expect(intents.count == expected.fills || intents.count == expected.fills + 1)
+            for index in intents {
+                #expect(Array(kinds[index..<min(index + 3, kinds.count)]) == ["order.intent", "order.terms", "order.accepted"])
+            }
+        }
+        await store.close()
+    }
+
     /// A store whose copies from a write-ahead log can be made to fail, as if the process died
     /// before its copier ran: the entries then exist only in the log file.
     final class CopyRefusingStore: CheckpointedJournal, LayeredBotJournal {

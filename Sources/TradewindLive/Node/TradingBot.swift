@@ -22,6 +22,8 @@ public import TradewindStrategy
 public actor TradingBot<S: Strategy> {
     public let definition: BotDefinition
     public let adapter: any VenueAdapter
+    /// The adapter when it answers from memory (paper): called synchronously on the bar path.
+    private let inProcess: (any InProcessVenue)?
     public let feed: any MarketFeed
     let journal: any BotJournal
     /// The journal when it is a local write-ahead log: written without suspending the bot, unless
@@ -58,6 +60,10 @@ public actor TradingBot<S: Strategy> {
     /// Bars are a record for `tradewind divergence` and the live view, not state, so they need
     /// not be durable before the strategy sees them (a crash can lose the last few).
     private var pendingBars: [(kind: String, payload: String)] = []
+    /// An in-process venue's answers to the orders handed over on this bar, booked by
+    /// ``settle()`` once every order of the bar is out.
+    private var answers: [VenueUpdate] = []
+    private var lastArrival = ContinuousClock.now
     private var pendingSince: ContinuousClock.Instant?
     static var barsPerWrite: Int { 64 }
     static var barWriteDelay: Duration { .milliseconds(250) }
@@ -76,6 +82,7 @@ public actor TradingBot<S: Strategy> {
         self.notices = notices
         self.strategy = strategy
         self.adapter = adapter
+        self.inProcess = adapter as? any InProcessVenue
         self.feed = feed
         self.journal = journal
         self.log = journal as? WriteAheadJournal
@@ -199,17 +206,44 @@ public actor TradingBot<S: Strategy> {
         }
     }
 
-    /// Feeds one live bar (tests and benchmarks call this directly to drive a bot).
+    /// Feeds one live bar (tests and benchmarks call this directly to drive a bot): ``decide(_:instrument:arrived:)``,
+    /// then, once the other bots on this bar have had their turn, ``settle()``.
     public func onBar(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
+        try await decide(bar, instrument: index, arrived: arrived)
+        // The orders are out; booking the venue's answers can wait until the other bots sharing
+        // this bar have handed theirs over.
+        if !answers.isEmpty { await Task.yield() }
+        try await settle()
+    }
+
+    /// The half of a bar that ends with an order at the venue: the venue matches its working
+    /// orders against the bar, the fills are journaled and booked, the strategy sees the bar, and
+    /// each order it makes passes the risk engine and is journaled and handed to the adapter.
+    /// What an in-process venue answers waits for ``settle()``, so the bots sharing a bar hand
+    /// their orders over before any of them books an answer.
+    func decide(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
         if let last = lastBarOpen[index], bar.openTime <= last { return }
         lastBarOpen[index] = bar.openTime
-        let updates = await adapter.observe(bar, instrument: definition.instruments[index])
+        lastArrival = arrived
+        let instrument = definition.instruments[index]
+        let updates = if let inProcess { inProcess.observeNow(bar, instrument: instrument) } else { await adapter.observe(bar, instrument: instrument) }
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
         equity.record(inEngine { $0.portfolio.equity.doubleValue } ?? 0)
         if pendingBars.isEmpty { pendingSince = arrived }
         pendingBars.append(MarketBarRecord.liveRow(instrument: index, bar: bar))
         try await flush(arrived: arrived)
+    }
+
+    /// The other half: books the venue's answers to the bar's orders (and sends what the strategy
+    /// does about them), and journals the bars seen once enough have gathered or waited.
+    func settle() async throws {
+        while !answers.isEmpty {
+            let taken = answers
+            answers.removeAll(keepingCapacity: true)
+            try await apply(taken)
+            try await flush(arrived: lastArrival)
+        }
         if pendingBars.count >= Self.barsPerWrite || (pendingSince.map { ContinuousClock.now - $0 >= Self.barWriteDelay } ?? false) {
             try await writeJournal([])
         }
@@ -217,6 +251,9 @@ public actor TradingBot<S: Strategy> {
 
     private func shutDown() async {
         phase = .stopping
+        if !answers.isEmpty {
+            do { try await settle() } catch { logger.warning("booking the last answers failed: \(error)") }
+        }
         if definition.onStop == .cancel, let engine {
             for order in engine.openOrders {
                 guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { continue }
@@ -280,11 +317,14 @@ public actor TradingBot<S: Strategy> {
         let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
                                         type: order.type, timeInForce: order.timeInForce, postOnly: order.postOnly)
         do {
-            let answer = try await adapter.place(request)
-            // The order is out; booking the venue's answer can wait until the other bots sharing
-            // this bar have handed theirs over.
-            await Task.yield()
-            try await apply(answer)
+            if let inProcess {
+                answers += try inProcess.placeNow(request)
+            } else {
+                let answer = try await adapter.place(request)
+                // As with an in-process venue's answers (see ``onBar``): the other bots first.
+                await Task.yield()
+                try await apply(answer)
+            }
         } catch let error as VenueError {
             switch error {
             case .unknownOutcome:
@@ -299,7 +339,12 @@ public actor TradingBot<S: Strategy> {
     private func cancel(_ id: ClientOrderID) async throws {
         guard let order = order(id), let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         do {
-            try await apply(try await adapter.cancel(clientOrderID: id.value, instrument: instrument))
+            let answer = if let inProcess {
+                try inProcess.cancelNow(clientOrderID: id.value, instrument: instrument)
+            } else {
+                try await adapter.cancel(clientOrderID: id.value, instrument: instrument)
+            }
+            try await apply(answer)
         } catch {
             logger.warning("cancel of \(id) refused: \(error)")
             if self.order(id)?.status == .pendingCancel {

@@ -1,3 +1,4 @@
+import Synchronization
 public import TradewindCore
 public import TradewindSimulation
 import TradewindEngine
@@ -8,94 +9,117 @@ import TradewindEngine
 ///
 /// The paper venue lives in the bot's process: after a restart its resting orders are gone
 /// (reconciliation records them as never having reached the venue) and its holdings start from
-/// the journal's positions (``resume(journalPositions:)``).
-public actor PaperVenue: VenueAdapter {
-    public nonisolated let name = "paper"
-    public nonisolated let updates: AsyncStream<VenueUpdate>
+/// the journal's positions (``resume(journalPositions:)``). Being in process, it is also an
+/// ``InProcessVenue``: the bot matches, places and cancels on its own executor, without a hop.
+public final class PaperVenue: InProcessVenue {
+    public let name = "paper"
+    public let updates: AsyncStream<VenueUpdate>
     private let continuation: AsyncStream<VenueUpdate>.Continuation
-    private var venue: SimulatedVenue
     private let instruments: [Instrument]
-    private var now: Timestamp = .epoch
-    private var orders: [String: Reconciliation.VenueOrder] = [:]
-    private var fills: [Reconciliation.VenueFill] = []
-    private var positions: [InstrumentID: Quantity] = [:]
-    private var venueSequence = 0
+    /// Only its own bot calls it, so the lock is never contended; it makes the venue callable
+    /// synchronously from the bot's executor (no hop on the bar path) and still `Sendable`.
+    private let book: Mutex<Book>
+
+    struct Book {
+        var venue: SimulatedVenue
+        var now: Timestamp = .epoch
+        var orders: [String: Reconciliation.VenueOrder] = [:]
+        var fills: [Reconciliation.VenueFill] = []
+        var positions: [InstrumentID: Quantity] = [:]
+        var venueSequence = 0
+    }
 
     public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
         self.instruments = instruments
-        self.venue = SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel)
+        book = Mutex(Book(venue: SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel)))
         (updates, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
     /// Holdings carried over from the bot's journal.
     public func resume(journalPositions: [InstrumentID: Quantity]) async -> Bool {
-        positions = journalPositions
+        book.withLock { $0.positions = journalPositions }
         return true
     }
 
     public func connect(instruments: [Instrument]) async throws(VenueError) {}
 
-    public func place(_ request: VenueOrderRequest) async throws(VenueError) -> [VenueUpdate] {
-        guard orders[request.clientOrderID] == nil else { throw .rejected("duplicate client order id \(request.clientOrderID)") }
-        var order: Order
-        do {
-            order = try Order(id: ClientOrderID(request.clientOrderID),
-                              request: OrderRequest(instrumentID: request.instrument.id, side: request.side, quantity: request.quantity,
-                                                    type: request.type, timeInForce: request.timeInForce, postOnly: request.postOnly),
-                              createdAt: now)
-            try order.apply(.submit(at: now))
-        } catch {
-            throw .rejected(error.description)
+    public func place(_ request: VenueOrderRequest) async throws(VenueError) -> [VenueUpdate] { try placeNow(request) }
+
+    public func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate] {
+        try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
+            guard book.orders[request.clientOrderID] == nil else { throw .rejected("duplicate client order id \(request.clientOrderID)") }
+            var order: Order
+            do {
+                order = try Order(id: ClientOrderID(request.clientOrderID),
+                                  request: OrderRequest(instrumentID: request.instrument.id, side: request.side, quantity: request.quantity,
+                                                        type: request.type, timeInForce: request.timeInForce, postOnly: request.postOnly),
+                                  createdAt: book.now)
+                try order.apply(.submit(at: book.now))
+            } catch {
+                throw .rejected("\(error)")
+            }
+            book.venueSequence += 1
+            book.orders[request.clientOrderID] = Reconciliation.VenueOrder(
+                clientOrderID: request.clientOrderID, venueOrderID: "P\(book.venueSequence)", instrument: request.instrument.id,
+                side: request.side, quantity: request.quantity, status: .submitted, filledQuantity: .zero(precision: request.quantity.precision))
+            var reports: [ExecutionReport] = []
+            book.venue.submit(order, now: book.now, reports: &reports)
+            return Self.translate(reports, &book)
         }
-        venueSequence += 1
-        orders[request.clientOrderID] = Reconciliation.VenueOrder(
-            clientOrderID: request.clientOrderID, venueOrderID: "P\(venueSequence)", instrument: request.instrument.id,
-            side: request.side, quantity: request.quantity, status: .submitted, filledQuantity: .zero(precision: request.quantity.precision))
-        var reports: [ExecutionReport] = []
-        venue.submit(order, now: now, reports: &reports)
-        return translate(reports)
     }
 
     public func cancel(clientOrderID: String, instrument: Instrument) async throws(VenueError) -> [VenueUpdate] {
-        guard let known = orders[clientOrderID] else { throw .rejected("unknown order \(clientOrderID)") }
-        guard !known.status.isTerminal else { return [] }
-        var reports: [ExecutionReport] = []
-        venue.cancel(ClientOrderID(clientOrderID), now: now, reports: &reports)
-        return translate(reports)
+        try cancelNow(clientOrderID: clientOrderID, instrument: instrument)
+    }
+
+    public func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate] {
+        try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
+            guard let known = book.orders[clientOrderID] else { throw .rejected("unknown order \(clientOrderID)") }
+            guard !known.status.isTerminal else { return [] }
+            var reports: [ExecutionReport] = []
+            book.venue.cancel(ClientOrderID(clientOrderID), now: book.now, reports: &reports)
+            return Self.translate(reports, &book)
+        }
     }
 
     public func order(clientOrderID: String, instrument: Instrument) async throws(VenueError) -> Reconciliation.VenueOrder? {
-        orders[clientOrderID]
+        book.withLock { $0.orders[clientOrderID] }
     }
 
     public func openOrders(instrument: Instrument) async throws(VenueError) -> [Reconciliation.VenueOrder] {
-        orders.values.filter { $0.instrument == instrument.id && !$0.status.isTerminal }.sorted { $0.clientOrderID < $1.clientOrderID }
+        book.withLock { book in
+            book.orders.values.filter { $0.instrument == instrument.id && !$0.status.isTerminal }.sorted { $0.clientOrderID < $1.clientOrderID }
+        }
     }
 
     public func fills(instrument: Instrument, since: Timestamp) async throws(VenueError) -> [Reconciliation.VenueFill] {
-        fills.filter { $0.time >= since && orders[$0.clientOrderID]?.instrument == instrument.id }
+        book.withLock { book in book.fills.filter { $0.time >= since && book.orders[$0.clientOrderID]?.instrument == instrument.id } }
     }
 
     public func position(instrument: Instrument) async throws(VenueError) -> Quantity {
-        positions[instrument.id] ?? .zero(precision: instrument.sizePrecision)
+        book.withLock { $0.positions[instrument.id] } ?? .zero(precision: instrument.sizePrecision)
     }
 
-    public func observe(_ bar: Bar, instrument: Instrument) async -> [VenueUpdate] {
+    public func observe(_ bar: Bar, instrument: Instrument) async -> [VenueUpdate] { observeNow(bar, instrument: instrument) }
+
+    public func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate] {
         guard let index = instruments.firstIndex(where: { $0.id == instrument.id }) else { return [] }
-        now = max(now, bar.closeTime)
-        var reports: [ExecutionReport] = []
-        venue.onBar(BarEvent(instrument: index, bar: bar), reports: &reports)
-        return translate(reports)
+        return book.withLock { book in
+            book.now = max(book.now, bar.closeTime)
+            var reports: [ExecutionReport] = []
+            book.venue.onBar(BarEvent(instrument: index, bar: bar), reports: &reports)
+            return reports.isEmpty ? [] : Self.translate(reports, &book)
+        }
     }
 
     public func close() async { continuation.finish() }
 
     /// The simulated venue's reports as venue updates; trade ids are made unique across the
     /// bot's restarts by prefixing the (never repeated) client order id.
-    private func translate(_ reports: [ExecutionReport]) -> [VenueUpdate] {
+    private static func translate(_ reports: [ExecutionReport], _ book: inout Book) -> [VenueUpdate] {
         reports.compactMap { report -> VenueUpdate? in
             let id = report.orderID.value
-            guard var order = orders[id] else { return nil }
+            guard var order = book.orders[id] else { return nil }
             let update: VenueUpdate
             switch report.event {
             case .accept(let time):
@@ -106,9 +130,9 @@ public actor PaperVenue: VenueAdapter {
                 order.status = order.filledQuantity >= order.quantity ? .filled : .partiallyFilled
                 let venueFill = Reconciliation.VenueFill(tradeID: "\(id):\(fill.tradeID)", clientOrderID: id, quantity: fill.quantity,
                                                          price: fill.price, fee: fill.fee, time: fill.timestamp)
-                fills.append(venueFill)
+                book.fills.append(venueFill)
                 let signed = fill.side == .buy ? fill.quantity : -fill.quantity
-                positions[fill.instrumentID] = (positions[fill.instrumentID] ?? .zero(precision: signed.precision)) + signed
+                book.positions[fill.instrumentID] = (book.positions[fill.instrumentID] ?? .zero(precision: signed.precision)) + signed
                 update = VenueUpdate(clientOrderID: id, kind: .fill(venueFill), time: fill.timestamp)
             case .cancel(let time):
                 order.status = .canceled
@@ -122,7 +146,7 @@ public actor PaperVenue: VenueAdapter {
             default:
                 return nil
             }
-            orders[id] = order
+            book.orders[id] = order
             return update
         }
     }

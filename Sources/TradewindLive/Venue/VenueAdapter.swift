@@ -115,6 +115,16 @@ extension VenueAdapter {
     public func resume(journalPositions: [InstrumentID: Quantity]) async -> Bool { false }
 }
 
+/// A venue that lives in the bot's process (paper). The bot calls these on its bar path instead
+/// of the `async` requirements: a venue that answers from memory gains nothing from a hop to
+/// another executor and back, and under many bots those hops are most of a bar's cost. Each
+/// must do what its `async` namesake does.
+public protocol InProcessVenue: VenueAdapter {
+    func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate]
+    func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate]
+    func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate]
+}
+
 /// Closed bars of an instrument from a live source, and recent history to warm indicators up.
 public protocol MarketFeed: Sendable {
     var name: String { get }
