@@ -302,6 +302,19 @@ struct WriteAheadJournalTests {
         #expect(blank.records.isEmpty && blank.endsCleanly)
     }
 
+    @Test("the copy into SQLite runs on the copy thread at nice 19, and its rows and checkpoint commit together")
+    func copyThread() async throws {
+        #expect(try await LowPriorityThread.journalCopy.run { () throws(StorageError) in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) } == 19)
+        try await Self.withLogDirectory(.sqlite) { store, _ in
+            let sqlite = try #require(store as? any BlockingCheckpointedJournal)
+            let bot = try await store.createBot(name: "copied", definition: "{}", owner: "ops", now: Self.t0)
+            let batch = [BotEventBatch(bot: bot.id, events: [("note", "one"), ("note", "two")], time: Self.t0)]
+            try await LowPriorityThread.journalCopy.run { () throws(StorageError) in try sqlite.appendBlocking(batch, checkpoint: "log-a", position: 2) }
+            #expect(try await store.events(bot: bot.id, after: nil).map(\.payload) == ["one", "two"])
+            #expect(try await store.checkpoint(log: "log-a") == 2)
+        }
+    }
+
     @Test("a file in the log directory that is not a Tradewind log is refused by name, not overwritten")
     func foreignFile() async throws {
         try await Self.withLogDirectory(.sqlite) { store, directory in

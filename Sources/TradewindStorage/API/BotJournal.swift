@@ -110,3 +110,12 @@ public protocol CheckpointedJournal: BotJournal {
     /// The last position recorded for `log`; `nil` before its first copy.
     func checkpoint(log: String) async throws(StorageError) -> Int64?
 }
+
+/// A ``CheckpointedJournal`` whose checkpointed append can do its work on the calling thread
+/// (SQLite: the database engine runs in this process). The write-ahead log's copier then runs it
+/// on a thread of the lowest priority (``LowPriorityThread``), so the copy takes a core only
+/// when no bot wants it.
+public protocol BlockingCheckpointedJournal: CheckpointedJournal {
+    /// What ``CheckpointedJournal/append(_:checkpoint:position:)`` does, on the calling thread.
+    func appendBlocking(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) throws(StorageError)
+}

@@ -17,4 +17,10 @@ final class PoolUsage: Sendable {
         defer { gauge.record(inUse.subtract(1, ordering: .relaxed).newValue) }
         return try await body()
     }
+
+    func measureBlocking<T>(_ body: () throws -> T) rethrows -> T {
+        gauge.record(inUse.add(1, ordering: .relaxed).newValue)
+        defer { gauge.record(inUse.subtract(1, ordering: .relaxed).newValue) }
+        return try body()
+    }
 }

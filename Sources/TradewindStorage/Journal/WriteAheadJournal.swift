@@ -388,7 +388,14 @@ public final class WriteAheadJournal: LayeredBotJournal {
             }
             guard let work, let last = work.last?.lastPosition else { return }
             do {
-                try await store.append(work.flatMap(\.batch), checkpoint: name, position: last)
+                let batch = work.flatMap(\.batch), name = name
+                if let blocking = store as? any BlockingCheckpointedJournal {
+                    try await LowPriorityThread.journalCopy.run { () throws(StorageError) in
+                        try blocking.appendBlocking(batch, checkpoint: name, position: last)
+                    }
+                } else {
+                    try await store.append(batch, checkpoint: name, position: last)
+                }
                 if failures > 0 { logger.notice("journal copy into the store resumed after \(failures) failed attempts", metadata: ["log": "\(path)"]) }
                 failures = 0
                 delay = .milliseconds(50)

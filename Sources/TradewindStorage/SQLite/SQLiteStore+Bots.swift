@@ -2,7 +2,7 @@ import GRDB
 import GRDBSQLite
 public import TradewindCore
 
-extension SQLiteStore {
+extension SQLiteStore: BlockingCheckpointedJournal {
     public func createBot(name: String, definition: String, owner: String, now: Timestamp) async throws(StorageError) -> BotRecord {
         try await write { db in
             try self.requireCurrentSchema(db)
@@ -36,14 +36,26 @@ extension SQLiteStore {
     }
 
     public func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
-        try await write { db in
-            try self.requireCurrentSchema(db)
-            _ = try self.insert(batch, db)
-            try db.execute(sql: """
-                INSERT INTO journal_checkpoints (log, position) VALUES (?, ?)
-                ON CONFLICT (log) DO UPDATE SET position = excluded.position
-                """, arguments: [log, position])
+        try await write { db in try self.insert(batch, checkpoint: log, position: position, db) }
+    }
+
+    /// GRDB runs a synchronous write's block on the calling thread (its queue serialises the
+    /// callers), so the SQLite work is done at the caller's priority.
+    public func appendBlocking(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) throws(StorageError) {
+        do {
+            try usage.measureBlocking { try writer.write { db in try self.insert(batch, checkpoint: log, position: position, db) } }
+        } catch {
+            throw Self.map(error, target: path, opening: false)
         }
+    }
+
+    private func insert(_ batch: [BotEventBatch], checkpoint log: String, position: Int64, _ db: Database) throws {
+        try requireCurrentSchema(db)
+        _ = try insert(batch, db)
+        try db.execute(sql: """
+            INSERT INTO journal_checkpoints (log, position) VALUES (?, ?)
+            ON CONFLICT (log) DO UPDATE SET position = excluded.position
+            """, arguments: [log, position])
     }
 
     public func checkpoint(log: String) async throws(StorageError) -> Int64? {

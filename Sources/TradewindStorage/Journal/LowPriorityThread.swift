@@ -1,0 +1,47 @@
+import Foundation
+
+/// A thread at the lowest scheduling priority (nice 19) that runs work items one after another:
+/// the write-ahead log's copy into SQLite. A copy transaction takes a millisecond or more of CPU;
+/// at normal priority it holds a core while bots wait behind it, at nice 19 a bot thread that
+/// wakes preempts it at once. Under sustained full load the copy falls behind (the log grows, and
+/// only a read of the journal waits for it), and it catches up as soon as a core is free.
+public final class LowPriorityThread: @unchecked Sendable {
+    /// One for the process: the copies of every log queue on it.
+    public static let journalCopy = LowPriorityThread(name: "tradewind-copy")
+
+    /// Guards ``items``.
+    private let condition = NSCondition()
+    private var items: [() -> Void] = []
+
+    init(name: String) {
+        let thread = Thread { [self] in
+            // On Linux the "process" of PRIO_PROCESS with who 0 is the calling thread.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            run()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Runs `body` on the thread and returns its result.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws(StorageError) -> T {
+        let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
+            condition.lock()
+            items.append { continuation.resume(returning: Result { () throws(StorageError) -> T in try body() }) }
+            condition.unlock()
+            condition.signal()
+        }
+        return try result.get()
+    }
+
+    private func run() -> Never {
+        while true {
+            condition.lock()
+            while items.isEmpty { condition.wait() }
+            let batch = items
+            items.removeAll()
+            condition.unlock()
+            for item in batch { item() }
+        }
+    }
+}
