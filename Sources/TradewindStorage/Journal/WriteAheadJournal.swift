@@ -376,19 +376,27 @@ public final class WriteAheadJournal: LayeredBotJournal {
     private func copy() async {
         var delay = Duration.milliseconds(50)
         var failures = 0
+        // Taken out of `pending` whole (a swap under the lock), so an append during a copy never
+        // finds `pending`'s storage shared with the copier and copies it; `done` of them are in
+        // the store.
+        var work: [Pending] = []
+        var done = 0
         while true {
             try? await Task.sleep(for: Self.copyInterval)
-            let work: ArraySlice<Pending>? = state.withLock { state in
-                if state.pending.isEmpty {
-                    state.copying = false
-                    return nil
+            if done == work.count {
+                work = state.withLock { state in
+                    var taken: [Pending] = []
+                    swap(&taken, &state.pending)
+                    if taken.isEmpty { state.copying = false }
+                    return taken
                 }
-                // A backlog (the store was down) goes in bounded transactions.
-                return state.pending.prefix(Self.appendsPerCopy)
+                done = 0
+                if work.isEmpty { return }
             }
-            guard let work, let last = work.last?.lastPosition else { return }
+            // A backlog (the store was down) goes in bounded transactions.
+            let chunk = work[done..<min(done + Self.appendsPerCopy, work.count)]
+            let batch = chunk.flatMap(\.batch), last = chunk.last!.lastPosition, name = name
             do {
-                let batch = work.flatMap(\.batch), name = name
                 if let blocking = store as? any BlockingCheckpointedJournal {
                     try await LowPriorityThread.journalCopy.run { () throws(StorageError) in
                         try blocking.appendBlocking(batch, checkpoint: name, position: last)
@@ -399,16 +407,16 @@ public final class WriteAheadJournal: LayeredBotJournal {
                 if failures > 0 { logger.notice("journal copy into the store resumed after \(failures) failed attempts", metadata: ["log": "\(path)"]) }
                 failures = 0
                 delay = .milliseconds(50)
+                done += chunk.count
                 let (ready, behind) = state.withLock { state in
-                    state.pending.removeFirst(work.count)
                     state.copiedThrough = last
                     state.copies += 1
-                    state.copiedAppends += work.count
+                    state.copiedAppends += chunk.count
                     // Caught up: the file need not hold what the store has, so the next record
                     // starts after the header again. Appends write under this lock, so nothing
                     // newer is overwritten; the older records beyond the terminator are all
                     // checkpointed, and a replay stops at the terminator before them.
-                    if state.pending.isEmpty && !state.closed {
+                    if last == state.nextPosition - 1 && !state.closed {
                         state.length = Self.headerLength
                         (state.mapping + Self.headerLength).initializeMemory(as: UInt8.self, repeating: 0, count: Self.terminatorLength)
                     }
@@ -483,7 +491,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
         state.withLock { state in
             guard !state.closed else { return }
             state.closed = true
-            if state.pending.isEmpty { unlink(path) }
+            if state.copiedThrough == state.nextPosition - 1 { unlink(path) }
             munmap(state.mapping, state.capacity)
             Glibc.close(descriptor)
         }
