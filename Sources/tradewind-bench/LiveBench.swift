@@ -16,7 +16,7 @@ struct LiveBench: AsyncParsableCommand {
         discussion: """
             Every bar goes to all bots at once (as one feed fans out to a node's bots); each bot runs SMA(2/5) \
             so it trades often, through the risk engine, the node's write-ahead journal (a log file copied into a \
-            fresh SQLite file, WAL, synchronous=NORMAL) and the paper venue. Reported: bar arrival → order out of \
+            fresh SQLite file, WAL, synchronous=NORMAL, by a thread at nice 19) and the paper venue. Reported: bar arrival → order out of \
             the risk engine (decision), and bar arrival → order handed to the venue adapter after its intent is \
             durable (to venue).
             """
@@ -32,6 +32,9 @@ struct LiveBench: AsyncParsableCommand {
     @Flag(help: "With --store-journal: each bot's entries in their own transactions instead of group commits.") var noGroupCommit = false
     @Option(help: "The write-ahead log's sync policy: process-crash or every-append (as TRADEWIND_JOURNAL_SYNC).")
     var journalSync = "process-crash"
+    @Option(help: ArgumentHelp("Split the bots over N tasks, each taking its bots' bars in turn (0: a task per bot).",
+                               discussion: "With 1, the node's CPU cost per bot with no scheduling in between: what a bar costs on one core."))
+    var pass = 0
     @Flag(help: "Keep the journal in memory (not durable): what the node costs without its storage, for comparison only.")
     var memoryJournal = false
 
@@ -40,6 +43,7 @@ struct LiveBench: AsyncParsableCommand {
         let store = try await openStore("sqlite:" + path)
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         if memoryJournal && storeJournal { throw ValidationError("--memory-journal and --store-journal exclude each other") }
+        if pass < 0 { throw ValidationError("--pass must be 0 or more") }
         if noGroupCommit && !storeJournal { throw ValidationError("--no-group-commit applies to --store-journal only") }
         let journal: any BotJournal
         if memoryJournal {
@@ -69,6 +73,7 @@ struct LiveBench: AsyncParsableCommand {
             running.append(bot)
         }
         let live = Array(series.dropFirst(30))
+        let parts = pass > 0 ? (0..<pass).map { part in running.indices.filter { $0 % pass == part }.map { running[$0] } } : []
         let clock = ContinuousClock()
         let started = clock.now
         var due = started
@@ -79,7 +84,17 @@ struct LiveBench: AsyncParsableCommand {
             }
             let arrived = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for bot in running { group.addTask { try await bot.onBar(bar, instrument: 0, arrived: arrived) } }
+                if pass > 0 {
+                    for part in parts {
+                        group.addTask {
+                            // Every bot of the part hands its orders over before any books the answers.
+                            for bot in part { try await bot.decide(bar, instrument: 0, arrived: arrived) }
+                            for bot in part { try await bot.settle() }
+                        }
+                    }
+                } else {
+                    for bot in running { group.addTask { try await bot.onBar(bar, instrument: 0, arrived: arrived) } }
+                }
                 try await group.waitForAll()
             }
         }

@@ -220,8 +220,9 @@ public actor TradingBot<S: Strategy> {
     /// orders against the bar, the fills are journaled and booked, the strategy sees the bar, and
     /// each order it makes passes the risk engine and is journaled and handed to the adapter.
     /// What an in-process venue answers waits for ``settle()``, so the bots sharing a bar hand
-    /// their orders over before any of them books an answer.
-    func decide(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
+    /// their orders over before any of them books an answer: a caller driving many bots through
+    /// one bar calls this on each, then ``settle()`` on each.
+    public func decide(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
         if let last = lastBarOpen[index], bar.openTime <= last { return }
         lastBarOpen[index] = bar.openTime
         lastArrival = arrived
@@ -237,7 +238,7 @@ public actor TradingBot<S: Strategy> {
 
     /// The other half: books the venue's answers to the bar's orders (and sends what the strategy
     /// does about them), and journals the bars seen once enough have gathered or waited.
-    func settle() async throws {
+    public func settle() async throws {
         while !answers.isEmpty {
             let taken = answers
             answers.removeAll(keepingCapacity: true)
