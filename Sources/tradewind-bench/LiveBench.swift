@@ -35,6 +35,9 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Split the bots over N tasks, each taking its bots' bars in turn (0: a task per bot).",
                                discussion: "With 1, the node's CPU cost per bot with no scheduling in between: what a bar costs on one core."))
     var pass = 0
+    @Flag(help: ArgumentHelp("Give each bot its own SMA periods (fast 2…6, slow 3…12 above it) instead of all SMA(2/5).",
+                             discussion: "Identical bots all trade on the same bars: the worst case. Mixed ones spread their orders."))
+    var mixed = false
     @Flag(help: "Keep the journal in memory (not durable): what the node costs without its storage, for comparison only.")
     var memoryJournal = false
 
@@ -62,7 +65,12 @@ struct LiveBench: AsyncParsableCommand {
         let series = RandomWalk(seed: 11).bars(count: bars + 30)
         var running: [TradingBot<SMACross>] = []
         for index in 0..<bots {
-            let definition = BotDefinition(name: "bench\(index)", strategy: "sma-cross", parameters: [("fast", "2"), ("slow", "5"), ("size", "1")],
+            // Mixed: 50 different SMA pairs (fast 2…6, slow 3…12 above it), so the bots trade on
+            // different bars, as a node's different bots do.
+            let fast = mixed ? 2 + index % 5 : 2
+            let slow = mixed ? fast + 3 + (index / 5) % 10 : 5
+            let definition = BotDefinition(name: "bench\(index)", strategy: "sma-cross",
+                                           parameters: [("fast", "\(fast)"), ("slow", "\(slow)"), ("size", "1")],
                                            instruments: [instrument], interval: .minutes(1), warmupBars: 30,
                                            startingCash: Money("10000000"), fees: FeeModel(rate: Rate("0.001")))
             let bot = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
@@ -126,7 +134,7 @@ struct LiveBench: AsyncParsableCommand {
         } else {
             print("journal: one transaction per append")
         }
-        print("\(bots) paper bots, \(live.count) bars each\(pace > 0 ? " one every \(pace) µs" : " back to back"), \(toVenue.count) orders, "
+        print("\(bots) paper bots\(mixed ? " (mixed periods)" : ""), \(live.count) bars each\(pace > 0 ? " one every \(pace) µs" : " back to back"), \(toVenue.count) orders, "
               + "\(String(format: "%.2f", seconds)) s (\(Int(Double(bots * live.count) / seconds)) bot-bars/s)")
         print("  bar in → order decided (risk engine passed): p50 \(percentile(decision, 0.5)), p99 \(percentile(decision, 0.99)), max \(percentile(decision, 1))")
         print("  bar in → order handed to the adapter (intent durable): p50 \(percentile(toVenue, 0.5)), p99 \(percentile(toVenue, 0.99)), max \(percentile(toVenue, 1))")
