@@ -15,7 +15,7 @@ struct LiveBench: AsyncParsableCommand {
         abstract: "Tick-to-order latency of many paper bots sharing one node and one journal.",
         discussion: """
             Every bar goes to all bots at once (as one feed fans out to a node's bots); each bot runs SMA(2/5) \
-            so it trades often, through the risk engine, the node's write-ahead journal (a log file copied into a \
+            (with --mixed, periods of its own) so it trades often, through the risk engine, the node's write-ahead journal (a log file copied into a \
             fresh SQLite file, WAL, synchronous=NORMAL, by a thread at nice 19) and the paper venue. Reported: bar arrival → order out of \
             the risk engine (decision), and bar arrival → order handed to the venue adapter after its intent is \
             durable (to venue).
@@ -65,8 +65,8 @@ struct LiveBench: AsyncParsableCommand {
         let series = RandomWalk(seed: 11).bars(count: bars + 30)
         var running: [TradingBot<SMACross>] = []
         for index in 0..<bots {
-            // Mixed: 50 different SMA pairs (fast 2…6, slow 3…12 above it), so the bots trade on
-            // different bars, as a node's different bots do.
+            // Mixed: up to 50 different SMA pairs (fast 2…6, slow 3…12 above it), so the bots trade
+            // on different bars, as a node's different bots do.
             let fast = mixed ? 2 + index % 5 : 2
             let slow = mixed ? fast + 3 + (index / 5) % 10 : 5
             let definition = BotDefinition(name: "bench\(index)", strategy: "sma-cross",

@@ -116,9 +116,9 @@ extension VenueAdapter {
 }
 
 /// A venue that lives in the bot's process (paper). The bot calls these on its bar path instead
-/// of the `async` requirements: a venue that answers from memory gains nothing from a hop to
-/// another executor and back, and under many bots those hops are most of a bar's cost. Each
-/// must do what its `async` namesake does.
+/// of the `async` requirements: for a venue that answers from memory, a hop to another executor
+/// and back costs more than the answer (one bot alone: bar to decision 6.2 → 4.0 µs without
+/// them). Each must do what its `async` namesake does.
 public protocol InProcessVenue: VenueAdapter {
     func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate]
     func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate]

@@ -5,9 +5,9 @@ import Foundation
 /// at normal priority it holds a core while bots wait behind it, at nice 19 a bot thread that
 /// wakes preempts it at once. Under sustained full load the copy falls behind (the log grows, and
 /// only a read of the journal waits for it), and it catches up as soon as a core is free.
-public final class LowPriorityThread: @unchecked Sendable {
+final class LowPriorityThread: @unchecked Sendable {
     /// One for the process: the copies of every log queue on it.
-    public static let journalCopy = LowPriorityThread(name: "tradewind-copy")
+    static let journalCopy = LowPriorityThread(name: "tradewind-copy")
 
     /// Guards ``items``.
     private let condition = NSCondition()
@@ -15,16 +15,22 @@ public final class LowPriorityThread: @unchecked Sendable {
 
     init(name: String) {
         let thread = Thread { [self] in
+            // Named here, for `top -H` and `ps -L`: `Thread.name` does not reach the kernel on
+            // Linux, and `pthread_setname_np` is not imported into Swift (a GNU extension).
+            let comm = open("/proc/thread-self/comm", O_WRONLY)
+            if comm >= 0 {
+                _ = String(name.prefix(15)).withCString { write(comm, $0, strlen($0)) }
+                Glibc.close(comm)
+            }
             // On Linux the "process" of PRIO_PROCESS with who 0 is the calling thread.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
             run()
         }
-        thread.name = name
         thread.start()
     }
 
     /// Runs `body` on the thread and returns its result.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws(StorageError) -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws(StorageError) -> T {
         let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
             condition.lock()
             items.append { continuation.resume(returning: Result { () throws(StorageError) -> T in try body() }) }
