@@ -72,6 +72,9 @@ public final class WriteAheadJournal: LayeredBotJournal {
     }
 
     public let store: any CheckpointedJournal
+    /// The store when it can copy on the calling thread (SQLite): the copier then runs on
+    /// ``LowPriorityThread/journalCopy``.
+    private let blockingStore: (any BlockingCheckpointedJournal)?
     /// Where logs live: this process's and any left by processes that ended.
     public let directory: String
     /// This process's log file.
@@ -224,6 +227,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
                  mapping: UnsafeMutableRawPointer, capacity: Int, policy: SyncPolicy, logger: Logger, reserve: @escaping Reserve) {
         self.reserve = reserve
         self.store = store
+        self.blockingStore = store as? any BlockingCheckpointedJournal
         self.directory = directory
         self.path = path
         self.name = name
@@ -397,7 +401,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
             let chunk = work[done..<min(done + Self.appendsPerCopy, work.count)]
             let batch = chunk.flatMap(\.batch), last = chunk.last!.lastPosition, name = name
             do {
-                if let blocking = store as? any BlockingCheckpointedJournal {
+                if let blocking = blockingStore {
                     try await LowPriorityThread.journalCopy.run { () throws(StorageError) in
                         try blocking.appendBlocking(batch, checkpoint: name, position: last)
                     }
