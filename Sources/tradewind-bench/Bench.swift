@@ -22,12 +22,18 @@ struct Bench: AsyncParsableCommand {
 }
 
 /// Times `body` `runs` times and returns the per-run durations in seconds.
-func measure(runs: Int, _ body: () throws -> Void) rethrows -> [Double] {
+func measure(runs: Int, between: () -> Void = {}, _ body: () throws -> Void) rethrows -> [Double] {
     let clock = ContinuousClock()
     var seconds: [Double] = []
     for _ in 0..<runs {
+        between()
+        let before = ResourceUse.now()
         let elapsed = try clock.measure(body)
         seconds.append(elapsed.inSeconds)
+        if verboseRuns {
+            let used = ResourceUse.now() - before
+            FileHandle.standardError.write(Data("run: \(String(format: "%.1f", elapsed.inSeconds * 1000)) ms wall, \(String(format: "%.1f", used.userSeconds * 1000)) ms user, \(String(format: "%.1f", used.systemSeconds * 1000)) ms sys, \(used.minorFaults) minor faults\n".utf8))
+        }
     }
     return seconds.sorted()
 }
@@ -91,7 +97,9 @@ struct BacktestBench: ParsableCommand {
         }
         let strategy = try SMACross.make([("fast", String(fast)), ("slow", String(slow)), ("size", "10")])
         var last: BacktestResult?
-        let seconds = try measure(runs: runs) {
+        // The previous run's result is released before the next run starts (outside the
+        // timing), as a study running backtests one after another releases it.
+        let seconds = try measure(runs: runs, between: { last = nil }) {
             var source = HistoricalBarSource(series)
             last = try Backtest.run(strategy, source: &source, configuration: configuration, expectedBars: total)
         }
@@ -290,5 +298,31 @@ struct OverfittingBench: ParsableCommand {
             + "\(String(format: "%.1f", pboSeconds[pboSeconds.count / 2] * 1000)) ms; PBO \(String(format: "%.3f", pbo!.probability))")
         print("DSR: median \(String(format: "%.2f", dsrSeconds[dsrSeconds.count / 2] * 1000)) ms; "
             + "deflated Sharpe \(String(format: "%.3f", deflated!.probability ?? .nan))")
+    }
+}
+
+/// `TRADEWIND_BENCH_VERBOSE=1` prints each timed run's wall, user and system time and its minor
+/// page faults on stderr: on this VM a slow run is usually a run that waited for fresh memory.
+let verboseRuns = ProcessInfo.processInfo.environment["TRADEWIND_BENCH_VERBOSE"] == "1"
+
+/// The process's CPU time and minor page faults so far (`getrusage`).
+struct ResourceUse {
+    var userSeconds: Double
+    var systemSeconds: Double
+    var minorFaults: Int
+
+    static func now() -> ResourceUse {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return ResourceUse(
+            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
+            minorFaults: usage.ru_minflt)
+    }
+
+    static func - (lhs: ResourceUse, rhs: ResourceUse) -> ResourceUse {
+        ResourceUse(
+            userSeconds: lhs.userSeconds - rhs.userSeconds, systemSeconds: lhs.systemSeconds - rhs.systemSeconds,
+            minorFaults: lhs.minorFaults - rhs.minorFaults)
     }
 }

@@ -56,7 +56,7 @@ public struct PerformanceMetrics: Hashable, Sendable {
     public var averageHoldingTime: TimeSpan?
     public var feesPaid: Money
 
-    public init(startingEquity: Money, equityCurve: [EquityPoint], trades: [Trade], feesPaid: Money,
+    public init(startingEquity: Money, equityCurve: some BidirectionalCollection<EquityPoint>, trades: [Trade], feesPaid: Money,
                 start: Timestamp, end: Timestamp, periodsPerYear: Double? = nil) {
         self.startingEquity = startingEquity
         self.start = start
@@ -161,7 +161,7 @@ struct Drawdown {
     var maxFraction = 0.0
     var longestUnderwater = TimeSpan.zero
 
-    init(startingEquity: Money, start: Timestamp, curve: [EquityPoint]) {
+    init(startingEquity: Money, start: Timestamp, curve: some BidirectionalCollection<EquityPoint>) {
         var peak = startingEquity
         var peakTime = start
         for point in curve {

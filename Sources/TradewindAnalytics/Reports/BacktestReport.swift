@@ -363,7 +363,7 @@ struct PriceChartRows: JSONRows {
 
 /// `["time", equity]` per point of the equity curve.
 struct EquityCurveRows: JSONRows {
-    let curve: [EquityPoint]
+    let curve: EquityCurve
     var count: Int { curve.count }
     var bytesPerRow: Int { 40 }
 

@@ -60,7 +60,7 @@ struct WalkForwardCommand: ParsableCommand {
                 let report: BacktestReport
                 do { report = try Tradewind.runBacktest(request) } catch StrategyError.invalidParameter { return nil }
                 return WalkForward.Evaluation(parameters: report.result.parameters, score: rank.score(report.metrics),
-                                              annualReturn: report.metrics.annualizedReturn, equity: report.result.equityCurve,
+                                              annualReturn: report.metrics.annualizedReturn, equity: Array(report.result.equityCurve),
                                               startingEquity: startingCash.doubleValue, tradeCount: report.metrics.tradeCount)
             }
 

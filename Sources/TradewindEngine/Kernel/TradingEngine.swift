@@ -3,32 +3,6 @@ import TradewindMarketData
 public import TradewindRisk
 public import TradewindStrategy
 
-/// One point of the equity curve: equity marked at a bar's close.
-///
-/// Equity is stored as two 64-bit halves rather than an `Int128`, whose 16-byte alignment
-/// would pad every point to 32 bytes; a curve of ten million points is 240 MB, not 320 MB.
-public struct EquityPoint: Hashable, Sendable {
-    public var time: Timestamp
-    @usableFromInline var equityLow: UInt64
-    @usableFromInline var equityHigh: Int64
-
-    @inlinable
-    public init(time: Timestamp, equity: Money) {
-        self.time = time
-        self.equityLow = UInt64(truncatingIfNeeded: equity.raw)
-        self.equityHigh = Int64(truncatingIfNeeded: equity.raw &>> 64)
-    }
-
-    @inlinable
-    public var equity: Money {
-        get { Money(raw: Int128(equityHigh) &<< 64 | Int128(equityLow)) }
-        set {
-            equityLow = UInt64(truncatingIfNeeded: newValue.raw)
-            equityHigh = Int64(truncatingIfNeeded: newValue.raw &>> 64)
-        }
-    }
-}
-
 /// The trading kernel shared by backtest, paper and live trading.
 ///
 /// Deterministic and single-threaded: events go in (bars, quotes, prints, venue reports), the
@@ -67,7 +41,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     var orderIndex: [ClientOrderID: Int] = [:]
     public internal(set) var fills: [Fill] = []
     public internal(set) var trades: [Trade] = []
-    public internal(set) var equityCurve: [EquityPoint] = []
+    public internal(set) var equityCurve = EquityCurve()
     public internal(set) var barCount = 0
     /// Per-strategy books: positions, PnL and fees of each strategy's own fills.
     public internal(set) var attribution: [StrategyBook]
@@ -168,7 +142,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
                 throw .configuration("bars from ticks: \(error)")
             }
         }
-        self.equityCurve.reserveLarge(expectedBars)
+        self.equityCurve.reserveCapacity(expectedBars)
         self.reports.reserveCapacity(8)
         self.commands.reserveCapacity(8)
     }
@@ -366,12 +340,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     mutating func recordEquity(at time: Timestamp) {
         let point = EquityPoint(time: time, equity: portfolio.equity)
         exposure.record(gross: portfolio.grossExposure, equity: point.equity)
-        // Several instruments closing at the same instant make one point, not several.
-        if let last = equityCurve.last, last.time == time {
-            equityCurve[equityCurve.count - 1] = point
-        } else {
-            equityCurve.append(point)
-        }
+        equityCurve.record(point)
     }
 
     /// A strategy's view: the account's time, cash and equity, and its own positions.

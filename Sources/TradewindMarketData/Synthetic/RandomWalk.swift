@@ -32,7 +32,7 @@ public struct RandomWalk: Sendable {
         let scale = Double(FixedPoint.pow10(pricePrecision))
         let tick: Int64 = 1
         var bars: [Bar] = []
-        bars.reserveCapacity(count)
+        bars.reserveLarge(count)  // on 2 MB pages, as the CSV reader lays out a large file's bars
         var openRaw = Int64((startPrice * scale).rounded())
         var logPrice = Double.log(startPrice)
         var time = start

@@ -58,7 +58,7 @@ public struct BacktestResult: Sendable {
     /// Open time of the first bar and close time of the last.
     public var start: Timestamp
     public var end: Timestamp
-    public var equityCurve: [EquityPoint]
+    public var equityCurve: EquityCurve
     public var trades: [Trade]
     public var fills: [Fill]
     /// Every order in creation order, in its final state.
