@@ -225,6 +225,53 @@ struct WriteAheadJournalTests {
         }
     }
 
+    /// A store that refuses copies while `refusing` is set, as a database that is down does.
+    final class RefusingStore: CheckpointedJournal, LayeredBotJournal {
+        let base: any Store
+        let refusing = Atomic<Bool>(true)
+        init(_ base: any Store) { self.base = base }
+        var underlying: any BotJournal { base }
+        func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] { try await base.append(batch) }
+        func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] { try await base.events(bot: bot, after: sequence) }
+        func checkpoint(log: String) async throws(StorageError) -> Int64? { try await base.checkpoint(log: log) }
+        func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
+            guard !refusing.load(ordering: .relaxed) else { throw .backend("the database is down") }
+            try await base.append(batch, checkpoint: log, position: position)
+        }
+    }
+
+    @Test("a backlog built while the store is down is read back from the log file, across its growths, whole and in order")
+    func backlogReadBackFromTheFile() async throws {
+        try await Self.withLogDirectory(.sqlite) { store, directory in
+            let refusing = RefusingStore(store)
+            let journal = try await WriteAheadJournal.open(store: refusing, directory: directory, capacity: 256,
+                                                           reserve: WriteAheadJournal.reserveBlocks)
+            let bot = try await store.createBot(name: "backlog", definition: "{}", owner: "ops", now: Self.t0)
+            let payloads = (0..<300).map { index in
+                String(repeating: index % 3 == 0 ? "é" : "x", count: index % 17 * 40) + "#\(index) Zürich → 東京"
+            }
+            var positions: [Int64] = []
+            for (index, payload) in payloads.enumerated() {
+                positions += try await journal.append([
+                    BotEventBatch(bot: bot.id, events: [("note", payload)] + (index % 5 == 0 ? [("extra", "\(index)")] : []),
+                                  time: Self.t0 + .seconds(Int64(index))),
+                ]).flatMap { $0 }
+            }
+            await #expect(throws: StorageError.self, "a copy was tried and refused") { try await journal.flush() }
+            #expect(try await store.checkpoint(log: journal.name) == nil, "nothing reached the store yet")
+            let size = ((try FileManager.default.attributesOfItem(atPath: journal.path))[.size] as? NSNumber)?.intValue ?? 0
+            #expect(size >= 32_768, "the log grew from 256 bytes, remapped on each doubling")
+            refusing.refusing.store(false, ordering: .relaxed)
+            try await journal.flush()
+            let events = try await store.events(bot: bot.id, after: nil)
+            let expected = payloads.enumerated().flatMap { index, payload in [payload] + (index % 5 == 0 ? ["\(index)"] : []) }
+            #expect(events.map(\.payload) == expected)
+            #expect(events.map(\.time) == payloads.indices.flatMap { index in Array(repeating: Self.t0 + .seconds(Int64(index)), count: index % 5 == 0 ? 2 : 1) })
+            #expect(try await store.checkpoint(log: journal.name) == positions.last)
+            await journal.close()
+        }
+    }
+
     @Test("records written over older ones after a catch-up end at their terminator: a replay reads only them")
     func overwrite() async throws {
         try await Self.withLogDirectory(.sqlite) { store, directory in

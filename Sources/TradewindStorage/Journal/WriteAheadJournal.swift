@@ -88,6 +88,11 @@ public final class WriteAheadJournal: LayeredBotJournal {
     typealias Reserve = @Sendable (_ descriptor: Int32, _ length: Int) throws(StorageError) -> Void
     private let reserve: Reserve
     private let descriptor: Int32
+    /// The copier's own descriptor of the file, opened read-only by path: it reads pending
+    /// records with `pread` outside the lock, and `close()` closing the writer's descriptor
+    /// cannot pull it away. Not a `dup`: that would share the writer's `flock`, and a log left
+    /// by a closed journal would still look held by a live process.
+    private let copyDescriptor: Int32
     private let state: Mutex<State>
     /// With ``SyncPolicy/everyAppend``: the last position known to be on disk, and the appends
     /// waiting for a flush.
@@ -106,8 +111,12 @@ public final class WriteAheadJournal: LayeredBotJournal {
     private let pendingGauge = Gauge(label: "tradewind_journal_log_pending_entries")
     private let copyFailures = Counter(label: "tradewind_journal_copy_failures_total")
 
+    /// An append the store does not have yet: where its records are in the log file. The copier
+    /// reads them back from the file, so an append keeps no entries in memory once it returns (a
+    /// backlog grows the file, not the heap, and the bot's event strings are freed at once).
     struct Pending {
-        var batch: [BotEventBatch]
+        var start: Int
+        var end: Int
         var lastPosition: Int64
     }
 
@@ -191,8 +200,16 @@ public final class WriteAheadJournal: LayeredBotJournal {
             throw error
         }
         header(id).withUnsafeBytes { mapping.copyMemory(from: $0.baseAddress!, byteCount: headerLength) }
+        let copyDescriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard copyDescriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            munmap(mapping, capacity)
+            Glibc.close(descriptor)
+            unlink(path)
+            throw .backend("write-ahead log \(path): cannot open for the copier: \(reason)")
+        }
         return WriteAheadJournal(store: store, directory: directory, path: path, name: id.uuidString.lowercased(), descriptor: descriptor,
-                                 mapping: mapping, capacity: capacity, policy: policy, logger: logger, reserve: reserve)
+                                 copyDescriptor: copyDescriptor, mapping: mapping, capacity: capacity, policy: policy, logger: logger, reserve: reserve)
     }
 
     /// Reserves the file's blocks up to `length`, so writing through the mapping can never meet a
@@ -223,7 +240,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
         }
     }
 
-    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32,
+    private init(store: any CheckpointedJournal, directory: String, path: String, name: String, descriptor: Int32, copyDescriptor: Int32,
                  mapping: UnsafeMutableRawPointer, capacity: Int, policy: SyncPolicy, logger: Logger, reserve: @escaping Reserve) {
         self.reserve = reserve
         self.store = store
@@ -232,6 +249,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
         self.path = path
         self.name = name
         self.descriptor = descriptor
+        self.copyDescriptor = copyDescriptor
         self.policy = policy
         self.logger = logger
         self.state = Mutex(State(mapping: mapping, capacity: capacity))
@@ -244,6 +262,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
                 Glibc.close(descriptor)
             }
         }
+        Glibc.close(copyDescriptor)
     }
 
     // MARK: - Appends
@@ -279,7 +298,8 @@ public final class WriteAheadJournal: LayeredBotJournal {
                 position += Int64(entry.events.count)
             }
             let count = state.encoder.bytes.count
-            let end = state.length + count
+            let start = state.length
+            let end = start + count
             if end + Self.terminatorLength > state.capacity { try grow(&state, to: end + Self.terminatorLength) }
             // The terminator goes first: a crash before the record is whole leaves a record that
             // fails its checksum, and once it is whole the replay stops right after it.
@@ -287,7 +307,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
             state.encoder.bytes.withUnsafeBytes { (state.mapping + state.length).copyMemory(from: $0.baseAddress!, byteCount: count) }
             state.length = end
             state.nextPosition = position
-            state.pending.append(Pending(batch: entries, lastPosition: position - 1))
+            state.pending.append(Pending(start: start, end: end, lastPosition: position - 1))
             guard !state.copying else { return (first, false) }
             state.copying = true
             return (first, true)
@@ -399,14 +419,14 @@ public final class WriteAheadJournal: LayeredBotJournal {
             }
             // A backlog (the store was down) goes in bounded transactions.
             let chunk = work[done..<min(done + Self.appendsPerCopy, work.count)]
-            let batch = chunk.flatMap(\.batch), last = chunk.last!.lastPosition, name = name
+            let start = chunk.first!.start, end = chunk.last!.end, last = chunk.last!.lastPosition, name = name
             do {
                 if let blocking = blockingStore {
                     try await LowPriorityThread.journalCopy.run { () throws(StorageError) in
-                        try blocking.appendBlocking(batch, checkpoint: name, position: last)
+                        try blocking.appendBlocking(try self.records(from: start, to: end, through: last), checkpoint: name, position: last)
                     }
                 } else {
-                    try await store.append(batch, checkpoint: name, position: last)
+                    try await store.append(try records(from: start, to: end, through: last), checkpoint: name, position: last)
                 }
                 if failures > 0 { logger.notice("journal copy into the store resumed after \(failures) failed attempts", metadata: ["log": "\(path)"]) }
                 failures = 0
@@ -448,6 +468,34 @@ public final class WriteAheadJournal: LayeredBotJournal {
                 delay = min(delay * 2, .seconds(5))
             }
         }
+    }
+
+    /// The entries of the records in bytes `start..<end` of the file, which end at position
+    /// `last`. Appends only write past them, and the log starts over at its header only once the
+    /// store has them, so they can be read without the lock.
+    private func records(from start: Int, to end: Int, through last: Int64) throws(StorageError) -> [BotEventBatch] {
+        var bytes = [UInt8](repeating: 0, count: end - start)
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(copyDescriptor, $0.baseAddress! + done, $0.count - done, off_t(start + done)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let reason = count < 0 ? String(cString: strerror(errno)) : "the file ends at \(start + done)"
+                throw .backend("write-ahead log \(path): reading pending records: \(reason)")
+            }
+            done += count
+        }
+        var reader = LogFile.Reader(bytes: bytes, offset: 0)
+        var batches: [BotEventBatch] = []
+        var reached: Int64?
+        while reader.offset < bytes.count, let record = reader.record() {
+            batches.append(record.batch)
+            reached = record.lastPosition
+        }
+        guard reader.offset == bytes.count, reached == last else {
+            throw .backend("write-ahead log \(path): pending records at \(start)..<\(end) do not read back through position \(last)")
+        }
+        return batches
     }
 
     /// Removes the waiters whose position is `reached` and returns them, to resume outside the lock.
