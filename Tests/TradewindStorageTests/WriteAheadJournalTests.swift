@@ -362,6 +362,27 @@ struct WriteAheadJournalTests {
         }
     }
 
+    @Test("pages are faulted in ahead of the appends on a thread at nice 19, without changing a byte: appends across many 64 KB chunks and a growth of the log read back whole")
+    func prefaultAhead() async throws {
+        #expect(try await LowPriorityThread.journalPrefault.run { () throws(StorageError) in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) } == 19)
+        try await Self.withLogDirectory(.sqlite) { store, directory in
+            // Copies refused: nothing is copied, so the log is never written from its start again
+            // and the appends run past its first megabyte.
+            let refusing = RefusingStore(store)
+            let journal = try await WriteAheadJournal.open(store: refusing, directory: directory)
+            let bot = try await store.createBot(name: "ahead", definition: "{}", owner: "ops", now: Self.t0)
+            let payloads = (0..<1_200).map { "\($0):" + String(repeating: Character(Unicode.Scalar(UInt8(97 + $0 % 26))), count: 1_000) }
+            for payload in payloads { _ = try await journal.append(bot: bot.id, events: [("note", payload)], at: Self.t0) }
+            // The thread runs its items in order: this one runs after every prefault queued above.
+            _ = try await LowPriorityThread.journalPrefault.run { () throws(StorageError) in 0 }
+            let size = ((try FileManager.default.attributesOfItem(atPath: journal.path))[.size] as? NSNumber)?.intValue ?? 0
+            #expect(size == 2 << 20, "the log doubled past its first megabyte")
+            refusing.refusing.store(false, ordering: .relaxed)
+            #expect(try await journal.events(bot: bot.id, after: nil).map(\.payload) == payloads)
+            await journal.close()
+        }
+    }
+
     @Test("a file in the log directory that is not a Tradewind log is refused by name, not overwritten")
     func foreignFile() async throws {
         try await Self.withLogDirectory(.sqlite) { store, directory in

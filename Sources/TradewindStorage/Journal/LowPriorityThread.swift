@@ -8,6 +8,10 @@ import Foundation
 final class LowPriorityThread: @unchecked Sendable {
     /// One for the process: the copies of every log queue on it.
     static let journalCopy = LowPriorityThread(name: "tradewind-copy")
+    /// Touches log pages ahead of the appends (``WriteAheadJournal``), so a bot holding the log's
+    /// lock does not take their first-write faults. Apart from the copy: a copy transaction can
+    /// take milliseconds, and the pages are wanted before then.
+    static let journalPrefault = LowPriorityThread(name: "tradewind-prefault")
 
     /// Guards ``items``.
     private let condition = NSCondition()
@@ -38,6 +42,14 @@ final class LowPriorityThread: @unchecked Sendable {
             condition.signal()
         }
         return try result.get()
+    }
+
+    /// Queues `body` and returns at once.
+    func submit(_ body: @escaping @Sendable () -> Void) {
+        condition.lock()
+        items.append(body)
+        condition.unlock()
+        condition.signal()
     }
 
     private func run() -> Never {

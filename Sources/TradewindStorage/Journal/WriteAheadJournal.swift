@@ -307,6 +307,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
             state.encoder.bytes.withUnsafeBytes { (state.mapping + state.length).copyMemory(from: $0.baseAddress!, byteCount: count) }
             state.length = end
             state.nextPosition = position
+            if start / Self.prefaultChunk != end / Self.prefaultChunk { prefault(after: end, in: state) }
             state.pending.append(Pending(start: start, end: end, lastPosition: position - 1))
             guard !state.copying else { return (first, false) }
             state.copying = true
@@ -319,6 +320,25 @@ public final class WriteAheadJournal: LayeredBotJournal {
             return (0..<Int64(entry.events.count)).map { position + $0 }
         }
         return (positions, position - 1)
+    }
+
+    /// Log bytes made writable ahead of the appends, a chunk at a time (``prefault(after:in:)``).
+    static let prefaultChunk = 64 << 10
+    static let prefaultAhead = 256 << 10
+
+    /// Has the pages after `offset` faulted in writable on the prefault thread. The first write to
+    /// a page of the file's mapping is a fault (and for ext4 a journal handle): taken on a bot's
+    /// append it is taken under the log's lock, with every other bot's append waiting. Only a hint:
+    /// `MADV_POPULATE_WRITE` changes no byte, and a range unmapped meanwhile (the log grew and was
+    /// mapped again) only makes the call fail.
+    private func prefault(after offset: Int, in state: borrowing State) {
+        let start = (offset + Self.prefaultChunk - 1) / Self.prefaultChunk * Self.prefaultChunk
+        let end = min(state.capacity, start + Self.prefaultAhead)
+        guard end > start else { return }
+        let address = UInt(bitPattern: state.mapping + start)
+        LowPriorityThread.journalPrefault.submit {
+            _ = madvise(UnsafeMutableRawPointer(bitPattern: address), end - start, 23)  // MADV_POPULATE_WRITE
+        }
     }
 
     /// Reserves and maps at least `needed` bytes (doubling, so growth is rare). Nothing is written
