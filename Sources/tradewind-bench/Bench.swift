@@ -21,7 +21,8 @@ struct Bench: AsyncParsableCommand {
     )
 }
 
-/// Times `body` `runs` times and returns the per-run durations in seconds.
+/// Times `body` `runs` times, calling `between` before each run (untimed), and returns the
+/// per-run durations in seconds, sorted.
 func measure(runs: Int, between: () -> Void = {}, _ body: () throws -> Void) rethrows -> [Double] {
     let clock = ContinuousClock()
     var seconds: [Double] = []

@@ -326,7 +326,8 @@ public final class WriteAheadJournal: LayeredBotJournal {
     static let prefaultChunk = 64 << 10
     static let prefaultAhead = 256 << 10
 
-    /// Has the pages after `offset` faulted in writable on the prefault thread. The first write to
+    /// Queues the pages from the chunk boundary after `offset` to be faulted in writable on the
+    /// prefault thread. The first write to
     /// a page of the file's mapping is a fault (and for ext4 a journal handle): taken on a bot's
     /// append it is taken under the log's lock, with every other bot's append waiting. Only a hint:
     /// `MADV_POPULATE_WRITE` changes no byte, and a range unmapped meanwhile (the log grew and was
