@@ -189,7 +189,7 @@ let package = Package(
         ),
         .target(
             name: "TradewindTesting",
-            dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData", "TradewindStrategy"],
+            dependencies: ["TradewindCore", "TradewindEngine", "TradewindMarketData", "TradewindStrategy", "TradewindStorage"],
             swiftSettings: strict
         ),
         // The CLI's commands live in a library so tests drive the same code the binary runs.
@@ -258,7 +258,7 @@ let package = Package(
         .testTarget(
             name: "TradewindLiveTests",
             dependencies: ["TradewindLive", "TradewindCore", "TradewindFakeExchange", "TradewindStorage", "TradewindStrategy",
-                           "TradewindTesting", "TradewindMarketData"],
+                           "TradewindTesting", "TradewindMarketData", "TradewindSimulation"],
             swiftSettings: strict
         ),
         .testTarget(

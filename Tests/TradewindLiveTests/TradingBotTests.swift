@@ -6,7 +6,9 @@ import TradewindLive
 import TradewindMarketData
 import TradewindRisk
 import TradewindStorage
+import TradewindSimulation
 import TradewindStrategy
+import TradewindTesting
 
 /// A paper bot driven bar by bar: journal, restart, risk limits, group commit.
 @Suite struct TradingBotTests {
@@ -126,18 +128,19 @@ import TradewindStrategy
 
     /// A store whose copies from a write-ahead log can be made to fail, as if the process died
     /// before its copier ran: the entries then exist only in the log file.
-    final class CopyRefusingStore: CheckpointedJournal, LayeredBotJournal {
-        let base: any Store
-        let refusing = Atomic<Bool>(false)
-        init(_ base: any Store) { self.base = base }
-        var underlying: any BotJournal { base }
-        func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] { try await base.append(batch) }
-        func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] { try await base.events(bot: bot, after: sequence) }
-        func checkpoint(log: String) async throws(StorageError) -> Int64? { try await base.checkpoint(log: log) }
-        func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
-            guard !refusing.load(ordering: .relaxed) else { throw .backend("the process died before the copy") }
-            try await base.append(batch, checkpoint: log, position: position)
-        }
+    /// Through `any VenueAdapter` (as reconciliation and an adapter's other callers see it) the
+    /// paper venue's `async` calls are its in-process ones, not the adapter protocol's defaults.
+    @Test func thePaperVenuesAsyncCallsAreItsInProcessOnes() async throws {
+        let bars = RandomWalk(seed: 5).bars(count: 2)
+        let venue: any VenueAdapter = PaperVenue(instruments: [Self.walk], fees: FeeModel(rate: Rate("0.001")))
+        _ = await venue.observe(bars[0], instrument: Self.walk)
+        let request = VenueOrderRequest(clientOrderID: "o-1", instrument: Self.walk, side: .buy, quantity: Quantity("3"),
+                                        type: .market, timeInForce: .gtc)
+        #expect(try await venue.place(request).map(\.kind) == [.accepted(venueOrderID: "P1")])
+        let fills = await venue.observe(bars[1], instrument: Self.walk)
+        #expect(fills.count == 1 && fills.allSatisfy { if case .fill = $0.kind { true } else { false } })
+        #expect(try await venue.position(instrument: Self.walk) == Quantity("3"))
+        #expect(try await venue.cancel(clientOrderID: "o-1", instrument: Self.walk).isEmpty, "a filled order has nothing to cancel")
     }
 
     @Test func entriesOnlyInTheWriteAheadLogWhenTheProcessDiesAreReplayedAndTheRestartedBotResumesFromThem() async throws {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import TradewindCore
 @testable import TradewindStorage
+import TradewindTesting
 
 @Suite("Write-ahead journal (a local log copied into the store)")
 struct WriteAheadJournalTests {
@@ -225,25 +226,10 @@ struct WriteAheadJournalTests {
         }
     }
 
-    /// A store that refuses copies while `refusing` is set, as a database that is down does.
-    final class RefusingStore: CheckpointedJournal, LayeredBotJournal {
-        let base: any Store
-        let refusing = Atomic<Bool>(true)
-        init(_ base: any Store) { self.base = base }
-        var underlying: any BotJournal { base }
-        func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] { try await base.append(batch) }
-        func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] { try await base.events(bot: bot, after: sequence) }
-        func checkpoint(log: String) async throws(StorageError) -> Int64? { try await base.checkpoint(log: log) }
-        func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {
-            guard !refusing.load(ordering: .relaxed) else { throw .backend("the database is down") }
-            try await base.append(batch, checkpoint: log, position: position)
-        }
-    }
-
     @Test("a backlog built while the store is down is read back from the log file, across its growths, whole and in order")
     func backlogReadBackFromTheFile() async throws {
         try await Self.withLogDirectory(.sqlite) { store, directory in
-            let refusing = RefusingStore(store)
+            let refusing = CopyRefusingStore(store, refusing: true)
             let journal = try await WriteAheadJournal.open(store: refusing, directory: directory, capacity: 256,
                                                            reserve: WriteAheadJournal.reserveBlocks)
             let bot = try await store.createBot(name: "backlog", definition: "{}", owner: "ops", now: Self.t0)
@@ -368,7 +354,7 @@ struct WriteAheadJournalTests {
         try await Self.withLogDirectory(.sqlite) { store, directory in
             // Copies refused: nothing is copied, so the log is never written from its start again
             // and the appends run past its first megabyte.
-            let refusing = RefusingStore(store)
+            let refusing = CopyRefusingStore(store, refusing: true)
             let journal = try await WriteAheadJournal.open(store: refusing, directory: directory)
             let bot = try await store.createBot(name: "ahead", definition: "{}", owner: "ops", now: Self.t0)
             let payloads = (0..<1_200).map { "\($0):" + String(repeating: Character(Unicode.Scalar(UInt8(97 + $0 % 26))), count: 1_000) }

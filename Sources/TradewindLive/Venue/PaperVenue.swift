@@ -43,8 +43,6 @@ public final class PaperVenue: InProcessVenue {
 
     public func connect(instruments: [Instrument]) async throws(VenueError) {}
 
-    public func place(_ request: VenueOrderRequest) async throws(VenueError) -> [VenueUpdate] { try placeNow(request) }
-
     public func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate] {
         try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
             guard book.orders[request.clientOrderID] == nil else { throw .rejected("duplicate client order id \(request.clientOrderID)") }
@@ -66,10 +64,6 @@ public final class PaperVenue: InProcessVenue {
             book.venue.submit(order, now: book.now, reports: &reports)
             return Self.translate(reports, &book)
         }
-    }
-
-    public func cancel(clientOrderID: String, instrument: Instrument) async throws(VenueError) -> [VenueUpdate] {
-        try cancelNow(clientOrderID: clientOrderID, instrument: instrument)
     }
 
     public func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate] {
@@ -99,8 +93,6 @@ public final class PaperVenue: InProcessVenue {
     public func position(instrument: Instrument) async throws(VenueError) -> Quantity {
         book.withLock { $0.positions[instrument.id] } ?? .zero(precision: instrument.sizePrecision)
     }
-
-    public func observe(_ bar: Bar, instrument: Instrument) async -> [VenueUpdate] { observeNow(bar, instrument: instrument) }
 
     public func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate] {
         guard let index = instruments.firstIndex(where: { $0.id == instrument.id }) else { return [] }

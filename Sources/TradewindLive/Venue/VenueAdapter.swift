@@ -118,11 +118,19 @@ extension VenueAdapter {
 /// A venue that lives in the bot's process (paper). The bot calls these on its bar path instead
 /// of the `async` requirements: for a venue that answers from memory, a hop to another executor
 /// and back costs more than the answer (one bot alone: bar to decision 6.2 → 4.0 µs without
-/// them). Each must do what its `async` namesake does.
+/// them). The `async` requirements forward to these.
 public protocol InProcessVenue: VenueAdapter {
     func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate]
     func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate]
     func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate]
+}
+
+extension InProcessVenue {
+    public func observe(_ bar: Bar, instrument: Instrument) async -> [VenueUpdate] { observeNow(bar, instrument: instrument) }
+    public func place(_ request: VenueOrderRequest) async throws(VenueError) -> [VenueUpdate] { try placeNow(request) }
+    public func cancel(clientOrderID: String, instrument: Instrument) async throws(VenueError) -> [VenueUpdate] {
+        try cancelNow(clientOrderID: clientOrderID, instrument: instrument)
+    }
 }
 
 /// Closed bars of an instrument from a live source, and recent history to warm indicators up.
