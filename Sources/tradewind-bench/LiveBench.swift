@@ -16,7 +16,7 @@ struct LiveBench: AsyncParsableCommand {
         discussion: """
             Every bar goes to all bots at once (as one feed fans out to a node's bots); each bot runs SMA(2/5) \
             (with --mixed, periods of its own) so it trades often, through the risk engine, the node's write-ahead journal (a log file copied into a \
-            fresh SQLite file, WAL, synchronous=NORMAL, by a thread at nice 19) and the paper venue. Reported: bar arrival → order out of \
+            fresh SQLite file, WAL, synchronous=NORMAL, by a thread under SCHED_IDLE) and the paper venue. Reported: bar arrival → order out of \
             the risk engine (decision), and bar arrival → order handed to the venue adapter after its intent is \
             durable (to venue).
             """

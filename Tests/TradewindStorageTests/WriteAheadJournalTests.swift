@@ -335,9 +335,10 @@ struct WriteAheadJournalTests {
         #expect(blank.records.isEmpty && blank.endsCleanly)
     }
 
-    @Test("the copy into SQLite runs on the copy thread at nice 19, and its rows and checkpoint commit together")
+    @Test("the copy into SQLite runs on the copy thread under SCHED_IDLE at nice 19, and its rows and checkpoint commit together")
     func copyThread() async throws {
         #expect(try await LowPriorityThread.journalCopy.run { () throws(StorageError) in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) } == 19)
+        #expect(try await LowPriorityThread.journalCopy.run { () throws(StorageError) in sched_getscheduler(0) } == LowPriorityThread.idlePolicy)
         try await Self.withLogDirectory(.sqlite) { store, _ in
             let sqlite = try #require(store as? any BlockingCheckpointedJournal)
             let bot = try await store.createBot(name: "copied", definition: "{}", owner: "ops", now: Self.t0)
@@ -348,9 +349,10 @@ struct WriteAheadJournalTests {
         }
     }
 
-    @Test("pages are faulted in ahead of the appends on a thread at nice 19, without changing a byte: appends across many 64 KB chunks and a growth of the log read back whole")
+    @Test("pages are faulted in ahead of the appends on a thread under SCHED_IDLE at nice 19, without changing a byte: appends across many 64 KB chunks and a growth of the log read back whole")
     func prefaultAhead() async throws {
         #expect(try await LowPriorityThread.journalPrefault.run { () throws(StorageError) in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) } == 19)
+        #expect(try await LowPriorityThread.journalPrefault.run { () throws(StorageError) in sched_getscheduler(0) } == LowPriorityThread.idlePolicy)
         try await Self.withLogDirectory(.sqlite) { store, directory in
             // Copies refused: nothing is copied, so the log is never written from its start again
             // and the appends run past its first megabyte.

@@ -1,10 +1,12 @@
 import Foundation
 
-/// A thread at the lowest scheduling priority (nice 19) that runs work items one after another:
-/// the write-ahead log's copy into SQLite. A copy transaction takes a millisecond or more of CPU;
-/// at normal priority it holds a core while bots wait behind it, at nice 19 a bot thread that
-/// wakes preempts it at once. Under sustained full load the copy falls behind (the log grows, and
-/// only a read of the journal waits for it), and it catches up as soon as a core is free.
+/// A thread at the lowest scheduling priority that runs work items one after another: the
+/// write-ahead log's copy into SQLite. A copy transaction takes a millisecond or more of CPU; at
+/// normal priority it holds a core while bots wait behind it. The thread runs under `SCHED_IDLE`
+/// (and nice 19, where that policy is refused): a bot thread that wakes preempts it at once, and
+/// the scheduler counts a core running only it as idle when it places a waking thread. Under
+/// sustained full load the copy falls behind (the log grows, and only a read of the journal waits
+/// for it), and it catches up as soon as a core is free.
 final class LowPriorityThread: @unchecked Sendable {
     /// One for the process: the copies of every log queue on it.
     static let journalCopy = LowPriorityThread(name: "tradewind-copy")
@@ -12,6 +14,9 @@ final class LowPriorityThread: @unchecked Sendable {
     /// lock does not take their first-write faults. Apart from the copy: a copy transaction can
     /// take milliseconds, and the pages are wanted before then.
     static let journalPrefault = LowPriorityThread(name: "tradewind-prefault")
+
+    /// Linux's `SCHED_IDLE`, a GNU extension that Glibc's Swift module does not import.
+    static let idlePolicy: Int32 = 5
 
     /// Guards ``items``.
     private let condition = NSCondition()
@@ -28,6 +33,8 @@ final class LowPriorityThread: @unchecked Sendable {
             }
             // On Linux the "process" of PRIO_PROCESS with who 0 is the calling thread.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            var parameters = sched_param(sched_priority: 0)
+            _ = sched_setscheduler(0, Self.idlePolicy, &parameters)
             run()
         }
         thread.start()
