@@ -60,6 +60,33 @@ struct SMACrossTests {
         #expect(values.map(\.value) == [0.4, 0.275])
     }
 
+    @Test("one instance keeps each instrument's averages apart: the first instrument's and the others' signals and values match separate instances'")
+    func instrumentsApart() throws {
+        let second = try Instrument(id: InstrumentID(symbol: "SECOND", venue: "TEST"), pricePrecision: 2, sizePrecision: 0)
+        let third = try Instrument(id: InstrumentID(symbol: "THIRD", venue: "TEST"), pricePrecision: 2, sizePrecision: 0)
+        let series = [["1", "2", "3", "0.5", "4", "1", "5"], ["3", "2", "1", "4", "2", "1", "0.5"], ["5", "4", "3", "2", "6", "7", "1"]]
+        var shared = try SMACross.make([("fast", "2"), ("slow", "3")])
+        var context = StrategyContext(instruments: [instrument, second, third], cash: Money("100000"), strategyName: SMACross.name)
+        var together: [[Int]] = [[], [], []]
+        let bars = series.map { BarBuilder.dailyCloses(from: "2024-01-01", $0) }
+        for day in 0..<7 {
+            // Instruments seen out of order (2 before 1) on the first day, as a portfolio's merge may.
+            for index in [0, 2, 1] {
+                try shared.onBar(BarEvent(instrument: index, bar: bars[index][day]), context: &context)
+                if !context.commands.isEmpty { together[index].append(day) }
+                var sink: [StrategyCommand] = []
+                context.drainCommands(into: &sink)
+            }
+        }
+        for index in 0..<3 {
+            var alone = try SMACross.make([("fast", "2"), ("slow", "3")])
+            #expect(try run(&alone, closes: series[index]).map(\.day) == together[index])
+            #expect(alone.indicatorValues(instrument: 0).map(\.value) == shared.indicatorValues(instrument: index).map(\.value))
+        }
+        #expect(together.allSatisfy { !$0.isEmpty })
+        #expect(shared.indicatorValues(instrument: 3).isEmpty)
+    }
+
     @Test("closes with more decimals later rescale the running sums without changing the signals")
     func mixedPrecision() throws {
         var uniform = try SMACross.make([("fast", "2"), ("slow", "3")])

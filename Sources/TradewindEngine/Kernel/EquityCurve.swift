@@ -124,6 +124,29 @@ public struct EquityCurve: RandomAccessCollection, Hashable, @unchecked Sendable
         }
     }
 
+    /// Makes the buffer this value's alone with room for `count` more points, so that many
+    /// ``recordPrepared(_:)`` calls need no check each: the batch loop's one check for all its bars.
+    @inlinable
+    public mutating func prepare(forRecords count: Int) {
+        if storedCount + count > storedCapacity || !isKnownUniquelyReferenced(&buffer) {
+            move(capacity: Swift.max(storedCount + count, capacity))
+        }
+    }
+
+    /// ``record(_:)`` for a curve that ``prepare(forRecords:)`` readied and that has not been
+    /// copied since: no uniqueness or capacity check (a debug build still makes them).
+    @inline(__always)
+    public mutating func recordPrepared(_ point: EquityPoint) {
+        assert(isKnownUniquelyReferenced(&buffer), "a prepared equity curve was copied")
+        if storedCount > 0 && points[storedCount - 1].time == point.time {
+            points[storedCount - 1] = point
+        } else {
+            assert(storedCount < storedCapacity, "more records than prepared")
+            (points + storedCount).initialize(to: point)
+            storedCount += 1
+        }
+    }
+
     /// Copies the points into a new buffer of `capacity` (the old one is released).
     @usableFromInline
     mutating func move(capacity: Int) {

@@ -21,7 +21,7 @@ extension TradingEngine {
                 // Each strategy pays on its own position; the shares add up to the account's
                 // payment because the positions do.
                 var amount = Money.zero
-                for slot in strategies.indices {
+                for slot in strategySlots.indices {
                     let held = attribution[slot].positions[instrument].quantity
                     guard !held.isZero else { continue }
                     let share = (mark * held) * rate
@@ -103,7 +103,7 @@ extension TradingEngine {
     mutating func liquidate(at time: Timestamp, price: Price, of breached: Int, equity: Money, maintenance: Money) throws(EngineError) {
         for id in openOrderIDs { try requestCancel(id) }
         try applyReports()
-        for slot in strategies.indices {
+        for slot in strategySlots.indices {
             for index in instruments.indices where !attribution[slot].positions[index].isFlat {
                 let quantity = attribution[slot].positions[index].quantity
                 guard let fillPrice = index == breached ? price : portfolio.mark(of: index) else { continue }
@@ -129,9 +129,9 @@ extension TradingEngine {
 
     /// Account events concern every strategy sharing the account.
     mutating func notifyStrategies(of event: AccountEvent) throws(EngineError) {
-        for slot in strategies.indices {
+        for slot in strategySlots.indices {
             refreshContext(slot)
-            do { try strategies[slot].onAccountEvent(event, context: &contexts[slot]) } catch {
+            do { try strategySlots[slot].onAccountEvent(event, context: &contexts[slot]) } catch {
                 throw callbackFailure(slot, "onAccountEvent", error)
             }
         }

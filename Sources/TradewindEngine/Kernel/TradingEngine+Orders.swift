@@ -192,7 +192,7 @@ extension TradingEngine {
     }
 
     mutating func notifyStrategy(of order: Order, owner slot: Int) throws(EngineError) {
-        do { try strategies[slot].onOrderUpdate(order, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onOrderUpdate", error) }
+        do { try strategySlots[slot].onOrderUpdate(order, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onOrderUpdate", error) }
     }
 
     /// Books a fill to the account and to the owning strategy, then tells that strategy.
@@ -201,7 +201,7 @@ extension TradingEngine {
             throw .unknownOrder(fill.orderID)
         }
         book(fill, instrument: instrument, owner: slot)
-        do { try strategies[slot].onFill(fill, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onFill", error) }
+        do { try strategySlots[slot].onFill(fill, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onFill", error) }
     }
 
     /// The accounting of a fill: account, trades, the owner's book, every strategy's view.
@@ -215,7 +215,7 @@ extension TradingEngine {
         }
         attribution[slot].fillCount += 1
         attribution[slot].fees += fill.fee
-        for other in strategies.indices { refreshAccount(other) }
+        for other in strategySlots.indices { refreshAccount(other) }
         refreshPosition(slot, instrument)
     }
 

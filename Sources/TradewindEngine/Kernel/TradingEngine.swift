@@ -26,7 +26,8 @@ public import TradewindStrategy
 public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingClock> {
     public let instruments: [Instrument]
     /// The strategies, in call order.
-    public internal(set) var strategies: [S]
+    public var strategies: [S] { Array(strategySlots) }
+    var strategySlots: SlotArray<S>
     /// Their names: order ids are `<name>-<n>`.
     public let strategyNames: [String]
     public internal(set) var venue: Venue
@@ -57,7 +58,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     /// touching the optional risk engine (even a tag check of it emitted an outlined copy).
     private(set) var hasRisk = false
 
-    var contexts: [StrategyContext]
+    var contexts: SlotArray<StrategyContext>
     /// Orders not yet finished across all strategies, in creation order.
     var openOrderIDs: [ClientOrderID] = []
     var reports: [ExecutionReport] = []
@@ -107,12 +108,12 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         let names = strategies.map(\.name)
         guard Set(names).count == names.count else { throw .configuration("strategy names must be unique: \(names)") }
         self.instruments = instruments
-        self.strategies = strategies.map(\.strategy)
+        self.strategySlots = SlotArray(strategies.map(\.strategy))
         self.strategyNames = names
         self.venue = venue
         self.clock = clock
         self.portfolio = Portfolio(instruments: instruments, startingCash: startingCash, accountType: accountType)
-        self.contexts = names.map { StrategyContext(instruments: instruments, cash: startingCash, strategyName: $0) }
+        self.contexts = SlotArray(names.map { StrategyContext(instruments: instruments, cash: startingCash, strategyName: $0) })
         self.attribution = names.map { StrategyBook(name: $0, instruments: instruments) }
         self.margin = margin
         self.funding = instruments.map { funding[$0.id] }
@@ -148,15 +149,15 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     }
 
     /// The first strategy (the only one in a single-strategy run).
-    public var strategy: S { strategies[0] }
+    public var strategy: S { strategySlots[0] }
 
     /// Calls each strategy's `onStart`; implied by the first event if not called.
     public mutating func start() throws(EngineError) {
         guard !started else { return }
         started = true
-        for slot in strategies.indices {
+        for slot in strategySlots.indices {
             refreshContext(slot)
-            do { try strategies[slot].onStart(context: &contexts[slot]) } catch { throw callbackFailure(slot, "onStart", error) }
+            do { try strategySlots[slot].onStart(context: &contexts[slot]) } catch { throw callbackFailure(slot, "onStart", error) }
             try dispatchCommands(slot)
         }
     }
@@ -165,15 +166,28 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     /// is marked to its close (funding and margin settle), then the strategies see it, and
     /// then any higher time frame it closed.
     public mutating func handle(_ event: BarEvent) throws(EngineError) {
+        prepareForBars(1)
         try handleBar(event)
     }
 
     /// Processes consecutive bars of one instrument, exactly as one ``handle(_:)`` call each;
     /// the loop sits inside the engine so the per-bar path stays in registers.
     public mutating func handle(bars: UnsafeBufferPointer<Bar>, instrument: Int) throws(EngineError) {
+        prepareForBars(bars.count)
         for index in bars.indices { try handleBar(BarEvent(instrument: instrument, bar: bars[index])) }
     }
 
+    /// The copy-on-write checks of what ``handleBar(_:)`` writes on every bar, made once for
+    /// `count` bars: nothing the bar path calls copies the curve, the strategies or their
+    /// contexts, and each bar records at most one equity point.
+    @inline(__always)
+    mutating func prepareForBars(_ count: Int) {
+        equityCurve.prepare(forRecords: count)
+        strategySlots.makeUnique()
+        contexts.makeUnique()
+    }
+
+    /// One bar, after ``prepareForBars(_:)``.
     @inline(__always)
     mutating func handleBar(_ event: BarEvent) throws(EngineError) {
         let bar = event.bar
@@ -188,16 +202,16 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         portfolio.mark(event.instrument, at: bar.close)
         if hasFunding { try settleFunding(event) }
         if portfolio.accountType == .margin { try checkMargin(event) }
-        recordEquity(at: bar.closeTime)
+        recordEquity(at: bar.closeTime, curvePrepared: true)
         if hasRisk { try observeRisk() }
         let now = clock.now
         let equity = portfolio.equity
-        for slot in strategies.indices {
+        for slot in strategySlots.indices {
             // Positions only change on fills (refreshed there); a bar changes time and equity.
-            contexts[slot].now = now
-            contexts[slot].equity = equity
-            do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
-            if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
+            contexts[prepared: slot].now = now
+            contexts[prepared: slot].equity = equity
+            do { try strategySlots[prepared: slot].onBar(event, context: &contexts[prepared: slot]) } catch { throw callbackFailure(slot, "onBar", error) }
+            if !contexts[prepared: slot].commands.isEmpty { try dispatchCommands(slot) }
         }
         if hasTimeframes && !timeframeFeeds[event.instrument].isEmpty { try deliverTimeframes(event) }
     }
@@ -221,7 +235,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     mutating func deliver(_ event: BarEvent, to slots: some Sequence<Int>) throws(EngineError) {
         for slot in slots {
             refreshContext(slot)
-            do { try strategies[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
+            do { try strategySlots[slot].onBar(event, context: &contexts[slot]) } catch { throw callbackFailure(slot, "onBar", error) }
             if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
         }
     }
@@ -264,7 +278,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         do { try tickBars![instrument].add(tick, into: &tickBarOutput) } catch { throw .configuration("bars from ticks: \(error)") }
         for bar in tickBarOutput {
             let event = BarEvent(instrument: instrument, bar: bar)
-            try deliver(event, to: strategies.indices)
+            try deliver(event, to: strategySlots.indices)
             if !timeframeFeeds[instrument].isEmpty { try deliverTimeframes(event) }
         }
     }
@@ -304,10 +318,10 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
             try checkMargin(instrument: instrument, adverse: mark, mark: mark, at: time) { _ in (exit, time) }
         }
         recordEquity(at: time)
-        for slot in strategies.indices {
+        for slot in strategySlots.indices {
             contexts[slot].now = clock.now
             contexts[slot].equity = portfolio.equity
-            do { try callback(&strategies[slot], &contexts[slot]) } catch { throw callbackFailure(slot, hook, error) }
+            do { try callback(&strategySlots[slot], &contexts[slot]) } catch { throw callbackFailure(slot, hook, error) }
             if !contexts[slot].commands.isEmpty { try dispatchCommands(slot) }
         }
     }
@@ -321,9 +335,9 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     /// Calls each strategy's `onStop`; commands it issues are still dispatched.
     public mutating func stop() throws(EngineError) {
         if !started { try start() }
-        for slot in strategies.indices {
+        for slot in strategySlots.indices {
             refreshContext(slot)
-            do { try strategies[slot].onStop(context: &contexts[slot]) } catch { throw callbackFailure(slot, "onStop", error) }
+            do { try strategySlots[slot].onStop(context: &contexts[slot]) } catch { throw callbackFailure(slot, "onStop", error) }
             try dispatchCommands(slot)
         }
     }
@@ -337,10 +351,10 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     // MARK: - Internals
 
     @inline(__always)
-    mutating func recordEquity(at time: Timestamp) {
+    mutating func recordEquity(at time: Timestamp, curvePrepared: Bool = false) {
         let point = EquityPoint(time: time, equity: portfolio.equity)
         exposure.record(gross: portfolio.grossExposure, equity: point.equity)
-        equityCurve.record(point)
+        if curvePrepared { equityCurve.recordPrepared(point) } else { equityCurve.record(point) }
     }
 
     /// A strategy's view: the account's time, cash and equity, and its own positions.

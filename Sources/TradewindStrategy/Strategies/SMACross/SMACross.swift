@@ -33,16 +33,20 @@ public struct SMACross: Strategy {
         var previousSign: Int8 = noSign
         static let noSign: Int8 = 2
     }
-    /// Per instrument index, created on its first bar.
-    private var averages: [Averages] = []
+    /// The first instrument's averages, created on its first bar. Kept apart from the others so
+    /// that a single-instrument run's bar writes one array (the ring), not an array of them too:
+    /// each array write is a copy-on-write check.
+    private var first: Averages?
+    /// Instruments 1, 2, …, created on their first bars.
+    private var others: [Averages] = []
 
     public init(parameters: SMACrossParameters) throws(StrategyError) {
         self.parameters = parameters
     }
 
     public func indicatorValues(instrument: Int) -> [(name: String, value: Double)] {
-        guard instrument < averages.count else { return [] }
-        let state = averages[instrument]
+        let found = instrument == 0 ? first : (instrument - 1 < others.count ? others[instrument - 1] : nil)
+        guard let state = found else { return [] }
         let unit = Double(FixedPoint.pow10(state.scale))
         var values: [(name: String, value: Double)] = []
         if state.seen >= parameters.fast { values.append(("sma(\(parameters.fast))", Double(state.fastSum) / Double(parameters.fast) / unit)) }
@@ -53,9 +57,15 @@ public struct SMACross: Strategy {
     public mutating func onBar(_ event: BarEvent, context: inout StrategyContext) throws {
         let instrument = event.instrument
         let fast = parameters.fast, slow = parameters.slow
-        while averages.count <= instrument { averages.append(Averages(closes: Array(repeating: 0, count: slow))) }
         let close = event.bar.close
-        let cross = averages.withUnsafeMutableBufferPointer { all in Self.push(close, into: &all[instrument], fast: fast, slow: slow) }
+        let cross: (previous: Int, now: Int)?
+        if instrument == 0 {
+            if first == nil { first = Averages(closes: Array(repeating: 0, count: slow)) }
+            cross = Self.push(close, into: &first!, fast: fast, slow: slow)
+        } else {
+            while others.count < instrument { others.append(Averages(closes: Array(repeating: 0, count: slow))) }
+            cross = others.withUnsafeMutableBufferPointer { all in Self.push(close, into: &all[instrument - 1], fast: fast, slow: slow) }
+        }
         guard let (previous, now) = cross else { return }
         if previous <= 0 && now > 0 {
             let id = context.instrument(instrument).id
