@@ -1,5 +1,6 @@
 import Testing
 import TradewindCore
+import TradewindEngine
 import TradewindMarketData
 import TradewindRisk
 import TradewindSimulation
@@ -73,5 +74,35 @@ struct BacktestRiskTests {
         limited.risk = RiskLimits(maxOrderNotional: Money("1000000"))
         let checked = try Backtest.run(strategy, source: &b, configuration: limited)
         #expect(plain.finalEquity == checked.finalEquity && plain.trades == checked.trades && checked.riskEvents.isEmpty)
+    }
+}
+
+/// The engine skips the per-bar copy-on-write checks inside a batch of bars (one check per
+/// batch); an engine copied between batches must still be a value.
+struct EngineValueTests {
+    @Test("an engine copied mid-run is a value: the original runs on without touching the copy, and the copy then runs to the same result")
+    func copiedMidRun() throws {
+        let bars = StagedBacktestTests.goog.bars
+        let instrument = StagedBacktestTests.goog.instrument
+        var original = try TradingEngine(strategy: StagedBacktestTests.strategy(),
+                                         venue: SimulatedVenue(instruments: [instrument], fees: FeeModel(rate: Rate("0.001"))),
+                                         clock: ManualClock(), instruments: [instrument], startingCash: Money("100000"))
+        let half = bars.count / 2
+        try bars[..<half].withUnsafeBufferPointer { buffer throws(EngineError) in try original.handle(bars: buffer, instrument: 0) }
+        let copy = original
+        let marks = copy.portfolio.marks, equity = copy.portfolio.equity, values = copy.strategy.indicatorValues(instrument: 0).map(\.value)
+
+        try bars[half...].withUnsafeBufferPointer { buffer throws(EngineError) in try original.handle(bars: buffer, instrument: 0) }
+        #expect(original.equityCurve.count == bars.count && copy.equityCurve.count == half)
+        #expect(copy.portfolio.marks == marks && copy.portfolio.equity == equity)
+        #expect(copy.strategy.indicatorValues(instrument: 0).map(\.value) == values)
+        #expect(original.portfolio.marks != marks)
+
+        var resumed = copy
+        for bar in bars[half...] { try resumed.handle(BarEvent(instrument: 0, bar: bar)) }
+        #expect(resumed.equityCurve == original.equityCurve)
+        #expect(resumed.trades == original.trades && !original.trades.isEmpty)
+        #expect(resumed.portfolio.equity == original.portfolio.equity)
+        #expect(copy.equityCurve.count == half && copy.portfolio.marks == marks)
     }
 }

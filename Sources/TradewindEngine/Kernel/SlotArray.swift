@@ -1,5 +1,5 @@
-/// The engine's per-strategy values (the strategies and their contexts): a fixed-length array
-/// with value semantics whose per-bar accesses need no copy-on-write check each.
+/// A fixed-length array with value semantics whose per-bar writes need no copy-on-write check
+/// each: the engine's strategies and their contexts, and the portfolio's marks.
 ///
 /// A Swift `Array` checks that its storage is unique on every write, and the engine writes each
 /// strategy and its context on every bar: with the equity curve's append, those checks were a
@@ -48,11 +48,11 @@ struct SlotArray<Element>: RandomAccessCollection {
     @inlinable
     subscript(slot: Int) -> Element {
         get {
-            precondition(slot >= 0 && slot < count, "strategy slot out of range")
+            precondition(slot >= 0 && slot < count, "slot out of range")
             return elements[slot]
         }
         _modify {
-            precondition(slot >= 0 && slot < count, "strategy slot out of range")
+            precondition(slot >= 0 && slot < count, "slot out of range")
             makeUnique()
             yield &elements[slot]
         }
@@ -76,9 +76,13 @@ struct SlotArray<Element>: RandomAccessCollection {
     /// copy of this value made since (a debug build asserts it).
     @inlinable
     subscript(prepared slot: Int) -> Element {
-        @inline(__always) get { elements[slot] }
+        @inline(__always) get {
+            precondition(slot >= 0 && slot < count, "slot out of range")
+            return elements[slot]
+        }
         @inline(__always) _modify {
-            assert(slot >= 0 && slot < count && isKnownUniquelyReferenced(&storage), "slot written without makeUnique()")
+            precondition(slot >= 0 && slot < count, "slot out of range")
+            assert(isKnownUniquelyReferenced(&storage), "slot written without makeUnique()")
             yield &elements[slot]
         }
     }

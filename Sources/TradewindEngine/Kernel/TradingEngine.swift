@@ -178,13 +178,14 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
     }
 
     /// The copy-on-write checks of what ``handleBar(_:)`` writes on every bar, made once for
-    /// `count` bars: nothing the bar path calls copies the curve, the strategies or their
-    /// contexts, and each bar records at most one equity point.
+    /// `count` bars: nothing the bar path calls keeps a copy of the curve, the strategies, their
+    /// contexts or the portfolio's marks, and each bar records at most one equity point.
     @inline(__always)
     mutating func prepareForBars(_ count: Int) {
         equityCurve.prepare(forRecords: count)
         strategySlots.makeUnique()
         contexts.makeUnique()
+        portfolio.prepareForMarks()
     }
 
     /// One bar, after ``prepareForBars(_:)``.
@@ -199,7 +200,7 @@ public struct TradingEngine<S: Strategy, Venue: ExecutionVenue, Clock: TradingCl
         if !reports.isEmpty { try applyReports() }
 
         clock.observe(eventTime: bar.closeTime)
-        portfolio.mark(event.instrument, at: bar.close)
+        portfolio.markPrepared(event.instrument, at: bar.close)
         if hasFunding { try settleFunding(event) }
         if portfolio.accountType == .margin { try checkMargin(event) }
         recordEquity(at: bar.closeTime, curvePrepared: true)

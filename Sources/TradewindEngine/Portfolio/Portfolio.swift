@@ -21,7 +21,7 @@ public struct Portfolio: Sendable {
     /// Σ |market value| of positions: the exposure margin requirements are computed on.
     public private(set) var grossExposure: Money = .zero
     /// Mark and market value per instrument, side by side: one array written per price update.
-    private var books: [MarkBook]
+    private var books: SlotArray<MarkBook>
 
     struct MarkBook: Sendable {
         var mark: Price?
@@ -35,7 +35,7 @@ public struct Portfolio: Sendable {
         self.positions = instruments.map {
             Position(instrumentID: $0.id, sizePrecision: $0.sizePrecision, pricePrecision: $0.pricePrecision)
         }
-        self.books = Array(repeating: MarkBook(), count: instruments.count)
+        self.books = SlotArray(Array(repeating: MarkBook(), count: instruments.count))
     }
 
     /// Cash plus positions marked to their latest prices.
@@ -65,12 +65,24 @@ public struct Portfolio: Sendable {
     /// Records the latest price of an instrument.
     @inline(__always)
     public mutating func mark(_ instrument: Int, at price: Price) {
+        books.makeUnique()
+        markPrepared(instrument, at: price)
+    }
+
+    /// Readies ``markPrepared(_:at:)`` for a run of bars: the copy-on-write check of the marks,
+    /// made once for the run.
+    @inline(__always)
+    mutating func prepareForMarks() { books.makeUnique() }
+
+    /// ``mark(_:at:)`` after ``prepareForMarks()``, with no copy of the portfolio made since.
+    @inline(__always)
+    mutating func markPrepared(_ instrument: Int, at price: Price) {
         let quantity = positions[instrument].quantity
         // Prices and values stay in registers: storing the mark and reading it back
         // at another width stalls store-to-load forwarding on every bar.
         let newValue = quantity.isZero ? Money.zero : price * quantity
-        let oldValue = books[instrument].value
-        books[instrument] = MarkBook(mark: price, value: newValue)
+        let oldValue = books[prepared: instrument].value
+        books[prepared: instrument] = MarkBook(mark: price, value: newValue)
         addToTotals(newValue, replacing: oldValue)
     }
 
