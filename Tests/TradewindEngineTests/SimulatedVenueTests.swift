@@ -148,6 +148,24 @@ struct SimulatedVenueTests {
         let resting = try reports(request(.buy, type: .limit(price: Price("95")), postOnly: true), [bar], last: previous)
         #expect(fills(resting).first?.liquidity == .maker)
 
+        // Each instrument's post-only check uses its own last price (the first instrument's is kept apart from the others').
+        let second = try Instrument(id: InstrumentID(symbol: "SECOND", venue: "TEST"), pricePrecision: 2, sizePrecision: 0)
+        let third = try Instrument(id: InstrumentID(symbol: "THIRD", venue: "TEST"), pricePrecision: 2, sizePrecision: 0)
+        var venue = SimulatedVenue(instruments: [instrument, second, third], fees: .free)
+        var out: [ExecutionReport] = []
+        for (index, close) in [(2, "50"), (0, "100"), (1, "10")] {
+            venue.onBar(BarEvent(instrument: index, bar: BarBuilder.daily("2023-12-31", close, close, close, close)), reports: &out)
+        }
+        for (index, id, limit) in [(0, "a", "99"), (1, "b", "11"), (2, "c", "49"), (0, "d", "101"), (1, "e", "9"), (2, "f", "51")] {
+            let target = [instrument, second, third][index]
+            var order = try Order(id: ClientOrderID(id), request: OrderRequest(instrumentID: target.id, side: .buy, quantity: Quantity("1"),
+                                                                              type: .limit(price: Price(limit)), postOnly: true), createdAt: t0)
+            try order.apply(.submit(at: t0))
+            venue.submit(order, now: t0, reports: &out)
+        }
+        let rejectedIDs = out.filter { if case .reject = $0.event { true } else { false } }.map(\.orderID.value)
+        #expect(rejectedIDs == ["b", "d", "f"])
+
         let nextDay = BarBuilder.daily("2024-01-02", "90", "91", "89", "90")
         let day = try reports(request(.buy, type: .limit(price: Price("80")), .day), [bar, nextDay])
         #expect(day.last.map { if case .expire = $0 { true } else { false } } == true)

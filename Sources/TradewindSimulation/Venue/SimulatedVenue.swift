@@ -70,7 +70,25 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
     @usableFromInline var pendingCancels: [(id: ClientOrderID, effective: Timestamp)] = []
     /// The last price a buyer and a seller would have traded at, per instrument (by index),
     /// for post-only checks; raw integers so the per-bar store is two words.
-    @usableFromInline var lastPrices: [LastPrice]
+    @usableFromInline var lastPrices: LastPrices
+
+    /// ``LastPrice`` per instrument, the first one outside the array: a single-instrument run's
+    /// per-bar store then writes no array (each array write is a copy-on-write check).
+    @usableFromInline
+    struct LastPrices: Sendable {
+        @usableFromInline var first = LastPrice()
+        @usableFromInline var others: [LastPrice]
+
+        init(count: Int) { others = Array(repeating: LastPrice(), count: Swift.max(count - 1, 0)) }
+
+        @inlinable
+        subscript(instrument: Int) -> LastPrice {
+            get { instrument == 0 ? first : others[instrument - 1] }
+            set {
+                if instrument == 0 { first = newValue } else { others[instrument - 1] = newValue }
+            }
+        }
+    }
 
     @usableFromInline
     struct LastPrice: Sendable {
@@ -108,7 +126,7 @@ public struct SimulatedVenue: ExecutionVenue, Sendable {
         self.instruments = instruments
         self.fees = fees
         self.fillModel = fillModel
-        self.lastPrices = Array(repeating: LastPrice(), count: instruments.count)
+        self.lastPrices = LastPrices(count: instruments.count)
     }
 
     /// The orders currently working (including held contingent orders), in arrival order.
