@@ -53,4 +53,20 @@ struct EquityCurveTests {
         #expect(curve.count == 300_001 && curve[299_999] == point(299_999, -1) && curve.last == point(300_000, 5))
         #expect(curve[123_456] == point(123_456, 123_456))
     }
+
+    @Test("prepared one point at a time (a live bot's bars), the curve grows by doubling and stays a value")
+    func preparedOneAtATime() {
+        var curve = EquityCurve()
+        var capacities: Set<Int> = []
+        var copy = curve
+        for minute in 0..<10_000 {
+            curve.prepare(forRecords: 1)
+            curve.recordPrepared(point(minute, minute))
+            capacities.insert(curve.capacity)
+            if minute == 5_000 { copy = curve }
+        }
+        #expect(curve.count == 10_000 && capacities.count <= 16)
+        #expect(copy.count == 5_001 && copy.last == point(5_000, 5_000))
+        #expect(curve.map(\.equity) == (0..<10_000).map { Money(raw: Int128($0) * 1_000_000_000_000) })
+    }
 }

@@ -128,8 +128,11 @@ public struct EquityCurve: RandomAccessCollection, Hashable, @unchecked Sendable
     /// ``recordPrepared(_:)`` calls need no check each: the batch loop's one check for all its bars.
     @inlinable
     public mutating func prepare(forRecords count: Int) {
-        if storedCount + count > storedCapacity || !isKnownUniquelyReferenced(&buffer) {
-            move(capacity: Swift.max(storedCount + count, capacity))
+        if storedCount + count > storedCapacity {
+            // Doubling, as `append` grows: a live bot prepares for one bar at a time.
+            move(capacity: Swift.max(storedCount + count, capacity * 2, 16))
+        } else if !isKnownUniquelyReferenced(&buffer) {
+            move(capacity: capacity)
         }
     }
 
