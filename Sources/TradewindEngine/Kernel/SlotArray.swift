@@ -1,11 +1,12 @@
 /// A fixed-length array with value semantics whose per-bar writes need no copy-on-write check
 /// each: the engine's strategies and their contexts, and the portfolio's marks.
 ///
-/// A Swift `Array` checks that its storage is unique on every write, and the engine writes each
-/// strategy and its context on every bar: with the equity curve's append, those checks were a
-/// runtime call each, a tenth of a bar's cost. Here the check is ``makeUnique()``, made once
-/// before a run of bars; in that run the engine writes through ``subscript(prepared:)``, which
-/// does not check. Everything else goes through the checked subscript, as with an `Array`.
+/// A Swift `Array` checks that its storage is unique on every write (a runtime call), and the
+/// engine writes each strategy, its context and the instrument's mark on every bar; with the
+/// equity curve's, those checks were a fifth of a bar's cost. Here the check is
+/// ``makeUnique()``, made once before a run of bars; in that run the engine writes through
+/// ``subscript(prepared:)``, which does not check. Everything else goes through the checked
+/// subscript, as with an `Array`.
 ///
 /// Inlinable: the engine's bar path is specialised in the module that names the strategy type.
 @usableFromInline
