@@ -2,9 +2,9 @@ import Foundation
 
 /// A thread at the lowest scheduling priority that runs work items one after another: the
 /// write-ahead log's copy into SQLite. A copy transaction takes a millisecond or more of CPU; at
-/// normal priority it holds a core while bots wait behind it. The thread runs under `SCHED_IDLE`
-/// (and nice 19, where that policy is refused): a bot thread that wakes preempts it at once, and
-/// the scheduler counts a core running only it as idle when it places a waking thread. Under
+/// normal priority it holds a core while bots wait behind it. The thread runs at nice 19 and,
+/// where the kernel allows it, under `SCHED_IDLE`: a bot thread that wakes preempts it at once,
+/// and the scheduler counts a core running only it as idle when it places a waking thread. Under
 /// sustained full load the copy falls behind (the log grows, and only a read of the journal waits
 /// for it), and it catches up as soon as a core is free.
 final class LowPriorityThread: @unchecked Sendable {
