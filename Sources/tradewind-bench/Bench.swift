@@ -47,6 +47,16 @@ func describe(_ label: String, items: Int, seconds: [Double]) {
         + "\(String(format: "%.2f", Double(items) / best / 1e6)) M items/s (best)")
 }
 
+/// Bars as the CSV files Tradewind reads (ISO-8601 open times).
+func csvText(_ bars: some Collection<Bar>) -> String {
+    var text = "timestamp,open,high,low,close,volume\n"
+    text.reserveCapacity(bars.count * 64)
+    for bar in bars {
+        text += "\(bar.openTime.iso8601),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n"
+    }
+    return text
+}
+
 struct BacktestBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
@@ -54,7 +64,9 @@ struct BacktestBench: ParsableCommand {
         discussion: """
             With --instruments N > 1 the strategy trades a portfolio of N walks merged by time in one account \
             (each instrument with --bars bars). --idle runs a strategy that does nothing, to show the engine's own \
-            cost per bar.
+            cost per bar. --backtrader also times backtrader (python3 with `pip install backtrader==1.9.78.123`) on \
+            the walk's first --baseline-bars bars, same strategy, size, cash and fees, and Tradewind on the same \
+            bars, so both figures and both results come from one run.
             """
     )
 
@@ -65,6 +77,14 @@ struct BacktestBench: ParsableCommand {
     @Option(help: "Fast SMA period.") var fast = 10
     @Option(help: "Slow SMA period.") var slow = 30
     @Flag(help: "Run a strategy that never trades: the engine's own per-bar cost.") var idle = false
+    @Flag(help: "Also time backtrader on the same bars (see the discussion).") var backtrader = false
+    @Option(help: "Bars of the walk given to backtrader (it runs at about 10,000 bars/s).") var baselineBars = 100_000
+    @Option(help: "The baseline script (run from the repository's root).") var baselineScript = "scripts/bench/backtrader_sma_cross.py"
+
+    func validate() throws {
+        if backtrader && (idle || instruments != 1) { throw ValidationError("--backtrader compares one instrument's sma-cross run") }
+        if baselineBars < 1 { throw ValidationError("--baseline-bars must be positive") }
+    }
 
     struct Idle: Strategy {
         struct Parameters: StrategyParameters {
@@ -110,6 +130,10 @@ struct BacktestBench: ParsableCommand {
         print("sizes order \(MemoryLayout<Order>.stride) fill \(MemoryLayout<Fill>.stride) request \(MemoryLayout<OrderRequest>.stride) report \(MemoryLayout<ExecutionReport>.stride) event \(MemoryLayout<OrderEvent>.stride) type \(MemoryLayout<OrderType>.stride) cmd \(MemoryLayout<StrategyCommand>.stride) ctx \(MemoryLayout<StrategyContext>.stride) trade \(MemoryLayout<Trade>.stride) pos \(MemoryLayout<Position>.stride) iid \(MemoryLayout<InstrumentID>.stride)")
         print("memory held per bar: \(MemoryLayout<Bar>.stride) B input + \(MemoryLayout<EquityPoint>.stride) B equity curve")
         describe("backtest", items: total, seconds: seconds)
+        if backtrader {
+            try BacktraderBaseline(script: baselineScript, bars: baselineBars, fast: fast, slow: slow)
+                .compare(series[0], strategy: strategy, configuration: configuration, tradewindRate: Double(total) / seconds[seconds.count / 2])
+        }
     }
 }
 
@@ -134,12 +158,7 @@ struct CSVBench: ParsableCommand {
         if let file {
             bytes = try CSVBarFile.bytes(atPath: file)
         } else {
-            var text = "timestamp,open,high,low,close,volume\n"
-            text.reserveCapacity(bars * 64)
-            for bar in RandomWalk(seed: 1).bars(count: bars) {
-                text += "\(bar.openTime.iso8601),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n"
-            }
-            bytes = Array(text.utf8)
+            bytes = Array(csvText(RandomWalk(seed: 1).bars(count: bars)).utf8)
             if let write { try Data(bytes).write(to: URL(fileURLWithPath: write)) }
         }
         let parser = CSVBarParser(fileName: file ?? "generated.csv", instrumentID: InstrumentID(symbol: "X", venue: "CSV"))
