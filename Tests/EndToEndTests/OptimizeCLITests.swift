@@ -204,12 +204,21 @@ struct OptimizeCLITests {
         #expect(create.status == 0, "\(create.stderr)")
         #expect(!create.stdout.contains("tradewind-test"))  // the password never shows
         let workers = try (0..<3).map { _ in try BackgroundCLI(["worker", "--db", db, "--study", "dist", "--jobs", "1", "--lease", "2"]) }
-        // Kill the first worker once it has finished a trial and started its next one.
-        await workers[0].waitForLines(1)
+        // Kill the first worker to finish a trial, once it has started its next one. The first
+        // to finish, not a given one: a worker that started late (a loaded machine) could find
+        // the others had taken every trial left, and be killed holding none.
+        var first: BackgroundCLI?
+        let deadline = Date().addingTimeInterval(120)
+        while first == nil && Date() < deadline {
+            first = workers.first { !$0.output.isEmpty }
+            if first == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let killed = try #require(first, "no worker finished a trial")
         try await Task.sleep(for: .milliseconds(300))
-        workers[0].kill()
-        for worker in workers.dropFirst() { await worker.exited() }
-        for worker in workers.dropFirst() { #expect(worker.process.terminationStatus == 0, "\(worker.errors)") }
+        killed.kill()
+        let others = workers.filter { $0 !== killed }
+        for worker in others { await worker.exited() }
+        for worker in others { #expect(worker.process.terminationStatus == 0, "\(worker.errors)") }
         let shown = try await CLIRunner.run(["study", "show", "dist", "--db", db, "--json"])
         let trials = try #require(try Self.object(shown.stdout)["trials"] as? [[String: Any]])
         #expect(trials.count == 15 && trials.allSatisfy { $0["state"] as? String == "complete" })
