@@ -32,7 +32,7 @@ struct BacktraderBaseline {
         var source = HistoricalBarSource([prefix])
         let ours = try Backtest.run(strategy, source: &source, configuration: configuration, expectedBars: prefix.bars.count)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-baseline-\(getpid()).csv")
-        try Data(csvText(prefix.bars).utf8).write(to: path)
+        try Data(CSVBarFile.text(prefix.bars).utf8).write(to: path)
         defer { try? FileManager.default.removeItem(at: path) }
         let arguments = [script, path.path, String(fast), String(slow), "\(strategy.parameters.size)", "\(configuration.startingCash)", "\(configuration.fees.takerRate)"]
         guard let report = try run(arguments) else { return }

@@ -47,16 +47,6 @@ func describe(_ label: String, items: Int, seconds: [Double]) {
         + "\(String(format: "%.2f", Double(items) / best / 1e6)) M items/s (best)")
 }
 
-/// Bars as the CSV files Tradewind reads (ISO-8601 open times).
-func csvText(_ bars: some Collection<Bar>) -> String {
-    var text = "timestamp,open,high,low,close,volume\n"
-    text.reserveCapacity(bars.count * 64)
-    for bar in bars {
-        text += "\(bar.openTime.iso8601),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n"
-    }
-    return text
-}
-
 struct BacktestBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
@@ -158,7 +148,7 @@ struct CSVBench: ParsableCommand {
         if let file {
             bytes = try CSVBarFile.bytes(atPath: file)
         } else {
-            bytes = Array(csvText(RandomWalk(seed: 1).bars(count: bars)).utf8)
+            bytes = Array(CSVBarFile.text(RandomWalk(seed: 1).bars(count: bars)).utf8)
             if let write { try Data(bytes).write(to: URL(fileURLWithPath: write)) }
         }
         let parser = CSVBarParser(fileName: file ?? "generated.csv", instrumentID: InstrumentID(symbol: "X", venue: "CSV"))

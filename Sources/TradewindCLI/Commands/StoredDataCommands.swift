@@ -71,9 +71,7 @@ struct ExportCommand: AsyncParsableCommand {
             let bars = try await database.candles(instrument: InstrumentID(symbol: symbol, venue: venue), timeframe: timeframe,
                                                   from: try range.fromTime(), to: try range.toTime())
             await database.close()
-            var text = "timestamp,open,high,low,close,volume\n"
-            text.reserveCapacity(bars.count * 64)
-            for bar in bars { text += "\(bar.openTime.iso8601),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n" }
+            let text = CSVBarFile.text(bars)
             if let out { try writeFile(text, to: out) } else { print(text, terminator: "") }
         }
     }

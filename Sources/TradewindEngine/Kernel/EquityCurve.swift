@@ -116,12 +116,8 @@ public struct EquityCurve: RandomAccessCollection, Hashable, @unchecked Sendable
     /// instruments closing at one instant make one point. Once a bar, on the engine's hot path.
     @inline(__always)
     public mutating func record(_ point: EquityPoint) {
-        if storedCount > 0 && points[storedCount - 1].time == point.time {
-            if !isKnownUniquelyReferenced(&buffer) { move(capacity: capacity) }
-            points[storedCount - 1] = point
-        } else {
-            append(point)
-        }
+        prepare(forRecords: 1)
+        recordPrepared(point)
     }
 
     /// Makes the buffer this value's alone with room for `count` more points, so that many

@@ -3,6 +3,14 @@ public import TradewindCore
 
 /// Reads bar files from disk: the I/O edge in front of ``CSVBarParser``.
 public enum CSVBarFile {
+    /// Bars as the files this reads: `timestamp,open,high,low,close,volume`, ISO-8601 open times.
+    public static func text(_ bars: some Collection<Bar>) -> String {
+        var text = "timestamp,open,high,low,close,volume\n"
+        text.reserveCapacity(bars.count * 64)
+        for bar in bars { text += "\(bar.openTime.iso8601),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)\n" }
+        return text
+    }
+
     /// The instrument a file describes, guessed from its name: `GOOG-1d.csv` → `GOOG.CSV`.
     public static func defaultInstrumentID(forPath path: String) -> InstrumentID {
         let name = (path as NSString).lastPathComponent

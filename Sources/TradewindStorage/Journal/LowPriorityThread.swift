@@ -43,10 +43,7 @@ final class LowPriorityThread: @unchecked Sendable {
     /// Runs `body` on the thread and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws(StorageError) -> T {
         let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
-            condition.lock()
-            items.append { continuation.resume(returning: Result { () throws(StorageError) -> T in try body() }) }
-            condition.unlock()
-            condition.signal()
+            submit { continuation.resume(returning: Result { () throws(StorageError) -> T in try body() }) }
         }
         return try result.get()
     }

@@ -327,11 +327,10 @@ public final class WriteAheadJournal: LayeredBotJournal {
     static let prefaultAhead = 256 << 10
 
     /// Queues the pages from the chunk boundary after `offset` to be faulted in writable on the
-    /// prefault thread. The first write to
-    /// a page of the file's mapping is a fault (and for ext4 a journal handle): taken on a bot's
-    /// append it is taken under the log's lock, with every other bot's append waiting. Only a hint:
-    /// `MADV_POPULATE_WRITE` changes no byte, and a range unmapped meanwhile (the log grew and was
-    /// mapped again) only makes the call fail.
+    /// prefault thread. The first write to a page of the file's mapping is a fault (and for ext4
+    /// a journal handle): taken on a bot's append it is taken under the log's lock, with every
+    /// other bot's append waiting. Only a hint: `MADV_POPULATE_WRITE` changes no byte, and a range
+    /// unmapped meanwhile (the log grew and was mapped again) only makes the call fail.
     private func prefault(after offset: Int, in state: borrowing State) {
         let start = (offset + Self.prefaultChunk - 1) / Self.prefaultChunk * Self.prefaultChunk
         let end = min(state.capacity, start + Self.prefaultAhead)
