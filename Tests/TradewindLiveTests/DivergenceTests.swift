@@ -63,7 +63,7 @@ import TradewindStorage
             OrderRequest(instrumentID: Self.walk.id, side: .sell, quantity: Quantity("1"), type: .trailingStop(offset: .fraction(Rate("0.02")))),
         ] {
             let order = try Order(id: ClientOrderID("b-1-9"), request: request, createdAt: .epoch)
-            let terms = try OrderTerms(payload: OrderTerms(order).row.payload)
+            let terms = try OrderTerms(payload: OrderTerms.row(for: order).payload)
             #expect(try terms.request(instrument: request.instrumentID, side: request.side, quantity: request.quantity) == request)
         }
     }

@@ -89,8 +89,10 @@ struct JournalJSONTests {
                                                reduceOnly: type == .market, postOnly: type == .limit(price: Price("10.5")) && timeInForce == .gtc)
                     let order = try Order(id: ClientOrderID(id), request: request, createdAt: Timestamp(nanosecondsSinceEpoch: 0))
                     let terms = OrderTerms(order)
-                    #expect(terms.row.payload == (try Self.encoded(terms)), "\(type) \(timeInForce)")
-                    #expect(try OrderTerms(payload: terms.row.payload) == terms)
+                    let row = OrderTerms.row(for: order)
+                    #expect(row.kind == OrderTerms.kind)
+                    #expect(row.payload == (try Self.encoded(terms)), "\(type) \(timeInForce)")
+                    #expect(try OrderTerms(payload: row.payload) == terms)
                 }
             }
         }

@@ -143,6 +143,37 @@ import TradewindTesting
         #expect(try await venue.cancel(clientOrderID: "o-1", instrument: Self.walk).isEmpty, "a filled order has nothing to cancel")
     }
 
+    /// Orders handed over are not matched until the venue is asked to match them, then in the
+    /// order they came; a refused one comes back as a rejection; any other call matches them first.
+    @Test func thePaperVenueMatchesHandedOverOrdersOnlyWhenAskedAndInOrder() async throws {
+        let bars = RandomWalk(seed: 5).bars(count: 3)
+        let venue = PaperVenue(instruments: [Self.walk], fees: FeeModel(rate: Rate("0.001")))
+        _ = venue.observeNow(bars[0], instrument: Self.walk)
+        func request(_ id: String, _ side: OrderSide, _ quantity: String) -> VenueOrderRequest {
+            VenueOrderRequest(clientOrderID: id, instrument: Self.walk, side: side, quantity: Quantity(quantity), type: .market, timeInForce: .gtc)
+        }
+        venue.handOver(request("a", .buy, "3"))
+        venue.handOver(request("b", .sell, "1"))
+        venue.handOver(request("a", .buy, "5"))
+        #expect(try await venue.order(clientOrderID: "a", instrument: Self.walk) == nil, "handed over, not yet matched")
+        let answers = venue.matchHandedOver()
+        #expect(answers.map(\.clientOrderID) == ["a", "b", "a"])
+        #expect(answers.prefix(2).map(\.kind) == [.accepted(venueOrderID: "P1"), .accepted(venueOrderID: "P2")])
+        guard case .rejected(let reason) = answers[2].kind else { Issue.record("the duplicate id was not rejected: \(answers[2])"); return }
+        #expect(reason.contains("duplicate client order id a"))
+        #expect(venue.matchHandedOver().isEmpty, "each order is matched once")
+
+        // The next bar (or a cancel) finds what was handed over before it already at the venue.
+        venue.handOver(request("c", .buy, "2"))
+        let next = venue.observeNow(bars[1], instrument: Self.walk)
+        #expect(next.first?.clientOrderID == "c" && next.first?.kind == .accepted(venueOrderID: "P3"))
+        #expect(next.dropFirst().allSatisfy { if case .fill = $0.kind { true } else { false } } && next.count == 4, "a, b and c fill on the bar")
+        venue.handOver(request("d", .buy, "1"))
+        let canceled = try venue.cancelNow(clientOrderID: "d", instrument: Self.walk)
+        #expect(canceled.map(\.kind) == [.accepted(venueOrderID: "P4"), .canceled])
+        #expect(try await venue.position(instrument: Self.walk) == Quantity("4"))
+    }
+
     @Test func entriesOnlyInTheWriteAheadLogWhenTheProcessDiesAreReplayedAndTheRestartedBotResumesFromThem() async throws {
         let store = try await Self.store()
         let directory = NSTemporaryDirectory() + "tradewind-bot-logs-\(UUID().uuidString)"

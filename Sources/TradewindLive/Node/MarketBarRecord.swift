@@ -53,8 +53,14 @@ public struct MarketBarRecord: Codable, Sendable, Equatable {
         private var next = 0
         static let capacity = 16
 
+        /// Newest first: the bots on a feed ask for the bar just inserted.
         func payload(instrument: Int, bar: Bar) -> String? {
-            entries.first { $0.instrument == instrument && $0.bar == bar }?.payload
+            let newest = entries.count < Self.capacity ? entries.count - 1 : (next + Self.capacity - 1) % Self.capacity
+            for step in 0..<entries.count {
+                let entry = entries[(newest - step + Self.capacity) % Self.capacity]
+                if entry.instrument == instrument && entry.bar == bar { return entry.payload }
+            }
+            return nil
         }
 
         mutating func insert(instrument: Int, bar: Bar, payload: String) {

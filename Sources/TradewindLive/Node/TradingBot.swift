@@ -60,9 +60,8 @@ public actor TradingBot<S: Strategy> {
     /// Bars are a record for `tradewind divergence` and the live view, not state, so they need
     /// not be durable before the strategy sees them (a crash can lose the last few).
     private var pendingBars: [(kind: String, payload: String)] = []
-    /// An in-process venue's answers to the orders handed over on this bar, booked by
-    /// ``settle()`` once every order of the bar is out.
-    private var answers: [VenueUpdate] = []
+    /// Orders were handed over to the in-process venue and wait for ``settle()`` to have them matched.
+    private var handedOver = false
     private var lastArrival = ContinuousClock.now
     private var pendingSince: ContinuousClock.Instant?
     static var barsPerWrite: Int { 64 }
@@ -210,18 +209,18 @@ public actor TradingBot<S: Strategy> {
     /// then, once the other bots on this bar have had their turn, ``settle()``.
     public func onBar(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
         try await decide(bar, instrument: index, arrived: arrived)
-        // The orders are out; booking the venue's answers can wait until the other bots sharing
-        // this bar have handed theirs over.
-        if !answers.isEmpty { await Task.yield() }
+        // The orders are handed over; matching them can wait until the other bots sharing this
+        // bar have handed theirs over.
+        if handedOver { await Task.yield() }
         try await settle()
     }
 
-    /// The half of a bar that ends with an order at the venue: the venue matches its working
-    /// orders against the bar, the fills are journaled and booked, the strategy sees the bar, and
-    /// each order it makes passes the risk engine and is journaled and handed to the adapter.
-    /// What an in-process venue answers waits for ``settle()``, so the bots sharing a bar hand
-    /// their orders over before any of them books an answer: a caller driving many bots through
-    /// one bar calls this on each, then ``settle()`` on each.
+    /// The half of a bar that ends with its orders handed to the venue: the venue matches its
+    /// working orders against the bar, the fills are journaled and booked, the strategy sees the
+    /// bar, and each order it makes passes the risk engine, is journaled and is handed over. An
+    /// in-process venue matches what it was handed (and the bot books the answers) in
+    /// ``settle()``, so the bots sharing a bar all hand their orders over before any venue matches
+    /// one: a caller driving many bots through one bar calls this on each, then ``settle()`` on each.
     public func decide(_ bar: Bar, instrument index: Int, arrived: ContinuousClock.Instant = .now) async throws {
         if let last = lastBarOpen[index], bar.openTime <= last { return }
         lastBarOpen[index] = bar.openTime
@@ -236,13 +235,16 @@ public actor TradingBot<S: Strategy> {
         try await flush(arrived: arrived)
     }
 
-    /// The other half: books the venue's answers to the bar's orders (and sends what the strategy
-    /// does about them), and journals the bars seen once enough have gathered or waited.
+    /// The other half: has an in-process venue match the orders handed over, books its answers
+    /// (and sends what the strategy does about them), and journals the bars seen once enough have
+    /// gathered or waited.
     public func settle() async throws {
-        while !answers.isEmpty {
-            let taken = answers
-            answers.removeAll(keepingCapacity: true)
-            try await apply(taken)
+        while handedOver, let inProcess {
+            handedOver = false
+            let answers = inProcess.matchHandedOver()
+            guard !answers.isEmpty else { continue }
+            try await apply(answers)
+            // What the strategy does about the answers goes out (and is handed over) too.
             try await flush(arrived: lastArrival)
         }
         if pendingBars.count >= Self.barsPerWrite || (pendingSince.map { ContinuousClock.now - $0 >= Self.barWriteDelay } ?? false) {
@@ -252,7 +254,7 @@ public actor TradingBot<S: Strategy> {
 
     private func shutDown() async {
         phase = .stopping
-        if !answers.isEmpty {
+        if handedOver {
             do { try await settle() } catch { logger.warning("booking the last answers failed: \(error)") }
         }
         if definition.onStop == .cancel, let engine {
@@ -311,28 +313,32 @@ public actor TradingBot<S: Strategy> {
     private func send(_ order: Order, arrived: ContinuousClock.Instant) async throws {
         guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
         tickToDecision.append(Self.nanoseconds(since: arrived))
-        let intent = JournalEvent.intent(clientOrderID: order.id.value, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
-        try await writeJournal([(intent.kind, intent.payload), OrderTerms(order).row])
-        tickToOrder.append(Self.nanoseconds(since: arrived))
+        let id = order.id.value
+        let intent = JournalEvent.intent(clientOrderID: id, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
+        try await writeJournal([(intent.kind, intent.payload), OrderTerms.row(for: order, id: id)])
         ordersSent.increment()
-        let request = VenueOrderRequest(clientOrderID: order.id.value, instrument: instrument, side: order.side, quantity: order.quantity,
+        let request = VenueOrderRequest(clientOrderID: id, instrument: instrument, side: order.side, quantity: order.quantity,
                                         type: order.type, timeInForce: order.timeInForce, postOnly: order.postOnly)
+        // An in-process venue matches it in ``settle()``, once the other bots sharing this bar
+        // have handed theirs over.
+        inProcess?.handOver(request)
+        tickToOrder.append(Self.nanoseconds(since: arrived))
+        guard inProcess == nil else {
+            handedOver = true
+            return
+        }
         do {
-            if let inProcess {
-                answers += try inProcess.placeNow(request)
-            } else {
-                let answer = try await adapter.place(request)
-                // As with an in-process venue's answers (see ``onBar``): the other bots first.
-                await Task.yield()
-                try await apply(answer)
-            }
+            let answer = try await adapter.place(request)
+            // As with an in-process venue's answers (see ``onBar``): the other bots first.
+            await Task.yield()
+            try await apply(answer)
         } catch let error as VenueError {
             switch error {
             case .unknownOutcome:
                 // Left open in the journal: the stream or the next start's reconciliation settles it.
                 logger.warning("order \(order.id) outcome unknown: \(error)")
             default:
-                try await apply([VenueUpdate(clientOrderID: order.id.value, kind: .rejected(reason: error.description), time: now)])
+                try await apply([VenueUpdate(clientOrderID: id, kind: .rejected(reason: error.description), time: now)])
             }
         }
     }
@@ -562,7 +568,7 @@ public actor TradingBot<S: Strategy> {
         let rows = pendingBars + entries
         guard !rows.isEmpty else { return }
         if let log, log.policy == .processCrash {
-            _ = try log.appendNow([BotEventBatch(bot: botID, events: rows, time: WallClock.now())])
+            try log.appendNow(bot: botID, events: rows, time: WallClock.now())
         } else {
             _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
         }

@@ -22,7 +22,7 @@ public enum JournalEvent: Sendable, Equatable {
         }
     }
 
-    /// Internal, not private: the differential test encodes it with `JSONEncoder` to check ``json``.
+    /// Internal, not private: the differential test encodes it with `JSONEncoder` to check ``payload``.
     struct Payload: Codable {
         var id: String
         var instrument: String?
@@ -36,38 +36,34 @@ public enum JournalEvent: Sendable, Equatable {
         var status: String?
         var reason: String?
 
-        /// The `Codable` form, written directly (``JournalJSON``): entries are journaled per order.
-        var json: String {
-            var json = JournalJSON()
-            json.string("fee", fee)
-            json.string("id", id)
-            json.string("instrument", instrument)
-            json.string("price", price)
-            json.string("quantity", quantity)
-            json.string("reason", reason)
-            json.string("side", side)
-            json.string("status", status)
-            json.integer("time", time)
-            json.string("tradeID", tradeID)
-            json.string("venueOrderID", venueOrderID)
-            return json.finish()
-        }
     }
 
+    /// ``Payload``'s encoding, written straight from the entry's values (no text built for a
+    /// value on the way): an intent and a fill are journaled on every order's path.
     public var payload: String {
-        var p: Payload
+        var json = JournalJSON()
         switch self {
         case .intent(let id, let instrument, let side, let quantity):
-            p = Payload(id: id, instrument: instrument.description, side: side.rawValue, quantity: quantity.description)
+            json.string("id", id)
+            json.instrument("instrument", instrument)
+            json.decimal("quantity", quantity)
+            json.string("side", side.rawValue)
         case .accepted(let id, let venueOrderID):
-            p = Payload(id: id, venueOrderID: venueOrderID)
+            json.string("id", id)
+            json.string("venueOrderID", venueOrderID)
         case .fill(let id, let tradeID, let quantity, let price, let fee, let time):
-            p = Payload(id: id, quantity: quantity.description, tradeID: tradeID, price: price.description, fee: fee.description,
-                        time: time.nanosecondsSinceEpoch)
+            json.string("fee", fee.description)
+            json.string("id", id)
+            json.decimal("price", price)
+            json.decimal("quantity", quantity)
+            json.integer("time", time.nanosecondsSinceEpoch)
+            json.string("tradeID", tradeID)
         case .finished(let id, let status, let reason):
-            p = Payload(id: id, status: status.rawValue, reason: reason)
+            json.string("id", id)
+            json.string("reason", reason)
+            json.string("status", status.rawValue)
         }
-        return p.json
+        return json.finish()
     }
 
     /// - Returns: `nil` for a row that is not an order life-cycle entry (state changes, notes).

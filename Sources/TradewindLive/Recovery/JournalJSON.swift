@@ -29,6 +29,25 @@ struct JournalJSON {
         FixedPoint.appendFormatted(value, precision: 0, to: &bytes)
     }
 
+    /// A decimal as its exact text, quoted (as its `description` is encoded), without building the text.
+    mutating func decimal(_ key: StaticString, _ value: (some DecimalValue)?) {
+        guard let value else { return }
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        value.appendDecimal(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// An instrument as its `description` (`SYMBOL.VENUE`), quoted, without building the text.
+    mutating func instrument(_ key: StaticString, _ id: InstrumentID) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        appendEscaped(id.symbol)
+        bytes.append(UInt8(ascii: "."))
+        appendEscaped(id.venue)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     mutating func bool(_ key: StaticString, _ value: Bool) {
         self.key(key)
         bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
@@ -51,6 +70,11 @@ struct JournalJSON {
     /// characters their letter, other control characters `\u00XX`; everything else is copied.
     private mutating func append(quoted text: String) {
         bytes.append(UInt8(ascii: "\""))
+        appendEscaped(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ text: String) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
@@ -69,6 +93,5 @@ struct JournalJSON {
                 bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -45,7 +45,51 @@ public struct OrderTerms: Codable, Sendable, Equatable {
         self = try JSONDecoder().decode(OrderTerms.self, from: Data(payload.utf8))
     }
 
-    public var row: (kind: String, payload: String) { (Self.kind, payload) }
+    /// The journal row of `OrderTerms(order)`: its `Codable` form (as `JSONEncoder` with
+    /// `.sortedKeys` writes it, members in that order), written straight from the order with
+    /// ``JournalJSON`` (no text built for a value on the way): one is journaled per order.
+    public static func row(for order: Order) -> (kind: String, payload: String) { row(for: order, id: order.id.value) }
+
+    /// ``row(for:)`` with the order's id already written out (`order.id.value` formats it anew each time).
+    static func row(for order: Order, id: String) -> (kind: String, payload: String) {
+        var json = JournalJSON()
+        if case .gtd(let time) = order.timeInForce { json.integer("expiry", time.nanosecondsSinceEpoch) }
+        json.string("id", id)
+        json.bool("postOnly", order.postOnly)
+        switch order.type {
+        case .limit(let price), .stopLimit(_, let price): json.decimal("price", price)
+        default: break
+        }
+        json.bool("reduceOnly", order.reduceOnly)
+        let timeInForce = switch order.timeInForce {
+        case .gtc: "gtc"
+        case .ioc: "ioc"
+        case .fok: "fok"
+        case .day: "day"
+        case .gtd: "gtd"
+        }
+        json.string("timeInForce", timeInForce)
+        switch order.type {
+        case .trailingStop(.price(let distance)): json.decimal("trailing", distance)
+        case .trailingStop(.fraction(let rate)): json.decimal("trailing", rate)
+        default: break
+        }
+        switch order.type {
+        case .stop(let trigger), .stopLimit(let trigger, _), .marketIfTouched(let trigger): json.decimal("trigger", trigger)
+        default: break
+        }
+        let type = switch order.type {
+        case .market: "market"
+        case .limit: "limit"
+        case .stop: "stop"
+        case .stopLimit: "stop-limit"
+        case .marketIfTouched: "market-if-touched"
+        case .trailingStop(.price): "trailing-price"
+        case .trailingStop(.fraction): "trailing-fraction"
+        }
+        json.string("type", type)
+        return (kind, json.finish())
+    }
 
     /// The `Codable` form, written directly (``JournalJSON``): one is journaled per order.
     var payload: String {

@@ -27,6 +27,8 @@ public final class PaperVenue: InProcessVenue {
         var fills: [Reconciliation.VenueFill] = []
         var positions: [InstrumentID: Quantity] = [:]
         var venueSequence = 0
+        /// Orders handed over (``handOver(_:)``) and not yet matched.
+        var inbox: [VenueOrderRequest] = []
     }
 
     public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
@@ -45,34 +47,68 @@ public final class PaperVenue: InProcessVenue {
 
     public func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate] {
         try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
-            guard book.orders[request.clientOrderID] == nil else { throw .rejected("duplicate client order id \(request.clientOrderID)") }
-            var order: Order
-            do {
-                order = try Order(id: ClientOrderID(request.clientOrderID),
-                                  request: OrderRequest(instrumentID: request.instrument.id, side: request.side, quantity: request.quantity,
-                                                        type: request.type, timeInForce: request.timeInForce, postOnly: request.postOnly),
-                                  createdAt: book.now)
-                try order.apply(.submit(at: book.now))
-            } catch {
-                throw .rejected("\(error)")
-            }
-            book.venueSequence += 1
-            book.orders[request.clientOrderID] = Reconciliation.VenueOrder(
-                clientOrderID: request.clientOrderID, venueOrderID: "P\(book.venueSequence)", instrument: request.instrument.id,
-                side: request.side, quantity: request.quantity, status: .submitted, filledQuantity: .zero(precision: request.quantity.precision))
-            var reports: [ExecutionReport] = []
-            book.venue.submit(order, now: book.now, reports: &reports)
-            return Self.translate(reports, &book)
+            let earlier = Self.matchInbox(&book)
+            return earlier + (try Self.place(request, &book))
         }
+    }
+
+    public func handOver(_ request: VenueOrderRequest) {
+        book.withLock { $0.inbox.append(request) }
+    }
+
+    public func matchHandedOver() -> [VenueUpdate] {
+        book.withLock { Self.matchInbox(&$0) }
+    }
+
+    /// Places the orders handed over, in the order they came; one the venue refuses is answered
+    /// with a rejection, as a real venue answers an order it will not take.
+    private static func matchInbox(_ book: inout Book) -> [VenueUpdate] {
+        guard !book.inbox.isEmpty else { return [] }
+        var updates: [VenueUpdate] = []
+        let inbox = book.inbox
+        book.inbox.removeAll(keepingCapacity: true)
+        for request in inbox {
+            do {
+                updates += try place(request, &book)
+            } catch {
+                updates.append(VenueUpdate(clientOrderID: request.clientOrderID, kind: .rejected(reason: error.description), time: book.now))
+            }
+        }
+        return updates
+    }
+
+    private static func place(_ request: VenueOrderRequest, _ book: inout Book) throws(VenueError) -> [VenueUpdate] {
+        guard book.orders[request.clientOrderID] == nil else { throw .rejected("duplicate client order id \(request.clientOrderID)") }
+        var order: Order
+        do {
+            order = try Order(id: ClientOrderID(request.clientOrderID),
+                              request: OrderRequest(instrumentID: request.instrument.id, side: request.side, quantity: request.quantity,
+                                                    type: request.type, timeInForce: request.timeInForce, postOnly: request.postOnly),
+                              createdAt: book.now)
+            try order.apply(.submit(at: book.now))
+        } catch {
+            throw .rejected("\(error)")
+        }
+        book.venueSequence += 1
+        book.orders[request.clientOrderID] = Reconciliation.VenueOrder(
+            clientOrderID: request.clientOrderID, venueOrderID: "P\(book.venueSequence)", instrument: request.instrument.id,
+            side: request.side, quantity: request.quantity, status: .submitted, filledQuantity: .zero(precision: request.quantity.precision))
+        var reports: [ExecutionReport] = []
+        book.venue.submit(order, now: book.now, reports: &reports)
+        return translate(reports, &book)
     }
 
     public func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate] {
         try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
-            guard let known = book.orders[clientOrderID] else { throw .rejected("unknown order \(clientOrderID)") }
-            guard !known.status.isTerminal else { return [] }
+            let earlier = Self.matchInbox(&book)
+            guard let known = book.orders[clientOrderID] else {
+                if earlier.isEmpty { throw .rejected("unknown order \(clientOrderID)") }
+                return earlier
+            }
+            guard !known.status.isTerminal else { return earlier }
             var reports: [ExecutionReport] = []
             book.venue.cancel(ClientOrderID(clientOrderID), now: book.now, reports: &reports)
-            return Self.translate(reports, &book)
+            return earlier + Self.translate(reports, &book)
         }
     }
 
@@ -97,10 +133,12 @@ public final class PaperVenue: InProcessVenue {
     public func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate] {
         guard let index = instruments.firstIndex(where: { $0.id == instrument.id }) else { return [] }
         return book.withLock { book in
+            // Orders handed over before this bar reached the venue before it.
+            let earlier = Self.matchInbox(&book)
             book.now = max(book.now, bar.closeTime)
             var reports: [ExecutionReport] = []
             book.venue.onBar(BarEvent(instrument: index, bar: bar), reports: &reports)
-            return reports.isEmpty ? [] : Self.translate(reports, &book)
+            return reports.isEmpty ? earlier : earlier + Self.translate(reports, &book)
         }
     }
 

@@ -119,10 +119,21 @@ extension VenueAdapter {
 /// of the `async` requirements: for a venue that answers from memory, a hop to another executor
 /// and back costs more than the answer (one bot alone: bar to decision 6.2 → 4.0 µs without
 /// them). The `async` requirements forward to these.
+///
+/// An order reaches the venue in two steps, as at an exchange whose gateway takes an order in
+/// before its matching engine processes it: ``handOver(_:)`` takes it in, ``matchHandedOver()``
+/// matches everything taken in, in order. The bot hands a bar's orders over first and has them
+/// matched once the other bots sharing the bar have handed theirs over, so matching one bot's
+/// order never delays another bot's. Every other call matches what was handed over first.
 public protocol InProcessVenue: VenueAdapter {
     func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate]
     func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate]
     func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate]
+    /// Takes an order in without matching it.
+    func handOver(_ request: VenueOrderRequest)
+    /// Matches the orders handed over since the last call; one the venue refuses is answered
+    /// with a `.rejected` update (``placeNow(_:)`` throws instead).
+    func matchHandedOver() -> [VenueUpdate]
 }
 
 extension InProcessVenue {

@@ -5,7 +5,7 @@ import Glibc
 public import Logging
 import Metrics
 import Synchronization
-import TradewindCore
+public import TradewindCore
 
 /// A bot journal whose appends are durable when they reach a local append-only log file, and are
 /// copied into the store a moment later in the background.
@@ -270,30 +270,44 @@ public final class WriteAheadJournal: LayeredBotJournal {
     /// Appends to the log; with ``SyncPolicy/everyAppend``, suspends until a disk flush covers
     /// the entries, one flush serving every append that waits for it.
     public func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]] {
-        let (positions, last) = try write(batch)
-        if policy == .everyAppend, let last { try await flushed(through: last) }
-        return positions
+        let first = try write(batch)
+        if policy == .everyAppend, let first { try await flushed(through: first + Int64(batch.eventCount) - 1) }
+        return Self.positions(of: batch, from: first)
     }
 
     /// ``append(_:)`` without suspending: the entries are in the log file when this returns (and
     /// with ``SyncPolicy/everyAppend`` on disk, the thread blocked meanwhile: callers that can
     /// suspend use ``append(_:)``).
     public func appendNow(_ batch: [BotEventBatch]) throws(StorageError) -> [[Int64]] {
-        let (positions, last) = try write(batch)
-        if policy == .everyAppend, let last { try sync(through: last) }
-        return positions
+        let first = try write(batch)
+        if policy == .everyAppend, let first { try sync(through: first + Int64(batch.eventCount) - 1) }
+        return Self.positions(of: batch, from: first)
     }
 
-    /// Puts the entries in the log; returns their positions and the last one (`nil` if none).
-    private func write(_ batch: [BotEventBatch]) throws(StorageError) -> (positions: [[Int64]], last: Int64?) {
-        let entries = batch.filter { !$0.events.isEmpty }
-        guard !entries.isEmpty else { return (batch.map { _ in [] }, nil) }
+    /// ``appendNow(_:)`` of one bot's entries, for a caller with no use for their positions: a
+    /// live bot appends on every order's path.
+    public func appendNow(bot: Int64, events: [(kind: String, payload: String)], time: Timestamp) throws(StorageError) {
+        let first = try write(CollectionOfOne(BotEventBatch(bot: bot, events: events, time: time)))
+        if policy == .everyAppend, let first { try sync(through: first + Int64(events.count) - 1) }
+    }
+
+    private static func positions(of batch: [BotEventBatch], from first: Int64?) -> [[Int64]] {
+        var position = first ?? 0
+        return batch.map { entry in
+            defer { position += Int64(entry.events.count) }
+            return (0..<Int64(entry.events.count)).map { position + $0 }
+        }
+    }
+
+    /// Puts the entries in the log; returns the position of the first (`nil` if there are none).
+    private func write(_ batch: some Collection<BotEventBatch>) throws(StorageError) -> Int64? {
+        guard batch.contains(where: { !$0.events.isEmpty }) else { return nil }
         let (first, startCopier) = try state.withLock { state throws(StorageError) -> (Int64, Bool) in
             guard !state.closed else { throw StorageError.backend("write-ahead log \(path) is closed") }
             let first = state.nextPosition
             state.encoder.reset()
             var position = first
-            for entry in entries {
+            for entry in batch where !entry.events.isEmpty {
                 state.encoder.append(entry, firstPosition: position)
                 position += Int64(entry.events.count)
             }
@@ -314,12 +328,7 @@ public final class WriteAheadJournal: LayeredBotJournal {
             return (first, true)
         }
         if startCopier { Task { await self.copy() } }
-        var position = first
-        let positions = batch.map { entry in
-            defer { position += Int64(entry.events.count) }
-            return (0..<Int64(entry.events.count)).map { position + $0 }
-        }
-        return (positions, position - 1)
+        return first
     }
 
     /// Log bytes made writable ahead of the appends, a chunk at a time (``prefault(after:in:)``).
@@ -685,6 +694,10 @@ public final class WriteAheadJournal: LayeredBotJournal {
 }
 
 /// Encodes records into one reusable buffer (one copy into the log per append).
+extension Collection<BotEventBatch> {
+    fileprivate var eventCount: Int { reduce(0) { $0 + $1.events.count } }
+}
+
 struct LogRecordEncoder {
     private(set) var bytes: [UInt8] = []
 
@@ -692,7 +705,8 @@ struct LogRecordEncoder {
 
     mutating func append(_ entry: BotEventBatch, firstPosition: Int64) {
         let start = bytes.count
-        bytes.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
+        // Length and checksum, filled in once the body is written.
+        bytes.append(contentsOf: repeatElement(0, count: 8))
         put(firstPosition)
         put(entry.bot)
         put(entry.time.nanosecondsSinceEpoch)
