@@ -565,12 +565,20 @@ public actor TradingBot<S: Strategy> {
     /// Appends entries, preceded by the bars seen since the last write (so every entry follows
     /// the bar that caused it), in one transaction.
     private func writeJournal(_ entries: [(kind: String, payload: String)]) async throws {
-        let rows = pendingBars + entries
-        guard !rows.isEmpty else { return }
-        if let log, log.policy == .processCrash {
-            try log.appendNow(bot: botID, events: rows, time: WallClock.now())
-        } else {
-            _ = try await journal.append(bot: botID, events: rows, at: WallClock.now())
+        guard !pendingBars.isEmpty || !entries.isEmpty else { return }
+        // The entries go after the bars in the bars' own buffer (no new array per write), and
+        // come out of it again if the write fails.
+        let bars = pendingBars.count
+        pendingBars.append(contentsOf: entries)
+        do {
+            if let log, log.policy == .processCrash {
+                try log.appendNow(bot: botID, events: pendingBars, time: WallClock.now())
+            } else {
+                _ = try await journal.append(bot: botID, events: pendingBars, at: WallClock.now())
+            }
+        } catch {
+            pendingBars.removeSubrange(bars...)
+            throw error
         }
         pendingBars.removeAll(keepingCapacity: true)
     }
