@@ -229,7 +229,6 @@ public actor TradingBot<S: Strategy> {
         let updates = if let inProcess { inProcess.observeNow(bar, instrument: instrument) } else { await adapter.observe(bar, instrument: instrument) }
         if !updates.isEmpty { try await apply(updates) }
         try engine!.handle(BarEvent(instrument: index, bar: bar))
-        equity.record(inEngine { $0.portfolio.equity.doubleValue } ?? 0)
         if pendingBars.isEmpty { pendingSince = arrived }
         pendingBars.append(MarketBarRecord.liveRow(instrument: index, bar: bar))
         try await flush(arrived: arrived)
@@ -247,6 +246,8 @@ public actor TradingBot<S: Strategy> {
             // What the strategy does about the answers goes out (and is handed over) too.
             try await flush(arrived: lastArrival)
         }
+        // After the bar's answers are booked; not on the way to the bar's orders.
+        equity.record(inEngine { $0.portfolio.equity.doubleValue } ?? 0)
         if pendingBars.count >= Self.barsPerWrite || (pendingSince.map { ContinuousClock.now - $0 >= Self.barWriteDelay } ?? false) {
             try await writeJournal([])
         }

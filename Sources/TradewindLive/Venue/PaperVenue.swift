@@ -25,7 +25,25 @@ public final class PaperVenue: InProcessVenue {
         var now: Timestamp = .epoch
         var orders: [String: Reconciliation.VenueOrder] = [:]
         var fills: [Reconciliation.VenueFill] = []
-        var positions: [InstrumentID: Quantity] = [:]
+        /// Holdings by the index of the instrument in ``PaperVenue/instruments`` (a fill's
+        /// update is an array write, not two string hashes); others the journal carried over.
+        var holdings: [Quantity?]
+        var otherHoldings: [InstrumentID: Quantity] = [:]
+        let instrumentIDs: [InstrumentID]
+
+        init(venue: SimulatedVenue, instruments: [Instrument]) {
+            self.venue = venue
+            instrumentIDs = instruments.map(\.id)
+            holdings = Array(repeating: nil, count: instruments.count)
+        }
+
+        func holding(_ id: InstrumentID) -> Quantity? {
+            if let index = instrumentIDs.firstIndex(of: id) { holdings[index] } else { otherHoldings[id] }
+        }
+
+        mutating func setHolding(_ id: InstrumentID, _ quantity: Quantity) {
+            if let index = instrumentIDs.firstIndex(of: id) { holdings[index] = quantity } else { otherHoldings[id] = quantity }
+        }
         var venueSequence = 0
         /// Orders handed over (``handOver(_:)``) and not yet matched.
         var inbox: [VenueOrderRequest] = []
@@ -33,13 +51,15 @@ public final class PaperVenue: InProcessVenue {
 
     public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
         self.instruments = instruments
-        book = Mutex(Book(venue: SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel)))
+        book = Mutex(Book(venue: SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel), instruments: instruments))
         (updates, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
     /// Holdings carried over from the bot's journal.
     public func resume(journalPositions: [InstrumentID: Quantity]) async -> Bool {
-        book.withLock { $0.positions = journalPositions }
+        book.withLock { book in
+            for (id, quantity) in journalPositions { book.setHolding(id, quantity) }
+        }
         return true
     }
 
@@ -127,7 +147,7 @@ public final class PaperVenue: InProcessVenue {
     }
 
     public func position(instrument: Instrument) async throws(VenueError) -> Quantity {
-        book.withLock { $0.positions[instrument.id] } ?? .zero(precision: instrument.sizePrecision)
+        book.withLock { $0.holding(instrument.id) } ?? .zero(precision: instrument.sizePrecision)
     }
 
     public func observeNow(_ bar: Bar, instrument: Instrument) -> [VenueUpdate] {
@@ -162,7 +182,7 @@ public final class PaperVenue: InProcessVenue {
                                                          price: fill.price, fee: fill.fee, time: fill.timestamp)
                 book.fills.append(venueFill)
                 let signed = fill.side == .buy ? fill.quantity : -fill.quantity
-                book.positions[fill.instrumentID] = (book.positions[fill.instrumentID] ?? .zero(precision: signed.precision)) + signed
+                book.setHolding(fill.instrumentID, (book.holding(fill.instrumentID) ?? .zero(precision: signed.precision)) + signed)
                 update = VenueUpdate(clientOrderID: id, kind: .fill(venueFill), time: fill.timestamp)
             case .cancel(let time):
                 order.status = .canceled
