@@ -40,6 +40,9 @@ struct LiveBench: AsyncParsableCommand {
     var mixed = false
     @Flag(help: "Keep the journal in memory (not durable): what the node costs without its storage, for comparison only.")
     var memoryJournal = false
+    @Flag(help: ArgumentHelp("First fan the same bars out to no-op actors that only note the time: the machine's and the runtime's floor.",
+                             discussion: "The p99 of bar in → a no-op actor's turn, in the same minute as the bots' figures."))
+    var withFloor = false
 
     func run() async throws {
         let path = NSTemporaryDirectory() + "tradewind-live-bench-\(UUID().uuidString).db"
@@ -81,32 +84,19 @@ struct LiveBench: AsyncParsableCommand {
             running.append(bot)
         }
         let live = Array(series.dropFirst(30))
-        let parts = pass > 0 ? (0..<pass).map { part in running.indices.filter { $0 % pass == part }.map { running[$0] } } : []
-        let clock = ContinuousClock()
-        let started = clock.now
-        var due = started
-        for bar in live {
-            if pace > 0 {
-                due = due.advanced(by: .microseconds(pace))
-                try await clock.sleep(until: due, tolerance: .zero)
-            }
-            let arrived = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if pass > 0 {
-                    for part in parts {
-                        group.addTask {
-                            // Every bot of the part hands its orders over before any books the answers.
-                            for bot in part { try await bot.decide(bar, instrument: 0, arrived: arrived) }
-                            for bot in part { try await bot.settle() }
-                        }
-                    }
-                } else {
-                    for bot in running { group.addTask { try await bot.onBar(bar, instrument: 0, arrived: arrived) } }
-                }
-                try await group.waitForAll()
-            }
+        if withFloor {
+            // The same fan-out to actors that only note the time: what scheduling alone costs here.
+            let nulls = (0..<bots).map { _ in NoOpBot() }
+            _ = try await fanOut(live, to: nulls, onBar: { try await $0.onBar(arrived: $2) }, decide: { try await $0.onBar(arrived: $2) },
+                                 settle: { _ in })
+            var floor: [Int64] = []
+            for null in nulls { floor += await null.latencies }
+            floor.sort()
+            print("floor: the same fan-out to \(bots) no-op actors, each noting the time (\(floor.count) bars × actors): "
+                  + "p50 \(Self.percentile(floor, 0.5)), p99 \(Self.percentile(floor, 0.99)), max \(Self.percentile(floor, 1))")
         }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = try await fanOut(live, to: running, onBar: { try await $0.onBar($1, instrument: 0, arrived: $2) },
+                                       decide: { try await $0.decide($1, instrument: 0, arrived: $2) }, settle: { try await $0.settle() })
         var decision: [Int64] = [], toVenue: [Int64] = []
         for bot in running {
             decision += await bot.tickToDecision
@@ -114,9 +104,7 @@ struct LiveBench: AsyncParsableCommand {
         }
         decision.sort()
         toVenue.sort()
-        func percentile(_ values: [Int64], _ p: Double) -> String {
-            values.isEmpty ? "-" : String(format: "%.1f µs", Double(values[min(values.count - 1, Int(Double(values.count) * p))]) / 1000)
-        }
+        let percentile = Self.percentile
         let seconds = elapsed.inSeconds
         if let log = journal as? WriteAheadJournal {
             let lastBar = ContinuousClock.now
@@ -139,6 +127,44 @@ struct LiveBench: AsyncParsableCommand {
         print("  bar in → order decided (risk engine passed): p50 \(percentile(decision, 0.5)), p99 \(percentile(decision, 0.99)), max \(percentile(decision, 1))")
         print("  bar in → order handed to the adapter (intent durable): p50 \(percentile(toVenue, 0.5)), p99 \(percentile(toVenue, 0.99)), max \(percentile(toVenue, 1))")
         await store.close()
+    }
+
+    static func percentile(_ values: [Int64], _ p: Double) -> String {
+        values.isEmpty ? "-" : String(format: "%.1f µs", Double(values[min(values.count - 1, Int(Double(values.count) * p))]) / 1000)
+    }
+
+    /// Hands every bar to all participants at once, as one feed fans out to a node's bots: a
+    /// task per participant (`onBar`), or with `--pass N` N tasks, each taking its participants
+    /// in turn (every one of a part `decide`s before any `settle`s); with `--pace`, on a schedule.
+    func fanOut<P: Sendable>(_ live: [Bar], to participants: [P],
+                             onBar: @escaping @Sendable (P, Bar, ContinuousClock.Instant) async throws -> Void,
+                             decide: @escaping @Sendable (P, Bar, ContinuousClock.Instant) async throws -> Void,
+                             settle: @escaping @Sendable (P) async throws -> Void) async throws -> Duration {
+        let parts = pass > 0 ? (0..<pass).map { part in participants.indices.filter { $0 % pass == part }.map { participants[$0] } } : []
+        let clock = ContinuousClock()
+        let started = clock.now
+        var due = started
+        for bar in live {
+            if pace > 0 {
+                due = due.advanced(by: .microseconds(pace))
+                try await clock.sleep(until: due, tolerance: .zero)
+            }
+            let arrived = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if pass > 0 {
+                    for part in parts {
+                        group.addTask {
+                            for participant in part { try await decide(participant, bar, arrived) }
+                            for participant in part { try await settle(participant) }
+                        }
+                    }
+                } else {
+                    for participant in participants { group.addTask { try await onBar(participant, bar, arrived) } }
+                }
+                try await group.waitForAll()
+            }
+        }
+        return clock.now - started
     }
 
     /// The floors under "handed to the adapter": one bot's store commit of an order's entries and a
@@ -166,6 +192,15 @@ struct LiveBench: AsyncParsableCommand {
         try await log.flush()
         times.sort()
         print("log alone: an append of the same 6 entries, 2000 appends: p50 \(Double(times[1_000]) / 1_000) µs, p99 \(Double(times[1_980]) / 1_000) µs")
+    }
+}
+
+/// A bot that does nothing but note how long after the bar's arrival its turn came.
+actor NoOpBot {
+    private(set) var latencies: [Int64] = []
+
+    func onBar(arrived: ContinuousClock.Instant) {
+        latencies.append((ContinuousClock.now - arrived).inNanoseconds)
     }
 }
 
