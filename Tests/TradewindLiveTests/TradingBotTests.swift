@@ -172,6 +172,16 @@ import TradewindTesting
         let canceled = try venue.cancelNow(clientOrderID: "d", instrument: Self.walk)
         #expect(canceled.map(\.kind) == [.accepted(venueOrderID: "P4"), .canceled])
         #expect(try await venue.position(instrument: Self.walk) == Quantity("4"))
+
+        // A refusal loses no earlier answer: a refused place comes back as a rejection after
+        // them; a cancel of an order the venue never had is refused before anything is matched.
+        venue.handOver(request("e", .buy, "1"))
+        let placed = try venue.placeNow(request("a", .buy, "1"))
+        #expect(placed.map(\.clientOrderID) == ["e", "a"] && placed.first?.kind == .accepted(venueOrderID: "P5"))
+        guard case .rejected = placed.last?.kind else { Issue.record("the duplicate place was not rejected: \(placed)"); return }
+        venue.handOver(request("f", .buy, "1"))
+        #expect(throws: VenueError.self) { try venue.cancelNow(clientOrderID: "nobody", instrument: Self.walk) }
+        #expect(venue.matchHandedOver().map(\.kind) == [.accepted(venueOrderID: "P6")], "still handed over, matched once asked")
     }
 
     @Test func entriesOnlyInTheWriteAheadLogWhenTheProcessDiesAreReplayedAndTheRestartedBotResumesFromThem() async throws {

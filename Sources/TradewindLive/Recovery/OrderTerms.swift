@@ -21,24 +21,44 @@ public struct OrderTerms: Codable, Sendable, Equatable {
 
     public init(_ order: Order) {
         id = order.id.value
+        type = Self.name(of: order.type)
         switch order.type {
-        case .market: type = "market"
-        case .limit(let limit): (type, price) = ("limit", limit.description)
-        case .stop(let stop): (type, trigger) = ("stop", stop.description)
-        case .stopLimit(let stop, let limit): (type, trigger, price) = ("stop-limit", stop.description, limit.description)
-        case .marketIfTouched(let touch): (type, trigger) = ("market-if-touched", touch.description)
-        case .trailingStop(.price(let distance)): (type, trailing) = ("trailing-price", distance.description)
-        case .trailingStop(.fraction(let rate)): (type, trailing) = ("trailing-fraction", rate.description)
+        case .market, .trailingStop: break
+        case .limit(let limit): price = limit.description
+        case .stop(let stop), .marketIfTouched(let stop): trigger = stop.description
+        case .stopLimit(let stop, let limit): (trigger, price) = (stop.description, limit.description)
         }
-        switch order.timeInForce {
-        case .gtc: timeInForce = "gtc"
-        case .ioc: timeInForce = "ioc"
-        case .fok: timeInForce = "fok"
-        case .day: timeInForce = "day"
-        case .gtd(let time): (timeInForce, expiry) = ("gtd", time.nanosecondsSinceEpoch)
+        switch order.type {
+        case .trailingStop(.price(let distance)): trailing = distance.description
+        case .trailingStop(.fraction(let rate)): trailing = rate.description
+        default: break
         }
+        timeInForce = Self.name(of: order.timeInForce)
+        if case .gtd(let time) = order.timeInForce { expiry = time.nanosecondsSinceEpoch }
         reduceOnly = order.reduceOnly
         postOnly = order.postOnly
+    }
+
+    static func name(of type: OrderType) -> String {
+        switch type {
+        case .market: "market"
+        case .limit: "limit"
+        case .stop: "stop"
+        case .stopLimit: "stop-limit"
+        case .marketIfTouched: "market-if-touched"
+        case .trailingStop(.price): "trailing-price"
+        case .trailingStop(.fraction): "trailing-fraction"
+        }
+    }
+
+    static func name(of timeInForce: TimeInForce) -> String {
+        switch timeInForce {
+        case .gtc: "gtc"
+        case .ioc: "ioc"
+        case .fok: "fok"
+        case .day: "day"
+        case .gtd: "gtd"
+        }
     }
 
     public init(payload: String) throws {
@@ -61,14 +81,7 @@ public struct OrderTerms: Codable, Sendable, Equatable {
         default: break
         }
         json.bool("reduceOnly", order.reduceOnly)
-        let timeInForce = switch order.timeInForce {
-        case .gtc: "gtc"
-        case .ioc: "ioc"
-        case .fok: "fok"
-        case .day: "day"
-        case .gtd: "gtd"
-        }
-        json.string("timeInForce", timeInForce)
+        json.string("timeInForce", name(of: order.timeInForce))
         switch order.type {
         case .trailingStop(.price(let distance)): json.decimal("trailing", distance)
         case .trailingStop(.fraction(let rate)): json.decimal("trailing", rate)
@@ -78,32 +91,8 @@ public struct OrderTerms: Codable, Sendable, Equatable {
         case .stop(let trigger), .stopLimit(let trigger, _), .marketIfTouched(let trigger): json.decimal("trigger", trigger)
         default: break
         }
-        let type = switch order.type {
-        case .market: "market"
-        case .limit: "limit"
-        case .stop: "stop"
-        case .stopLimit: "stop-limit"
-        case .marketIfTouched: "market-if-touched"
-        case .trailingStop(.price): "trailing-price"
-        case .trailingStop(.fraction): "trailing-fraction"
-        }
-        json.string("type", type)
+        json.string("type", name(of: order.type))
         return (kind, json.finish())
-    }
-
-    /// The `Codable` form, written directly (``JournalJSON``): one is journaled per order.
-    var payload: String {
-        var json = JournalJSON()
-        json.integer("expiry", expiry)
-        json.string("id", id)
-        json.bool("postOnly", postOnly)
-        json.string("price", price)
-        json.bool("reduceOnly", reduceOnly)
-        json.string("timeInForce", timeInForce)
-        json.string("trailing", trailing)
-        json.string("trigger", trigger)
-        json.string("type", type)
-        return json.finish()
     }
 
     /// The request these terms describe, for an intent's instrument, side and quantity.

@@ -30,6 +30,9 @@ public final class PaperVenue: InProcessVenue {
         var holdings: [Quantity?]
         var otherHoldings: [InstrumentID: Quantity] = [:]
         let instrumentIDs: [InstrumentID]
+        var venueSequence = 0
+        /// Orders handed over (``handOver(_:)``) and not yet matched.
+        var inbox: [VenueOrderRequest] = []
 
         init(venue: SimulatedVenue, instruments: [Instrument]) {
             self.venue = venue
@@ -44,9 +47,6 @@ public final class PaperVenue: InProcessVenue {
         mutating func setHolding(_ id: InstrumentID, _ quantity: Quantity) {
             if let index = instrumentIDs.firstIndex(of: id) { holdings[index] = quantity } else { otherHoldings[id] = quantity }
         }
-        var venueSequence = 0
-        /// Orders handed over (``handOver(_:)``) and not yet matched.
-        var inbox: [VenueOrderRequest] = []
     }
 
     public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
@@ -68,7 +68,13 @@ public final class PaperVenue: InProcessVenue {
     public func placeNow(_ request: VenueOrderRequest) throws(VenueError) -> [VenueUpdate] {
         try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
             let earlier = Self.matchInbox(&book)
-            return earlier + (try Self.place(request, &book))
+            do throws(VenueError) {
+                return earlier + (try Self.place(request, &book))
+            } catch {
+                // The answers to orders handed over earlier are not lost with the refusal.
+                if earlier.isEmpty { throw error }
+                return earlier + [VenueUpdate(clientOrderID: request.clientOrderID, kind: .rejected(reason: error.description), time: book.now)]
+            }
         }
     }
 
@@ -120,12 +126,13 @@ public final class PaperVenue: InProcessVenue {
 
     public func cancelNow(clientOrderID: String, instrument: Instrument) throws(VenueError) -> [VenueUpdate] {
         try book.withLock { (book: inout Book) throws(VenueError) -> [VenueUpdate] in
-            let earlier = Self.matchInbox(&book)
-            guard let known = book.orders[clientOrderID] else {
-                if earlier.isEmpty { throw .rejected("unknown order \(clientOrderID)") }
-                return earlier
+            // Refused before anything is matched, so no earlier answer is lost with the refusal.
+            guard book.orders[clientOrderID] != nil || book.inbox.contains(where: { $0.clientOrderID == clientOrderID }) else {
+                throw .rejected("unknown order \(clientOrderID)")
             }
-            guard !known.status.isTerminal else { return earlier }
+            let earlier = Self.matchInbox(&book)
+            // Absent now only if the venue refused it when it was matched (`earlier` says so).
+            guard let known = book.orders[clientOrderID], !known.status.isTerminal else { return earlier }
             var reports: [ExecutionReport] = []
             book.venue.cancel(ClientOrderID(clientOrderID), now: book.now, reports: &reports)
             return earlier + Self.translate(reports, &book)

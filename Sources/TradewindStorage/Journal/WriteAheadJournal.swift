@@ -693,11 +693,11 @@ public final class WriteAheadJournal: LayeredBotJournal {
     }
 }
 
-/// Encodes records into one reusable buffer (one copy into the log per append).
 extension Collection<BotEventBatch> {
     fileprivate var eventCount: Int { reduce(0) { $0 + $1.events.count } }
 }
 
+/// Encodes records into one reusable buffer (one copy into the log per append).
 struct LogRecordEncoder {
     private(set) var bytes: [UInt8] = []
 
