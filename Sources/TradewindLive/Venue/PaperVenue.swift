@@ -176,35 +176,37 @@ public final class PaperVenue: InProcessVenue {
     private static func translate(_ reports: [ExecutionReport], _ book: inout Book) -> [VenueUpdate] {
         reports.compactMap { report -> VenueUpdate? in
             let id = report.orderID.value
-            guard var order = book.orders[id] else { return nil }
-            let update: VenueUpdate
+            // One lookup; the order is then changed in place (no copy of it, no second hash).
+            guard let slot = book.orders.index(forKey: id) else { return nil }
             switch report.event {
             case .accept(let time):
-                order.status = .accepted
-                update = VenueUpdate(clientOrderID: id, kind: .accepted(venueOrderID: order.venueOrderID), time: time)
+                book.orders.values[slot].status = .accepted
+                return VenueUpdate(clientOrderID: id, kind: .accepted(venueOrderID: book.orders.values[slot].venueOrderID), time: time)
             case .fill(let fill):
-                order.filledQuantity = order.filledQuantity + fill.quantity
-                order.status = order.filledQuantity >= order.quantity ? .filled : .partiallyFilled
-                let venueFill = Reconciliation.VenueFill(tradeID: "\(id):\(fill.tradeID)", clientOrderID: id, quantity: fill.quantity,
+                let filled = book.orders.values[slot].filledQuantity + fill.quantity
+                book.orders.values[slot].filledQuantity = filled
+                book.orders.values[slot].status = filled >= book.orders.values[slot].quantity ? .filled : .partiallyFilled
+                var tradeID = id
+                tradeID.append(":")
+                tradeID.append(fill.tradeID.value)
+                let venueFill = Reconciliation.VenueFill(tradeID: tradeID, clientOrderID: id, quantity: fill.quantity,
                                                          price: fill.price, fee: fill.fee, time: fill.timestamp)
                 book.fills.append(venueFill)
                 let signed = fill.side == .buy ? fill.quantity : -fill.quantity
                 book.setHolding(fill.instrumentID, (book.holding(fill.instrumentID) ?? .zero(precision: signed.precision)) + signed)
-                update = VenueUpdate(clientOrderID: id, kind: .fill(venueFill), time: fill.timestamp)
+                return VenueUpdate(clientOrderID: id, kind: .fill(venueFill), time: fill.timestamp)
             case .cancel(let time):
-                order.status = .canceled
-                update = VenueUpdate(clientOrderID: id, kind: .canceled, time: time)
+                book.orders.values[slot].status = .canceled
+                return VenueUpdate(clientOrderID: id, kind: .canceled, time: time)
             case .expire(let time):
-                order.status = .expired
-                update = VenueUpdate(clientOrderID: id, kind: .expired, time: time)
+                book.orders.values[slot].status = .expired
+                return VenueUpdate(clientOrderID: id, kind: .expired, time: time)
             case .reject(let reason, let time):
-                order.status = .rejected
-                update = VenueUpdate(clientOrderID: id, kind: .rejected(reason: reason), time: time)
+                book.orders.values[slot].status = .rejected
+                return VenueUpdate(clientOrderID: id, kind: .rejected(reason: reason), time: time)
             default:
                 return nil
             }
-            book.orders[id] = order
-            return update
         }
     }
 }
