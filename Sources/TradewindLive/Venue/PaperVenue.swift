@@ -25,33 +25,31 @@ public final class PaperVenue: InProcessVenue {
         var now: Timestamp = .epoch
         var orders: [String: Reconciliation.VenueOrder] = [:]
         var fills: [Reconciliation.VenueFill] = []
-        /// Holdings by the index of the instrument in ``PaperVenue/instruments`` (a fill's
+        /// Holdings by the index of the instrument in the simulated venue's instruments (a fill's
         /// update is an array write, not two string hashes); others the journal carried over.
         var holdings: [Quantity?]
         var otherHoldings: [InstrumentID: Quantity] = [:]
-        let instrumentIDs: [InstrumentID]
         var venueSequence = 0
         /// Orders handed over (``handOver(_:)``) and not yet matched.
         var inbox: [VenueOrderRequest] = []
 
-        init(venue: SimulatedVenue, instruments: [Instrument]) {
+        init(venue: SimulatedVenue) {
             self.venue = venue
-            instrumentIDs = instruments.map(\.id)
-            holdings = Array(repeating: nil, count: instruments.count)
+            holdings = Array(repeating: nil, count: venue.instruments.count)
         }
 
         func holding(_ id: InstrumentID) -> Quantity? {
-            if let index = instrumentIDs.firstIndex(of: id) { holdings[index] } else { otherHoldings[id] }
+            if let index = venue.instruments.firstIndex(where: { $0.id == id }) { holdings[index] } else { otherHoldings[id] }
         }
 
         mutating func setHolding(_ id: InstrumentID, _ quantity: Quantity) {
-            if let index = instrumentIDs.firstIndex(of: id) { holdings[index] = quantity } else { otherHoldings[id] = quantity }
+            if let index = venue.instruments.firstIndex(where: { $0.id == id }) { holdings[index] = quantity } else { otherHoldings[id] = quantity }
         }
     }
 
     public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
         self.instruments = instruments
-        book = Mutex(Book(venue: SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel), instruments: instruments))
+        book = Mutex(Book(venue: SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel)))
         (updates, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
