@@ -79,15 +79,17 @@ struct LiveBench: AsyncParsableCommand {
             let bot = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
                                  adapter: PaperVenue(instruments: [instrument], fees: definition.fees),
                                  feed: ReplayFeed(series: [instrument.id: series], warmup: 30), journal: journal,
-                                 logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+                                 logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                 // Every order's latency kept: at most one order per bar and side.
+                                 latencySamples: 2 * bars + 16)
             try await bot.prepare()
             running.append(bot)
         }
-        let live = Array(series.dropFirst(30))
+        let live = series.dropFirst(30)  // a slice: the bench holds the bars once
         if withFloor {
             // The same fan-out to actors that only note the time: what scheduling alone costs here.
             let nulls = (0..<bots).map { _ in NoOpBot() }
-            _ = try await fanOut(live, to: nulls, onBar: { try await $0.onBar(arrived: $2) }, decide: { try await $0.onBar(arrived: $2) },
+            _ = try await fanOut(live, to: nulls, onBar: { await $0.onBar(arrived: $2) }, decide: { await $0.onBar(arrived: $2) },
                                  settle: { _ in })
             var floor: [Int64] = []
             for null in nulls { floor += await null.latencies }
@@ -99,8 +101,8 @@ struct LiveBench: AsyncParsableCommand {
                                        decide: { try await $0.decide($1, instrument: 0, arrived: $2) }, settle: { try await $0.settle() })
         var decision: [Int64] = [], toVenue: [Int64] = []
         for bot in running {
-            decision += await bot.tickToDecision
-            toVenue += await bot.tickToOrder
+            decision += await bot.tickToDecision.samples
+            toVenue += await bot.tickToOrder.samples
         }
         decision.sort()
         toVenue.sort()
@@ -136,7 +138,7 @@ struct LiveBench: AsyncParsableCommand {
     /// Hands every bar to all participants at once, as one feed fans out to a node's bots: a
     /// task per participant (`onBar`), or with `--pass N` N tasks, each taking its participants
     /// in turn (every one of a part `decide`s before any `settle`s); with `--pace`, on a schedule.
-    func fanOut<P: Sendable>(_ live: [Bar], to participants: [P],
+    func fanOut<P: Sendable>(_ live: ArraySlice<Bar>, to participants: [P],
                              onBar: @escaping @Sendable (P, Bar, ContinuousClock.Instant) async throws -> Void,
                              decide: @escaping @Sendable (P, Bar, ContinuousClock.Instant) async throws -> Void,
                              settle: @escaping @Sendable (P) async throws -> Void) async throws -> Duration {

@@ -62,6 +62,37 @@ import TradewindTesting
         await store.close()
     }
 
+    /// Past several of the engine's history trims (every 1,024 bars): every fill is still booked
+    /// and counted, the latencies kept are the newest, and a restart restores what the bot held.
+    @Test func aBotTradingPastItsHistoryTrimsBooksAndCountsEveryFill() async throws {
+        let store = try await Self.store()
+        let bars = RandomWalk(seed: 9).bars(count: 3_200)
+        let definition = BotDefinition(name: "long", strategy: "sma-cross", parameters: [("fast", "2"), ("slow", "5"), ("size", "3")],
+                                       instruments: [Self.walk], interval: .minutes(1), warmupBars: 10, startingCash: Money("100000"))
+        let bot = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
+                             adapter: PaperVenue(instruments: [Self.walk], fees: definition.fees),
+                             feed: ReplayFeed(series: [Self.walk.id: bars], warmup: 10), journal: store, latencySamples: 100)
+        try await bot.prepare()
+        for bar in bars[10...] { try await bot.onBar(bar, instrument: 0) }
+        let status = await bot.status
+        let record = try #require(try await store.bot(named: "long"))
+        let events = try await store.events(bot: record.id, after: nil).compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
+        let fills = events.filter { if case .fill = $0 { true } else { false } }
+        let intents = events.filter { if case .intent = $0 { true } else { false } }
+        #expect(fills.count > 500 && status.fills == fills.count)
+        #expect(status.bars == bars.count)
+        let latencies = await bot.tickToOrder
+        #expect(latencies.recorded == intents.count && latencies.samples.count == 100)
+
+        let restarted = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
+                                   adapter: PaperVenue(instruments: [Self.walk], fees: definition.fees),
+                                   feed: ReplayFeed(series: [Self.walk.id: bars], warmup: 10), journal: store)
+        try await restarted.prepare()
+        let after = await restarted.status
+        #expect(after.positions == status.positions && after.cash == status.cash && after.fills == status.fills)
+        await store.close()
+    }
+
     @Test func aDrawdownLimitHaltsTheBotAndTheHaltIsJournaled() async throws {
         let store = try await Self.store()
         let bars = RandomWalk(seed: 5).bars(count: 600)
@@ -184,6 +215,28 @@ import TradewindTesting
         #expect(venue.matchHandedOver().map(\.kind) == [.accepted(venueOrderID: "P6")], "still handed over, matched once asked")
     }
 
+    /// A bot trades for months: the paper venue forgets finished orders and fills once they are
+    /// older than its retention (bar time), and keeps every open order whatever its age.
+    @Test func thePaperVenueForgetsFinishedOrdersAndFillsAfterItsRetention() async throws {
+        let bars = RandomWalk(seed: 5).bars(count: 120)
+        let venue = PaperVenue(instruments: [Self.walk], fees: FeeModel(rate: Rate("0.001")), retention: .minutes(30))
+        func request(_ id: String, _ type: OrderType = .market) -> VenueOrderRequest {
+            VenueOrderRequest(clientOrderID: id, instrument: Self.walk, side: .buy, quantity: Quantity("1"), type: type, timeInForce: .gtc)
+        }
+        _ = venue.observeNow(bars[0], instrument: Self.walk)
+        _ = try venue.placeNow(request("early"))
+        _ = try venue.placeNow(request("resting", .limit(price: Price("0.01"))))
+        for bar in bars[1..<100] { _ = venue.observeNow(bar, instrument: Self.walk) }
+        _ = try venue.placeNow(request("late"))
+        for bar in bars[100...] { _ = venue.observeNow(bar, instrument: Self.walk) }
+
+        #expect(try await venue.order(clientOrderID: "early", instrument: Self.walk) == nil, "finished two hours ago")
+        #expect(try await venue.order(clientOrderID: "late", instrument: Self.walk)?.status == .filled)
+        #expect(try await venue.openOrders(instrument: Self.walk).map(\.clientOrderID) == ["resting"], "open orders are never forgotten")
+        #expect(try await venue.fills(instrument: Self.walk, since: .epoch).map(\.clientOrderID) == ["late"])
+        #expect(try await venue.position(instrument: Self.walk) == Quantity("2"), "holdings count every fill")
+    }
+
     @Test func entriesOnlyInTheWriteAheadLogWhenTheProcessDiesAreReplayedAndTheRestartedBotResumesFromThem() async throws {
         let store = try await Self.store()
         let directory = NSTemporaryDirectory() + "tradewind-bot-logs-\(UUID().uuidString)"
@@ -209,7 +262,7 @@ import TradewindTesting
         #expect(!FileManager.default.fileExists(atPath: firstJournal.path), "the left log was replayed and removed")
         let ids = try await Self.resumeWalker(after: before, journal: secondJournal, bars: bars)
         // Every order the first process handed to the venue is in the journal.
-        #expect(ids.filter { $0.hasPrefix("walker-1-") }.count == (await first.tickToOrder).count)
+        #expect(ids.filter { $0.hasPrefix("walker-1-") }.count == (await first.tickToOrder).recorded)
         #expect(ids.contains { $0.hasPrefix("walker-2-") })
         await secondJournal.close()
         await store.close()

@@ -42,16 +42,16 @@ public actor TradingBot<S: Strategy> {
     private var botID: Int64 = 0
     private var incarnation = 0
     private var ids = ClientOrderIDs(bot: "bot", incarnation: 1)
-    /// Trade ids already booked, per client order id: a fill reported twice is booked once.
-    private var bookedTrades: Set<String> = []
     private var lastBarOpen: [Timestamp?] = []
     private var riskEventsJournaled = 0
     private var phase: BotStatus.Phase = .starting
     private var lastError: String?
     /// Nanoseconds from a bar's arrival to its order being handed to the adapter (journal write included).
-    public private(set) var tickToOrder: [Int64] = []
+    public private(set) var tickToOrder: LatencyWindow
     /// Nanoseconds from a bar's arrival to the strategy's order leaving the risk engine (before the journal).
-    public private(set) var tickToDecision: [Int64] = []
+    public private(set) var tickToDecision: LatencyWindow
+    /// Bars since the engine last let go of its finished history (``trimHistory()``).
+    private var barsSinceTrim = 0
     private var inputs: AsyncStream<Input>.Continuation?
     private let ordersSent: Counter, fillsBooked: Counter, rejections: Counter, riskState: Gauge, equity: Gauge
     /// Live bars not yet in the journal: they go with the next entry the bot writes, every
@@ -66,6 +66,11 @@ public actor TradingBot<S: Strategy> {
     private var pendingSince: ContinuousClock.Instant?
     static var barsPerWrite: Int { 64 }
     static var barWriteDelay: Duration { .milliseconds(250) }
+    /// How often the engine's finished orders, fills and old equity points are dropped, and how
+    /// many equity points it keeps: a live bot's engine holds what its decisions need, not its
+    /// whole history (the journal has that).
+    static var barsPerTrim: Int { 1_024 }
+    static var equityPointsKept: Int { 1_024 }
 
     enum Input: Sendable {
         case bar(Int, Bar, ContinuousClock.Instant)
@@ -76,8 +81,10 @@ public actor TradingBot<S: Strategy> {
     }
 
     public init(definition: BotDefinition, strategy: S, adapter: any VenueAdapter, feed: any MarketFeed, journal: any BotJournal,
-                notices: (any NoticeSink)? = nil, logger: Logger = Logger(label: "tradewind.bot")) {
+                notices: (any NoticeSink)? = nil, logger: Logger = Logger(label: "tradewind.bot"), latencySamples: Int = 1_000) {
         self.definition = definition
+        tickToOrder = LatencyWindow(capacity: latencySamples)
+        tickToDecision = LatencyWindow(capacity: latencySamples)
         self.notices = notices
         self.strategy = strategy
         self.adapter = adapter
@@ -248,6 +255,11 @@ public actor TradingBot<S: Strategy> {
         }
         // After the bar's answers are booked; not on the way to the bar's orders.
         equity.record(inEngine { $0.portfolio.equity.doubleValue } ?? 0)
+        barsSinceTrim += 1
+        if barsSinceTrim >= Self.barsPerTrim {
+            barsSinceTrim = 0
+            _ = inEngine { $0.discardHistory(keepingEquityPoints: Self.equityPointsKept) }
+        }
         if pendingBars.count >= Self.barsPerWrite || (pendingSince.map { ContinuousClock.now - $0 >= Self.barWriteDelay } ?? false) {
             try await writeJournal([])
         }
@@ -283,14 +295,12 @@ public actor TradingBot<S: Strategy> {
         BotStatus(name: definition.name, phase: phase, tradingState: engine?.risk?.state ?? .active, equity: engine?.portfolio.equity ?? definition.startingCash,
                   cash: engine?.portfolio.account.cash ?? definition.startingCash,
                   positions: Dictionary(uniqueKeysWithValues: (engine?.portfolio.positions ?? []).map { ($0.instrumentID, $0.quantity) }),
-                  openOrders: engine?.openOrders.count ?? 0, fills: engine?.fills.count ?? 0, bars: engine?.barCount ?? 0,
+                  openOrders: engine?.openOrders.count ?? 0, fills: engine?.fillCount ?? 0, bars: engine?.barCount ?? 0,
                   incarnation: incarnation, lastError: lastError)
     }
 
     public var recentLatencyP99Milliseconds: Double? {
-        guard !tickToOrder.isEmpty else { return nil }
-        let recent = tickToOrder.suffix(1_000).sorted()
-        return Double(recent[min(recent.count - 1, Int((Double(recent.count) * 0.99).rounded(.up)) - 1)]) / 1e6
+        tickToOrder.quantile(0.99).map { Double($0) / 1e6 }
     }
 
     // MARK: - Orders out
@@ -313,7 +323,7 @@ public actor TradingBot<S: Strategy> {
 
     private func send(_ order: Order, arrived: ContinuousClock.Instant) async throws {
         guard let instrument = definition.instruments.first(where: { $0.id == order.instrumentID }) else { return }
-        tickToDecision.append(Self.nanoseconds(since: arrived))
+        tickToDecision.record(Self.nanoseconds(since: arrived))
         let id = order.id.value
         let intent = JournalEvent.intent(clientOrderID: id, instrument: order.instrumentID, side: order.side, quantity: order.quantity)
         try await writeJournal([(intent.kind, intent.payload), OrderTerms.row(for: order, id: id)])
@@ -323,7 +333,7 @@ public actor TradingBot<S: Strategy> {
         // An in-process venue matches it in ``settle()``, once the other bots sharing this bar
         // have handed theirs over.
         inProcess?.handOver(request)
-        tickToOrder.append(Self.nanoseconds(since: arrived))
+        tickToOrder.record(Self.nanoseconds(since: arrived))
         guard inProcess == nil else {
             handedOver = true
             return
@@ -372,6 +382,8 @@ public actor TradingBot<S: Strategy> {
         // Orders as this batch leaves them (the engine sees the batch only at the end).
         var batchStatus: [ClientOrderID: OrderStatus] = [:]
         var batchFilled: [ClientOrderID: Quantity] = [:]
+        // A fill reported twice is booked once: trade ids the engine's order has, and this batch's.
+        var batchTrades: Set<String> = []
         let now = now
         for update in updates {
             let id = ClientOrderID(update.clientOrderID)
@@ -391,8 +403,8 @@ public actor TradingBot<S: Strategy> {
                 entries.append(.accepted(clientOrderID: update.clientOrderID, venueOrderID: venueOrderID))
                 acceptIfNeeded()
             case .fill(let fill):
-                guard !bookedTrades.contains(fill.tradeID), !status.isTerminal || status == .pendingCancel else { continue }
-                bookedTrades.insert(fill.tradeID)
+                guard !status.isTerminal || status == .pendingCancel, !order.tradeIDs.contains(TradeID(fill.tradeID)),
+                      batchTrades.insert(fill.tradeID).inserted else { continue }
                 entries.append(.fill(clientOrderID: fill.clientOrderID, tradeID: fill.tradeID, quantity: fill.quantity, price: fill.price,
                                      fee: fill.fee, time: fill.time))
                 acceptIfNeeded()
@@ -531,7 +543,6 @@ public actor TradingBot<S: Strategy> {
             default: break
             }
         }
-        bookedTrades = seen
         for open in JournalEvent.replay(journalEvents).open {
             // Rebuilt as sent (journals from before terms were recorded: as a market order).
             let request = try terms[open.clientOrderID]?.request(instrument: open.instrument, side: open.side, quantity: open.quantity)

@@ -11,8 +11,15 @@ import TradewindEngine
 /// (reconciliation records them as never having reached the venue) and its holdings start from
 /// the journal's positions (``resume(journalPositions:)``). Being in process, it is also an
 /// ``InProcessVenue``: the bot matches, places and cancels on its own executor, without a hop.
+///
+/// A finished order and its fills are kept for ``retention`` of venue time (bar time) for
+/// queries, then forgotten, so a bot that trades for months holds a day of its history, not all
+/// of it (the journal has all of it). Like Binance, which refuses a client order id only while
+/// another order with it is open, the venue then no longer knows the id.
 public final class PaperVenue: InProcessVenue {
     public let name = "paper"
+    /// How long a finished order and its fills stay queryable.
+    public let retention: TimeSpan
     public let updates: AsyncStream<VenueUpdate>
     private let continuation: AsyncStream<VenueUpdate>.Continuation
     private let instruments: [Instrument]
@@ -32,6 +39,10 @@ public final class PaperVenue: InProcessVenue {
         var venueSequence = 0
         /// Orders handed over (``handOver(_:)``) and not yet matched.
         var inbox: [VenueOrderRequest] = []
+        /// Finished orders' ids with the venue time they finished, oldest first.
+        var finished: [(time: Timestamp, clientOrderID: String)] = []
+        /// When ``forget(before:_:)`` next runs: a few times per retention period, not per bar.
+        var nextForget: Timestamp?
 
         init(venue: SimulatedVenue) {
             self.venue = venue
@@ -47,8 +58,9 @@ public final class PaperVenue: InProcessVenue {
         }
     }
 
-    public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard) {
+    public init(instruments: [Instrument], fees: FeeModel, fillModel: FillModel = .standard, retention: TimeSpan = .days(1)) {
         self.instruments = instruments
+        self.retention = retention
         book = Mutex(Book(venue: SimulatedVenue(instruments: instruments, fees: fees, fillModel: fillModel)))
         (updates, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
@@ -163,8 +175,20 @@ public final class PaperVenue: InProcessVenue {
             book.now = max(book.now, bar.closeTime)
             var reports: [ExecutionReport] = []
             book.venue.onBar(BarEvent(instrument: index, bar: bar), reports: &reports)
+            if book.now >= book.nextForget ?? book.now {
+                Self.forget(before: book.now + TimeSpan(nanoseconds: -retention.nanoseconds), &book)
+                book.nextForget = book.now + TimeSpan(nanoseconds: max(1, retention.nanoseconds / 8))
+            }
             return reports.isEmpty ? earlier : earlier + Self.translate(reports, &book)
         }
+    }
+
+    /// Drops the orders that finished before `cutoff` and the fills before it.
+    private static func forget(before cutoff: Timestamp, _ book: inout Book) {
+        let orders = book.finished.prefix { $0.time < cutoff }
+        for entry in orders { book.orders[entry.clientOrderID] = nil }
+        book.finished.removeFirst(orders.count)
+        book.fills.removeFirst(book.fills.prefix { $0.time < cutoff }.count)
     }
 
     public func close() async { continuation.finish() }
@@ -184,6 +208,7 @@ public final class PaperVenue: InProcessVenue {
                 let filled = book.orders.values[slot].filledQuantity + fill.quantity
                 book.orders.values[slot].filledQuantity = filled
                 book.orders.values[slot].status = filled >= book.orders.values[slot].quantity ? .filled : .partiallyFilled
+                if book.orders.values[slot].status == .filled { book.finished.append((book.now, id)) }
                 var tradeID = id
                 tradeID.append(":")
                 tradeID.append(fill.tradeID.value)
@@ -195,12 +220,15 @@ public final class PaperVenue: InProcessVenue {
                 return VenueUpdate(clientOrderID: id, kind: .fill(venueFill), time: fill.timestamp)
             case .cancel(let time):
                 book.orders.values[slot].status = .canceled
+                book.finished.append((book.now, id))
                 return VenueUpdate(clientOrderID: id, kind: .canceled, time: time)
             case .expire(let time):
                 book.orders.values[slot].status = .expired
+                book.finished.append((book.now, id))
                 return VenueUpdate(clientOrderID: id, kind: .expired, time: time)
             case .reject(let reason, let time):
                 book.orders.values[slot].status = .rejected
+                book.finished.append((book.now, id))
                 return VenueUpdate(clientOrderID: id, kind: .rejected(reason: reason), time: time)
             default:
                 return nil
