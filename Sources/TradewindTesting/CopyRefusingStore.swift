@@ -17,6 +17,9 @@ public final class CopyRefusingStore: CheckpointedJournal, LayeredBotJournal {
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
         try await base.events(bot: bot, after: sequence)
     }
+    public func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord] {
+        try await base.events(bot: bot, after: sequence, excluding: kinds)
+    }
     public func checkpoint(log: String) async throws(StorageError) -> Int64? { try await base.checkpoint(log: log) }
 
     public func append(_ batch: [BotEventBatch], checkpoint log: String, position: Int64) async throws(StorageError) {

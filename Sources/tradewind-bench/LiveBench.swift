@@ -43,6 +43,9 @@ struct LiveBench: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("First fan the same bars out to no-op actors that only note the time: the machine's and the runtime's floor.",
                              discussion: "The p99 of bar in → a no-op actor's turn, in the same minute as the bots' figures."))
     var withFloor = false
+    @Flag(help: ArgumentHelp("Afterwards, restart the first bot on the same journal and time its recovery.",
+                             discussion: "What a restart costs after the run's bars and orders: reading the journal, reconciling, rebuilding the engine, warming up."))
+    var restart = false
 
     func run() async throws {
         let path = NSTemporaryDirectory() + "tradewind-live-bench-\(UUID().uuidString).db"
@@ -67,6 +70,7 @@ struct LiveBench: AsyncParsableCommand {
         let instrument = try Instrument(id: InstrumentID(symbol: "WALK", venue: "PAPER"), pricePrecision: 2, sizePrecision: 0)
         let series = RandomWalk(seed: 11).bars(count: bars + 30)
         var running: [TradingBot<SMACross>] = []
+        var definitions: [BotDefinition] = []
         for index in 0..<bots {
             // Mixed: up to 50 different SMA pairs (fast 2…6, slow 3…12 above it), so the bots trade
             // on different bars, as a node's different bots do.
@@ -84,6 +88,7 @@ struct LiveBench: AsyncParsableCommand {
                                  latencySamples: 2 * bars + 16)
             try await bot.prepare()
             running.append(bot)
+            definitions.append(definition)
         }
         let live = series.dropFirst(30)  // a slice: the bench holds the bars once
         if withFloor {
@@ -108,6 +113,20 @@ struct LiveBench: AsyncParsableCommand {
         toVenue.sort()
         let percentile = Self.percentile
         let seconds = elapsed.inSeconds
+        if restart, let definition = definitions.first {
+            // A new incarnation of the first bot, as after the process ended.
+            let again = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
+                                   adapter: PaperVenue(instruments: [instrument], fees: definition.fees),
+                                   feed: ReplayFeed(series: [instrument.id: series], warmup: 30), journal: journal,
+                                   logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+            try await (journal as? WriteAheadJournal)?.flush()
+            let started = ContinuousClock.now
+            try await again.prepare()
+            let took = ContinuousClock.now - started
+            let status = await again.status
+            print("restart: \(definition.name) recovered (\(status.fills) fills, \(status.openOrders) open orders) in "
+                  + String(format: "%.1f ms", took.inSeconds * 1_000))
+        }
         if let log = journal as? WriteAheadJournal {
             let lastBar = ContinuousClock.now
             try await log.flush()

@@ -97,4 +97,42 @@ struct JournalJSONTests {
             }
         }
     }
+
+    /// The reader that restarts use agrees with `JSONDecoder` wherever it answers, and answers
+    /// for everything the journal writes.
+    @Test("payloads read back without JSONDecoder are JSONDecoder's reading")
+    func readBack() throws {
+        func decoded(_ text: String) throws -> String { try Self.encoded(try JSONDecoder().decode(JournalEvent.Payload.self, from: Data(text.utf8))) }
+        for text in Self.awkward {
+            let events: [JournalEvent] = [
+                .intent(clientOrderID: text, instrument: InstrumentID(symbol: "X" + text, venue: "PAPER"), side: .sell, quantity: Quantity("0.001")),
+                .accepted(clientOrderID: "bot-1", venueOrderID: text),
+                .fill(clientOrderID: text, tradeID: text + "-t", quantity: Quantity("2"), price: Price("-101.25"), fee: Money("0.000001"),
+                      time: Timestamp(nanosecondsSinceEpoch: Int64.min + 1)),
+                .finished(clientOrderID: text, status: .canceled, reason: text),
+            ]
+            for event in events {
+                let read = try #require(JournalEvent.Payload(journalText: event.payload), "the journal's own text is read: \(event)")
+                #expect(try Self.encoded(read) == decoded(event.payload))
+            }
+        }
+        // Other writers' spellings of the same values: spaces, escaped letters, a surrogate pair.
+        let spelled = #" { "id" : "b\u00e9-\ud83d\ude80\/1" ,"time":-0, "reason":null,"status" :"filled"}"#
+        let read = try #require(JournalEvent.Payload(journalText: spelled))
+        #expect(read.id == "bé-🚀/1" && read.time == 0 && read.reason == nil)
+        #expect(try Self.encoded(read) == decoded(spelled))
+        let terms = try #require(OrderTerms(journalText: #"{"id":"a","postOnly":false,"reduceOnly":true,"timeInForce":"gtd","expiry":12,"type":"market"}"#))
+        #expect(terms.reduceOnly && !terms.postOnly && terms.expiry == 12 && terms.price == nil)
+
+        // Anything else is left to JSONDecoder, whose reading (or error) stands.
+        let leftAlone = [
+            #"{"id":"a","time":1.5}"#, #"{"id":"a","time":1e3}"#, #"{"id":"a","time":01}"#, #"{"id":"a","x":{"y":1}}"#,
+            #"{"id":"a","x":[1]}"#, #"{"id":"a","id":"b"}"#, #"{"id":"a""#, #"{"id":"a"} x"#, #"{"id":"\ud83d"}"#,
+            #"{"id":"\x"}"#, "{\"id\":\"a\u{1}\"}", #"{"id":"a","time":99999999999999999999}"#, #"{"id":7}"#, #"{"time":1}"#, "",
+        ]
+        for text in leftAlone { #expect(JournalEvent.Payload(journalText: text) == nil, "\(text)") }
+        #expect(throws: JournalError.self) { try JournalEvent(kind: "order.accepted", payload: #"{"id":"a","venueOrderID":"#) }
+        #expect(try JournalEvent(kind: "order.accepted", payload: #"{"id":"a","extra":{"n":[1,2]},"venueOrderID":"v"}"#)
+                == .accepted(clientOrderID: "a", venueOrderID: "v"), "JSONDecoder reads what the reader leaves")
+    }
 }

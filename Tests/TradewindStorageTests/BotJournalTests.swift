@@ -24,6 +24,12 @@ struct BotJournalTests {
             #expect(all.map(\.sequence) == first + second)
             #expect(try await store.events(bot: bot.id, after: first[1]).map(\.kind) == ["fill"])
             #expect(try await store.events(bot: other.id, after: nil).map(\.payload) == ["running"])
+            // A restart reads its orders without the bars: left out by the store, in order, after a sequence too.
+            let bars = try await store.append(bot: bot.id, events: [("market.bar", "{}"), ("order.finished", "{\"id\":\"b1-1\"}"), ("market.bar", "{}")],
+                                              at: Self.t0 + .seconds(1))
+            #expect(try await store.events(bot: bot.id, after: nil, excluding: ["market.bar"]).map(\.sequence) == first + second + [bars[1]])
+            #expect(try await store.events(bot: bot.id, after: first[1], excluding: ["market.bar", "fill"]).map(\.kind) == ["order.finished"])
+            #expect(try await store.events(bot: bot.id, after: nil, excluding: []).count == 6)
             try await store.setBotState(bot.id, state: "running", now: Self.t0 + .seconds(2))
             #expect(try await store.bot(named: "paper-1")?.state == "running")
             await #expect(throws: StorageError.self) { try await store.setBotState(999_999, state: "running", now: Self.t0) }
@@ -32,7 +38,7 @@ struct BotJournalTests {
 
             // What was appended is there for a new process: reopen the store and read it back.
             let reopened = try await openStore(url)
-            #expect(try await reopened.events(bot: bot.id, after: nil).count == 3)
+            #expect(try await reopened.events(bot: bot.id, after: nil).count == 6)
             await reopened.close()
         }
     }

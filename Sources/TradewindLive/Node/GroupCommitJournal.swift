@@ -54,4 +54,8 @@ public actor GroupCommitJournal: LayeredBotJournal {
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
         try await underlying.events(bot: bot, after: sequence)
     }
+
+    public func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord] {
+        try await underlying.events(bot: bot, after: sequence, excluding: kinds)
+    }
 }

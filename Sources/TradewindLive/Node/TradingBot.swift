@@ -134,7 +134,12 @@ public actor TradingBot<S: Strategy> {
             try await journal.createBot(name: definition.name, definition: "strategy=\(definition.strategy)", owner: "node", now: WallClock.now())
         }
         botID = record.id
-        var events = try await journal.events(bot: botID, after: nil)
+        // Orders, fills and the bot's own records; not the bars (one per bar, a record for
+        // `tradewind divergence`), which would make a restart slower with every month run.
+        let leftOut = [MarketBarRecord.kind]
+        var events = try await journal.events(bot: botID, after: nil, excluding: leftOut)
+        // Decoded once for the reconciliation and the engine's rebuild.
+        var decoded = try Self.decode(events)
         incarnation = events.filter { $0.kind == "bot.started" }.count + 1
         ids = ClientOrderIDs(bot: definition.name, incarnation: incarnation)
         let snapshot = String(decoding: try JSONEncoder.sorted.encode(BotSnapshot(definition)), as: UTF8.self)
@@ -152,9 +157,12 @@ public actor TradingBot<S: Strategy> {
             _ = try await journal.append(bot: botID, events: [("bot.baseline", Self.payload(values))], at: WallClock.now())
             baseline = try values.mapValues { try Quantity(parsing: $0) }.reduce(into: [:]) { $0[Self.instrumentID($1.key)] = $1.value }
         }
-        try await reconcile(events: events, baseline: baseline ?? [:])
-        events = try await journal.events(bot: botID, after: nil)
-        try restoreEngine(from: events)
+        try await reconcile(decoded, baseline: baseline ?? [:])
+        // What the start and the reconciliation added.
+        let added = try await journal.events(bot: botID, after: events.last?.sequence, excluding: leftOut)
+        events += added
+        decoded += try Self.decode(added)
+        try restoreEngine(from: events, decoded: decoded.map(\.event))
 
         phase = .warmingUp
         outbox.warmingUp = true
@@ -478,17 +486,21 @@ public actor TradingBot<S: Strategy> {
 
     // MARK: - Recovery
 
-    private func reconcile(events: [BotEventRecord], baseline: [InstrumentID: Quantity]) async throws {
-        let journalEvents = try events.compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
-        let state = JournalEvent.replay(journalEvents)
+    /// The journal's order and fill events with the time each was written; other rows are left out.
+    static func decode(_ records: [BotEventRecord]) throws -> [(time: Timestamp, event: JournalEvent)] {
+        try records.compactMap { record in try JournalEvent(kind: record.kind, payload: record.payload).map { (record.time, $0) } }
+    }
+
+    private func reconcile(_ journaled: [(time: Timestamp, event: JournalEvent)], baseline: [InstrumentID: Quantity]) async throws {
+        let state = JournalEvent.replay(journaled.map(\.event))
         var venueOpen: [Reconciliation.VenueOrder] = []
         var lookup: [String: Reconciliation.VenueOrder] = [:]
         var fills: [Reconciliation.VenueFill] = []
         let inProcessVenue = await adapter.resume(journalPositions: state.positions)
         var positions: [InstrumentID: Quantity] = inProcessVenue ? state.positions : [:]
-        let intentTimes = Dictionary(events.compactMap { record -> (String, Timestamp)? in
-            guard record.kind == "order.intent", case .intent(let id, _, _, _)? = try? JournalEvent(kind: record.kind, payload: record.payload) else { return nil }
-            return (id, record.time)
+        let intentTimes = Dictionary(journaled.compactMap { entry -> (String, Timestamp)? in
+            guard case .intent(let id, _, _, _) = entry.event else { return nil }
+            return (id, entry.time)
         }, uniquingKeysWith: { first, _ in first })
         for instrument in definition.instruments {
             venueOpen += try await adapter.openOrders(instrument: instrument).filter { ids.belongsToBot($0.clientOrderID) }
@@ -517,13 +529,12 @@ public actor TradingBot<S: Strategy> {
 
     /// The engine as the journal leaves it: cash and positions from every recorded fill, the
     /// unfinished orders adopted so later updates apply to them.
-    private func restoreEngine(from events: [BotEventRecord]) throws {
+    private func restoreEngine(from events: [BotEventRecord], decoded journalEvents: [JournalEvent]) throws {
         var engine = try TradingEngine(strategy: strategy!, venue: outbox, clock: SimulatedClock(), instruments: definition.instruments,
                                        startingCash: definition.startingCash)
         strategy = nil
         engine.useOrderIDPrefix(ids.enginePrefix)
         if let limits = definition.risk { engine.risk = RiskEngine(limits: limits) }
-        let journalEvents = try events.compactMap { try JournalEvent(kind: $0.kind, payload: $0.payload) }
         var intents: [String: (InstrumentID, OrderSide, Quantity)] = [:]
         var terms: [String: OrderTerms] = [:]
         for row in events where row.kind == OrderTerms.kind {

@@ -35,7 +35,6 @@ public enum JournalEvent: Sendable, Equatable {
         var time: Int64?
         var status: String?
         var reason: String?
-
     }
 
     /// ``Payload``'s encoding, written straight from the entry's values (no text built for a
@@ -71,7 +70,11 @@ public enum JournalEvent: Sendable, Equatable {
     public init?(kind: String, payload: String) throws(JournalError) {
         guard ["order.intent", "order.accepted", "order.fill", "order.finished"].contains(kind) else { return nil }
         let p: Payload
-        do { p = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) } catch { throw .malformed(kind, "\(error)") }
+        if let read = Payload(journalText: payload) {
+            p = read
+        } else {
+            do { p = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) } catch { throw .malformed(kind, "\(error)") }
+        }
         func need<T>(_ value: T?, _ field: String) throws(JournalError) -> T {
             guard let value else { throw .malformed(kind, "missing \(field)") }
             return value
@@ -156,5 +159,21 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .malformed(let kind, let reason): "journal entry \(kind) is malformed: \(reason)"
         }
+    }
+}
+
+extension JournalEvent.Payload {
+    /// Read without `JSONDecoder` (``JournalJSONReader``); `nil` leaves the text to it.
+    init?(journalText text: String) {
+        typealias Reader = JournalJSONReader
+        guard let members = Reader.members(of: text), let id = Reader.string(members, "id"),
+              let instrument = Reader.optionalString(members, "instrument"), let side = Reader.optionalString(members, "side"),
+              let quantity = Reader.optionalString(members, "quantity"), let venueOrderID = Reader.optionalString(members, "venueOrderID"),
+              let tradeID = Reader.optionalString(members, "tradeID"), let price = Reader.optionalString(members, "price"),
+              let fee = Reader.optionalString(members, "fee"), let time = Reader.optionalInteger(members, "time"),
+              let status = Reader.optionalString(members, "status"), let reason = Reader.optionalString(members, "reason")
+        else { return nil }
+        (self.id, self.instrument, self.side, self.quantity, self.venueOrderID) = (id, instrument, side, quantity, venueOrderID)
+        (self.tradeID, self.price, self.fee, self.time, self.status, self.reason) = (tradeID, price, fee, time, status, reason)
     }
 }

@@ -62,7 +62,20 @@ public struct OrderTerms: Codable, Sendable, Equatable {
     }
 
     public init(payload: String) throws {
-        self = try JSONDecoder().decode(OrderTerms.self, from: Data(payload.utf8))
+        self = try Self(journalText: payload) ?? JSONDecoder().decode(OrderTerms.self, from: Data(payload.utf8))
+    }
+
+    /// Read without `JSONDecoder` (``JournalJSONReader``); `nil` leaves the text to it.
+    init?(journalText text: String) {
+        typealias Reader = JournalJSONReader
+        guard let members = Reader.members(of: text), let id = Reader.string(members, "id"), let type = Reader.string(members, "type"),
+              let timeInForce = Reader.string(members, "timeInForce"), case .bool(let reduceOnly)? = members["reduceOnly"],
+              case .bool(let postOnly)? = members["postOnly"], let price = Reader.optionalString(members, "price"),
+              let trigger = Reader.optionalString(members, "trigger"), let trailing = Reader.optionalString(members, "trailing"),
+              let expiry = Reader.optionalInteger(members, "expiry")
+        else { return nil }
+        (self.id, self.type, self.price, self.trigger, self.trailing) = (id, type, price, trigger, trailing)
+        (self.timeInForce, self.expiry, self.reduceOnly, self.postOnly) = (timeInForce, expiry, reduceOnly, postOnly)
     }
 
     /// The journal row of `OrderTerms(order)`: its `Codable` form (as `JSONEncoder` with

@@ -72,9 +72,17 @@ public protocol BotJournal: Sendable {
     func append(_ batch: [BotEventBatch]) async throws(StorageError) -> [[Int64]]
     /// The bot's events after `sequence` (all with `nil`), in order.
     func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord]
+    /// The same without the events of the kinds named, left out by the store itself: a restart
+    /// reads its orders and fills, not the market bars journaled for the record (one per bar).
+    func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord]
 }
 
 extension BotJournal {
+    /// Filters what ``events(bot:after:)`` returns; the stores filter in their query instead.
+    public func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord] {
+        try await events(bot: bot, after: sequence).filter { !kinds.contains($0.kind) }
+    }
+
     /// Appends one bot's events in one transaction: all are durable when this returns, or none is
     /// written. Returns their sequence numbers.
     public func append(bot: Int64, events: [(kind: String, payload: String)], at time: Timestamp) async throws(StorageError) -> [Int64] {

@@ -586,9 +586,13 @@ public final class WriteAheadJournal: LayeredBotJournal {
     /// A bot's events once everything appended before is in the store, and any log a process
     /// that ended since this journal opened (a bot's previous home) has been copied too.
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        try await events(bot: bot, after: sequence, excluding: [])
+    }
+
+    public func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord] {
         try await replayLeftLogs()
         try await flush()
-        return try await store.events(bot: bot, after: sequence)
+        return try await store.events(bot: bot, after: sequence, excluding: kinds)
     }
 
     private func replayLeftLogs() async throws(StorageError) {

@@ -96,11 +96,16 @@ extension PostgresStore {
     }
 
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        try await events(bot: bot, after: sequence, excluding: [])
+    }
+
+    public func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord] {
         try await run { connection in
             try await self.requireCurrentSchema(connection)
             var result: [BotEventRecord] = []
             for try await row in try await connection.query("""
-                SELECT id, bot_id, time, kind, payload FROM bot_events WHERE bot_id = \(bot) AND id > \(sequence ?? 0) ORDER BY id
+                SELECT id, bot_id, time, kind, payload FROM bot_events
+                WHERE bot_id = \(bot) AND id > \(sequence ?? 0) AND NOT (kind = ANY(\(kinds))) ORDER BY id
                 """, logger: self.logger).decode((Int64, Int64, Int64, String, String).self) {
                 result.append(BotEventRecord(sequence: row.0, botID: row.1, time: Timestamp(nanosecondsSinceEpoch: row.2), kind: row.3, payload: row.4))
             }

@@ -105,12 +105,20 @@ extension SQLiteStore: BlockingCheckpointedJournal {
     }
 
     public func events(bot: Int64, after sequence: Int64?) async throws(StorageError) -> [BotEventRecord] {
+        try await events(bot: bot, after: sequence, excluding: [])
+    }
+
+    public func events(bot: Int64, after sequence: Int64?, excluding kinds: [String]) async throws(StorageError) -> [BotEventRecord] {
         try await read { db in
             try self.requireCurrentSchema(db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM bot_events WHERE bot_id = ? AND id > ? ORDER BY id",
-                                    arguments: [bot, sequence ?? 0]).map { row in
-                BotEventRecord(sequence: row["id"], botID: row["bot_id"], time: Timestamp(nanosecondsSinceEpoch: row["time"]),
-                               kind: row["kind"], payload: row["payload"])
+            let leftOut = kinds.isEmpty ? "" : " AND kind NOT IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))"
+            var arguments: StatementArguments = [bot, sequence ?? 0]
+            arguments += StatementArguments(kinds)
+            // Columns by position: GRDB matches a column name case-insensitively, lowercasing it
+            // per row and column, and a restart reads every order's rows.
+            return try Row.fetchAll(db, sql: "SELECT id, bot_id, time, kind, payload FROM bot_events WHERE bot_id = ? AND id > ?\(leftOut) ORDER BY id",
+                                    arguments: arguments).map { row in
+                BotEventRecord(sequence: row[0], botID: row[1], time: Timestamp(nanosecondsSinceEpoch: row[2]), kind: row[3], payload: row[4])
             }
         }
     }
