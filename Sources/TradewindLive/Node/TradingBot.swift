@@ -50,7 +50,7 @@ public actor TradingBot<S: Strategy> {
     public private(set) var tickToOrder: LatencyWindow
     /// Nanoseconds from a bar's arrival to the strategy's order leaving the risk engine (before the journal).
     public private(set) var tickToDecision: LatencyWindow
-    /// Bars since the engine last let go of its finished history (``trimHistory()``).
+    /// Bars since the engine last let go of its finished history (every ``barsPerTrim`` bars).
     private var barsSinceTrim = 0
     private var inputs: AsyncStream<Input>.Continuation?
     private let ordersSent: Counter, fillsBooked: Counter, rejections: Counter, riskState: Gauge, equity: Gauge
@@ -487,7 +487,7 @@ public actor TradingBot<S: Strategy> {
     // MARK: - Recovery
 
     /// The journal's order and fill events with the time each was written; other rows are left out.
-    static func decode(_ records: [BotEventRecord]) throws -> [(time: Timestamp, event: JournalEvent)] {
+    private static func decode(_ records: [BotEventRecord]) throws -> [(time: Timestamp, event: JournalEvent)] {
         try records.compactMap { record in try JournalEvent(kind: record.kind, payload: record.payload).map { (record.time, $0) } }
     }
 
