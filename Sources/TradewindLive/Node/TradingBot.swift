@@ -564,6 +564,8 @@ public actor TradingBot<S: Strategy> {
             for fill in fillsByOrder[open.clientOrderID] ?? [] { try order.apply(.fill(fill)) }
             try engine.adopt(order)
         }
+        // The replayed fills and finished orders are the journal's record, not the engine's.
+        engine.discardHistory(keepingEquityPoints: Self.equityPointsKept)
         lastBarOpen = Array(repeating: nil, count: definition.instruments.count)
         self.engine = engine
         hasEngine = true
