@@ -138,8 +138,11 @@ public actor TradingBot<S: Strategy> {
         // `tradewind divergence`), which would make a restart slower with every month run.
         let leftOut = [MarketBarRecord.kind]
         var events = try await journal.events(bot: botID, after: nil, excluding: leftOut)
-        // Decoded once for the reconciliation and the engine's rebuild.
+        // Decoded once for the reconciliation and the engine's rebuild; of the rows themselves
+        // only the order terms are kept (a restart after months reads hundreds of thousands).
         var decoded = try Self.decode(events)
+        var terms = events.filter { $0.kind == OrderTerms.kind }
+        let lastSequence = events.last?.sequence
         incarnation = events.filter { $0.kind == "bot.started" }.count + 1
         ids = ClientOrderIDs(bot: definition.name, incarnation: incarnation)
         let snapshot = String(decoding: try JSONEncoder.sorted.encode(BotSnapshot(definition)), as: UTF8.self)
@@ -151,6 +154,7 @@ public actor TradingBot<S: Strategy> {
         // Holdings of the account before the bot's first order: its position is the venue's
         // holding minus this baseline.
         var baseline = try Self.baseline(in: events)
+        events = []
         if baseline == nil {
             var values: [String: String] = [:]
             for instrument in definition.instruments { values[instrument.id.description] = try await adapter.position(instrument: instrument).description }
@@ -159,10 +163,10 @@ public actor TradingBot<S: Strategy> {
         }
         try await reconcile(decoded, baseline: baseline ?? [:])
         // What the start and the reconciliation added.
-        let added = try await journal.events(bot: botID, after: events.last?.sequence, excluding: leftOut)
-        events += added
+        let added = try await journal.events(bot: botID, after: lastSequence, excluding: leftOut)
         decoded += try Self.decode(added)
-        try restoreEngine(from: events, decoded: decoded.map(\.event))
+        terms += added.filter { $0.kind == OrderTerms.kind }
+        try restoreEngine(terms: terms, decoded: decoded)
 
         phase = .warmingUp
         outbox.warmingUp = true
@@ -492,7 +496,7 @@ public actor TradingBot<S: Strategy> {
     }
 
     private func reconcile(_ journaled: [(time: Timestamp, event: JournalEvent)], baseline: [InstrumentID: Quantity]) async throws {
-        let state = JournalEvent.replay(journaled.map(\.event))
+        let state = JournalEvent.replay(journaled.lazy.map(\.event))
         var venueOpen: [Reconciliation.VenueOrder] = []
         var lookup: [String: Reconciliation.VenueOrder] = [:]
         var fills: [Reconciliation.VenueFill] = []
@@ -529,7 +533,8 @@ public actor TradingBot<S: Strategy> {
 
     /// The engine as the journal leaves it: cash and positions from every recorded fill, the
     /// unfinished orders adopted so later updates apply to them.
-    private func restoreEngine(from events: [BotEventRecord], decoded journalEvents: [JournalEvent]) throws {
+    private func restoreEngine(terms termRows: [BotEventRecord], decoded: [(time: Timestamp, event: JournalEvent)]) throws {
+        let journalEvents = decoded.lazy.map(\.event)
         var engine = try TradingEngine(strategy: strategy!, venue: outbox, clock: SimulatedClock(), instruments: definition.instruments,
                                        startingCash: definition.startingCash)
         strategy = nil
@@ -537,10 +542,13 @@ public actor TradingBot<S: Strategy> {
         if let limits = definition.risk { engine.risk = RiskEngine(limits: limits) }
         var intents: [String: (InstrumentID, OrderSide, Quantity)] = [:]
         var terms: [String: OrderTerms] = [:]
-        for row in events where row.kind == OrderTerms.kind {
+        for row in termRows {
             if let entry = try? OrderTerms(payload: row.payload) { terms[entry.id] = entry }
         }
+        let open = JournalEvent.replay(journalEvents).open
+        let openIDs = Set(open.map(\.clientOrderID))
         var seen: Set<String> = []
+        // Kept for the unfinished orders only, which are adopted with them below.
         var fillsByOrder: [String: [Fill]] = [:]
         for event in journalEvents {
             switch event {
@@ -550,11 +558,13 @@ public actor TradingBot<S: Strategy> {
                 let fill = Fill(orderID: ClientOrderID(id), tradeID: TradeID(tradeID), instrumentID: instrument, side: side, quantity: quantity,
                                 price: price, fee: fee, liquidity: .taker, timestamp: time)
                 try engine.restore(fill: fill)
-                fillsByOrder[id, default: []].append(fill)
+                if openIDs.contains(id) { fillsByOrder[id, default: []].append(fill) }
+                // The replayed fills are the journal's record, not the engine's.
+                if engine.fills.count >= 4_096 { engine.discardHistory(keepingEquityPoints: Self.equityPointsKept) }
             default: break
             }
         }
-        for open in JournalEvent.replay(journalEvents).open {
+        for open in open {
             // Rebuilt as sent (journals from before terms were recorded: as a market order).
             let request = try terms[open.clientOrderID]?.request(instrument: open.instrument, side: open.side, quantity: open.quantity)
                 ?? OrderRequest(instrumentID: open.instrument, side: open.side, quantity: open.quantity)
@@ -564,7 +574,6 @@ public actor TradingBot<S: Strategy> {
             for fill in fillsByOrder[open.clientOrderID] ?? [] { try order.apply(.fill(fill)) }
             try engine.adopt(order)
         }
-        // The replayed fills and finished orders are the journal's record, not the engine's.
         engine.discardHistory(keepingEquityPoints: Self.equityPointsKept)
         lastBarOpen = Array(repeating: nil, count: definition.instruments.count)
         self.engine = engine

@@ -104,7 +104,7 @@ public enum JournalEvent: Sendable, Equatable {
     }
 
     /// The journal's orders not yet finished, and positions, after these entries.
-    public static func replay(_ events: [JournalEvent]) -> (open: [Reconciliation.LocalOrder], positions: [InstrumentID: Quantity]) {
+    public static func replay(_ events: some Sequence<JournalEvent>) -> (open: [Reconciliation.LocalOrder], positions: [InstrumentID: Quantity]) {
         var orders: [String: Reconciliation.LocalOrder] = [:]
         var order: [String] = []
         var positions: [InstrumentID: Quantity] = [:]

@@ -114,12 +114,16 @@ extension SQLiteStore: BlockingCheckpointedJournal {
             let leftOut = kinds.isEmpty ? "" : " AND kind NOT IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))"
             var arguments: StatementArguments = [bot, sequence ?? 0]
             arguments += StatementArguments(kinds)
-            // Columns by position: GRDB matches a column name case-insensitively, lowercasing it
-            // per row and column, and a restart reads every order's rows.
-            return try Row.fetchAll(db, sql: "SELECT id, bot_id, time, kind, payload FROM bot_events WHERE bot_id = ? AND id > ?\(leftOut) ORDER BY id",
-                                    arguments: arguments).map { row in
-                BotEventRecord(sequence: row[0], botID: row[1], time: Timestamp(nanosecondsSinceEpoch: row[2]), kind: row[3], payload: row[4])
+            // A cursor, not `fetchAll` (which holds every row before the records are made), and
+            // columns by position: GRDB matches a name case-insensitively, lowercasing it per row
+            // and column. A restart reads every order's rows.
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, bot_id, time, kind, payload FROM bot_events WHERE bot_id = ? AND id > ?\(leftOut) ORDER BY id",
+                                           arguments: arguments)
+            var records: [BotEventRecord] = []
+            while let row = try rows.next() {
+                records.append(BotEventRecord(sequence: row[0], botID: row[1], time: Timestamp(nanosecondsSinceEpoch: row[2]), kind: row[3], payload: row[4]))
             }
+            return records
         }
     }
 
