@@ -40,6 +40,34 @@ import TradewindStorage
         }
     }
 
+    @Test("a year of minute bars keeps a bounded equity curve: the first and newest points, in time order, finest for recent bars")
+    func equityCurveThinned() throws {
+        var feed = Feed()
+        try feed.started()
+        feed.journal(.intent(clientOrderID: "o-1", instrument: Self.btc, side: .buy, quantity: Quantity("1.00")))
+        feed.journal(.fill(clientOrderID: "o-1", tradeID: "t-1", quantity: Quantity("1.00"), price: Price("100.00"), fee: Money("0"),
+                      time: Timestamp(nanosecondsSinceEpoch: Self.start)))
+        let bars = 10_000
+        for minute in 1...bars {
+            // 100.00 … 199.99 and back: the peak is in the middle, thinned away from the curve.
+            let cents = minute <= bars / 2 ? 10_000 + minute : 10_000 + bars - minute
+            feed.bar(closingAt: Self.start + Int64(minute) * 60_000_000_000, try Price(raw: Int64(cents), precision: 2).description)
+        }
+        let curve = feed.ledger.equityCurve
+        #expect(curve.count <= BotLedger.equityCurveLimit && curve.count > BotLedger.equityCurveLimit / 2)
+        #expect(curve.first?.time == Timestamp(nanosecondsSinceEpoch: Self.start + 60_000_000_000))
+        #expect(curve.last?.time == Timestamp(nanosecondsSinceEpoch: Self.start + Int64(bars) * 60_000_000_000))
+        #expect(curve.last?.equity == feed.ledger.equity)
+        #expect(zip(curve, curve.dropFirst()).allSatisfy { $0.time < $1.time })
+        // The newest bars are all there; the oldest at a coarser step.
+        let steps = zip(curve, curve.dropFirst()).map { ($1.time - $0.time).nanoseconds / 60_000_000_000 }
+        #expect(steps.suffix(100).allSatisfy { $0 == 1 } && (steps.first ?? 0) > 1)
+        #expect(feed.ledger.peakEquity == Money("1050.00"), "the peak is kept apart from the thinned curve")
+        let today = Timestamp(nanosecondsSinceEpoch: Self.start + Int64(bars) * 60_000_000_000)
+        // Day 7 began at minute 8,640; the last bar before it closed at 113.61 (1 held, 900 cash).
+        #expect(feed.ledger.equityAtStartOfDay(containing: today) == Money("1013.61"), "the day began with the last point of the day before")
+    }
+
     @Test("the day's PnL is measured from the last equity of the previous UTC day, or the starting cash on the first day")
     func dayOpeningEquity() throws {
         var feed = Feed()

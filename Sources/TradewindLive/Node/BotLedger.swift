@@ -50,8 +50,11 @@ public struct BotLedger: Sendable {
     public var fees: Money = .zero
     public var orders: [OrderLine] = []
     public var trades: [TradeLine] = []
-    /// One point per live (not warm-up) bar, after that bar's fills.
-    public var equityCurve: [EquityPoint] = []
+    /// Equity after each live (not warm-up) bar's fills, at most ``equityCurveLimit`` points: when
+    /// full, every other point but the newest is dropped, so the curve covers the bot's whole life
+    /// in a bounded size (and a bounded `/pnl` answer), finest for its most recent bars.
+    public private(set) var equityCurve: [EquityPoint] = []
+    public static let equityCurveLimit = 4_096
     /// The latest risk state change (`active`, `reducing`, `halted`).
     public var tradingState = "active"
     /// The journal sequence applied last.
@@ -94,6 +97,13 @@ public struct BotLedger: Sendable {
         return equityCurve.last { Self.utcDay($0.time) < today }?.equity ?? startingCash
     }
 
+    /// Keeps the points at even positions and the newest one.
+    static func thin(_ curve: inout [EquityPoint]) {
+        guard let newest = curve.last else { return }
+        curve = curve.indices.lazy.filter { $0 % 2 == 0 }.map { curve[$0] }
+        if curve.last != newest { curve.append(newest) }
+    }
+
     static func utcDay(_ time: Timestamp) -> Int64 {
         let nanoseconds = time.nanosecondsSinceEpoch
         return nanoseconds >= 0 ? nanoseconds / 86_400_000_000_000 : (nanoseconds + 1) / 86_400_000_000_000 - 1
@@ -134,6 +144,7 @@ public struct BotLedger: Sendable {
             let point = EquityPoint(time: Timestamp(nanosecondsSinceEpoch: record.closeTime), equity: equity)
             let pointDay = Self.utcDay(point.time)
             if pointDay != day?.number { day = (pointDay, equityCurve.last?.equity ?? startingCash) }
+            if equityCurve.count >= Self.equityCurveLimit { Self.thin(&equityCurve) }
             equityCurve.append(point)
             peakEquity = max(peakEquity ?? point.equity, point.equity)
             return [.bar(instrument: instrument, bar: record), .equity(point)]
