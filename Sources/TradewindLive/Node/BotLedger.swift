@@ -100,7 +100,7 @@ public struct BotLedger: Sendable {
     /// Keeps the points at even positions and the newest one.
     static func thin(_ curve: inout [EquityPoint]) {
         guard let newest = curve.last else { return }
-        curve = curve.indices.lazy.filter { $0 % 2 == 0 }.map { curve[$0] }
+        curve = stride(from: 0, to: curve.count, by: 2).map { curve[$0] }
         if curve.last != newest { curve.append(newest) }
     }
 
