@@ -113,20 +113,6 @@ struct LiveBench: AsyncParsableCommand {
         toVenue.sort()
         let percentile = Self.percentile
         let seconds = elapsed.inSeconds
-        if restart, let definition = definitions.first {
-            // A new incarnation of the first bot, as after the process ended.
-            let again = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
-                                   adapter: PaperVenue(instruments: [instrument], fees: definition.fees),
-                                   feed: ReplayFeed(series: [instrument.id: series], warmup: 30), journal: journal,
-                                   logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-            try await (journal as? WriteAheadJournal)?.flush()
-            let started = ContinuousClock.now
-            try await again.prepare()
-            let took = ContinuousClock.now - started
-            let status = await again.status
-            print("restart: \(definition.name) recovered (\(status.fills) fills, \(status.openOrders) open orders) in "
-                  + String(format: "%.1f ms", took.inSeconds * 1_000))
-        }
         if let log = journal as? WriteAheadJournal {
             let lastBar = ContinuousClock.now
             try await log.flush()
@@ -134,7 +120,6 @@ struct LiveBench: AsyncParsableCommand {
             let counts = log.copyCounts
             print("journal: write-ahead log file, \(counts.appends) appends copied into SQLite in \(counts.transactions) transactions "
                   + "in the background (caught up \(behind) µs after the last bar)")
-            await log.close()
         } else if let group = journal as? GroupCommitJournal {
             let commits = await group.commits, appends = await group.batchedAppends
             print("journal: \(appends) appends in \(commits) transactions (group commit)")
@@ -147,6 +132,20 @@ struct LiveBench: AsyncParsableCommand {
               + "\(String(format: "%.2f", seconds)) s (\(Int(Double(bots * live.count) / seconds)) bot-bars/s)")
         print("  bar in → order decided (risk engine passed): p50 \(percentile(decision, 0.5)), p99 \(percentile(decision, 0.99)), max \(percentile(decision, 1))")
         print("  bar in → order handed to the adapter (intent durable): p50 \(percentile(toVenue, 0.5)), p99 \(percentile(toVenue, 0.99)), max \(percentile(toVenue, 1))")
+        if restart, let definition = definitions.first {
+            // A new incarnation of the first bot, as after the process ended.
+            let again = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
+                                   adapter: PaperVenue(instruments: [instrument], fees: definition.fees),
+                                   feed: ReplayFeed(series: [instrument.id: series], warmup: 30), journal: journal,
+                                   logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let started = ContinuousClock.now
+            try await again.prepare()
+            let took = ContinuousClock.now - started
+            let status = await again.status
+            print("restart: \(definition.name) recovered (\(status.fills) fills, \(status.openOrders) open orders) in "
+                  + String(format: "%.1f ms", took.inSeconds * 1_000))
+        }
+        await (journal as? WriteAheadJournal)?.close()
         await store.close()
     }
 
