@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TradewindCore
-import TradewindLive
+@testable import TradewindLive
 import TradewindMarketData
 import TradewindRisk
 import TradewindStorage
@@ -83,6 +83,9 @@ import TradewindTesting
         #expect(status.bars == bars.count)
         let latencies = await bot.tickToOrder
         #expect(latencies.recorded == intents.count && latencies.samples.count == 100)
+        // The engine holds at most the bars since its last trim, and the points it keeps.
+        let held = await bot.heldHistory
+        #expect(held.equityPoints <= 2 * 1_024 && held.fills < fills.count / 2 && held.orders < intents.count / 2, "\(held)")
 
         let restarted = TradingBot(definition: definition, strategy: try SMACross.make(definition.parameters),
                                    adapter: PaperVenue(instruments: [Self.walk], fees: definition.fees),

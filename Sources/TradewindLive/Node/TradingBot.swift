@@ -303,6 +303,11 @@ public actor TradingBot<S: Strategy> {
     /// The bot's working orders as its engine holds them.
     public var workingOrders: [Order] { engine?.openOrders ?? [] }
 
+    /// What the engine holds of the bot's history (tests check it stays bounded).
+    var heldHistory: (orders: Int, fills: Int, equityPoints: Int) {
+        inEngine { ($0.orders.count, $0.fills.count, $0.equityCurve.count) } ?? (0, 0, 0)
+    }
+
     public var status: BotStatus {
         BotStatus(name: definition.name, phase: phase, tradingState: engine?.risk?.state ?? .active, equity: engine?.portfolio.equity ?? definition.startingCash,
                   cash: engine?.portfolio.account.cash ?? definition.startingCash,
