@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TradewindCore
 @testable import TradewindStorage
@@ -64,6 +65,20 @@ struct BotJournalTests {
             let other = try await store.events(bot: two.id, after: nil)
             #expect(other.map(\.kind) == [""] && other.map(\.payload) == [""] && other.map(\.sequence) == ids[1])
             #expect(other.first?.time == Self.t0 + .seconds(1))
+        }
+    }
+
+    /// The server reads every bot's journal after its last sequence every 200 ms: that read must
+    /// cost the new rows, not the bot's whole journal (no timing here: SQLite's plan says it).
+    @Test("a journal read after a sequence seeks by bot and sequence, with no sort (SQLite's plan)")
+    func readAfterASequenceSeeks() async throws {
+        try await withFreshStore(.sqlite) { store, _ in
+            let sqlite = try #require(store as? SQLiteStore)
+            let plan = try await sqlite.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, bot_id, time, kind, payload FROM bot_events WHERE bot_id = ? AND id > ? AND kind NOT IN (?) ORDER BY id",
+                                 arguments: [1, 5, "market.bar"]).map { row -> String in row["detail"] }
+            }
+            #expect(plan == ["SEARCH bot_events USING INDEX bot_events_bot_id (bot_id=? AND id>?)"], "\(plan)")
         }
     }
 
