@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import TradewindCore
+@testable import TradewindCore
 @testable import TradewindAnalytics
 
 @Suite("Reports: JSON reading, derived series, HTML, workbook")

@@ -31,6 +31,16 @@ import TradewindStorage
 
         mutating func journal(_ event: JournalEvent) { apply(event.kind, event.payload) }
 
+        /// Started with 1,000.00 and bought 1 BTC at 100.00 at the start: 900.00 cash.
+        static func holdingOneAt100() throws -> Feed {
+            var feed = Feed()
+            try feed.started()
+            feed.journal(.intent(clientOrderID: "o-1", instrument: btc, side: .buy, quantity: Quantity("1.00")))
+            feed.journal(.fill(clientOrderID: "o-1", tradeID: "t-1", quantity: Quantity("1.00"), price: Price("100.00"), fee: Money("0"),
+                               time: Timestamp(nanosecondsSinceEpoch: start)))
+            return feed
+        }
+
         mutating func started() throws {
             let snapshot = """
             {"strategy":"sma-cross","parameters":[],"instruments":[{"symbol":"BTCUSDT","venue":"BINANCE","pricePrecision":2,"sizePrecision":2}],\
@@ -42,11 +52,7 @@ import TradewindStorage
 
     @Test("a year of minute bars keeps a bounded equity curve: the first and newest points, in time order, finest for recent bars")
     func equityCurveThinned() throws {
-        var feed = Feed()
-        try feed.started()
-        feed.journal(.intent(clientOrderID: "o-1", instrument: Self.btc, side: .buy, quantity: Quantity("1.00")))
-        feed.journal(.fill(clientOrderID: "o-1", tradeID: "t-1", quantity: Quantity("1.00"), price: Price("100.00"), fee: Money("0"),
-                      time: Timestamp(nanosecondsSinceEpoch: Self.start)))
+        var feed = try Feed.holdingOneAt100()
         let bars = 10_000
         for minute in 1...bars {
             // 100.00 … 199.99 and back: the peak is in the middle, thinned away from the curve.
@@ -70,11 +76,7 @@ import TradewindStorage
 
     @Test("the day's PnL is measured from the last equity of the previous UTC day, or the starting cash on the first day")
     func dayOpeningEquity() throws {
-        var feed = Feed()
-        try feed.started()
-        feed.journal(.intent(clientOrderID: "o-1", instrument: Self.btc, side: .buy, quantity: Quantity("1.00")))
-        feed.journal(.fill(clientOrderID: "o-1", tradeID: "t-1", quantity: Quantity("1.00"), price: Price("100.00"), fee: Money("0"),
-                      time: Timestamp(nanosecondsSinceEpoch: Self.start)))
+        var feed = try Feed.holdingOneAt100()
         feed.bar(closingAt: Self.start + 3_600_000_000_000, "110.00")            // day 1: equity 1010
         let firstDay = Timestamp(nanosecondsSinceEpoch: Self.start + 7_200_000_000_000)
         #expect(feed.ledger.equityAtStartOfDay(containing: firstDay) == Money("1000.00"))

@@ -1,3 +1,5 @@
+import TradewindCore
+
 /// The files of a report directory, all drawn from one `results.json` document:
 /// `report.html`, `results.json`, `trades.csv` and `report.xlsx`.
 public struct ReportBundle: Sendable {

@@ -1,5 +1,3 @@
-import TradewindCore
-
 /// A JSON document built in memory with keys in insertion order.
 ///
 /// Numbers are kept as their exact decimal text, so money printed from a

@@ -147,7 +147,14 @@ private struct JSONReader {
 
     mutating func string() throws(JSONParseError) -> String {
         offset += 1
-        var scalars: [UInt8] = []
+        // Text with no escape (names, ids, decimals) is taken whole rather than byte by byte.
+        let start = offset
+        while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\"), bytes[offset] >= 0x20 { offset += 1 }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            offset += 1
+            return String(decoding: bytes[start..<offset - 1], as: UTF8.self)
+        }
+        var scalars = Array(bytes[start..<offset])
         while offset < bytes.count {
             let byte = bytes[offset]
             offset += 1
